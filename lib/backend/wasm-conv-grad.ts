@@ -1,0 +1,158 @@
+/**
+ * Convolution gradients for the wasm backend, built on its fast XNNPACK forward convolution and matrix
+ * product instead of a JavaScript loop:
+ * - `Conv2DBackpropFilter` (the filter gradient; wasm has none) and
+ * - `Conv2DBackpropInput` (the input gradient, and `conv2dTranspose`; wasm's own runs at a tenth of the
+ *   forward conv's speed).
+ * NHWC only, any kernel size, any stride, TensorFlow's `same` padding rule, `valid` or explicit pads,
+ * dilation 1. A 1x1 kernel without padding is a matrix product; every other case is one forward conv.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+
+type TensorInfo = tf.TensorInfo;
+type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
+type Pad = 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+
+/** Runs one of the wasm backend's own kernels; the caller owns (and disposes) the result. */
+function run(backend: BackendWasm, name: string, inputs: tf.NamedTensorInfoMap, attrs: object = {}): TensorInfo {
+  const kernel = tf.getKernel(name, 'wasm');
+  if (!kernel) throw new Error(`the wasm backend has no '${name}' kernel, which the convolution gradients need`);
+  return kernel.kernelFunc({ inputs, backend, attrs: attrs as tf.NamedAttrMap }) as TensorInfo;
+}
+
+/** Runs the kernels of `body` with a scratch list; every intermediate but the returned one is freed. */
+function scoped(backend: BackendWasm, body: (op: (name: string, inputs: tf.NamedTensorInfoMap, attrs?: object) => TensorInfo) => TensorInfo): TensorInfo {
+  const scratch: TensorInfo[] = [];
+  const op = (name: string, inputs: tf.NamedTensorInfoMap, attrs?: object) => {
+    const out = run(backend, name, inputs, attrs);
+    scratch.push(out);
+    return out;
+  };
+  const result = body(op);
+  for (const t of scratch) if (t !== result) backend.disposeData(t.dataId);
+  return result;
+}
+
+function convInfo(xShape: number[], filterShape: number[], strides: number | [number, number], pad: Pad, dimRoundingMode: unknown, dataFormat: unknown) {
+  if (dataFormat !== undefined && dataFormat !== 'NHWC') {
+    throw new Error(`wasm convolution gradient: dataFormat must be 'NHWC', got '${String(dataFormat)}'`);
+  }
+  return tf.backend_util.computeConv2DInfo(
+    xShape as [number, number, number, number],
+    filterShape as [number, number, number, number],
+    strides,
+    1,
+    pad,
+    dimRoundingMode as 'floor' | 'round' | 'ceil' | undefined,
+  );
+}
+
+type ConvInfo = ReturnType<typeof convInfo>;
+
+function isPointwise(info: ConvInfo): boolean {
+  const p = info.padInfo;
+  return info.filterHeight === 1 && info.filterWidth === 1 && p.top === 0 && p.bottom === 0 && p.left === 0 && p.right === 0;
+}
+
+/**
+ * Pads (or, for a negative amount, crops) the spatial dims of an NHWC tensor: `[top, bottom, left, right]`.
+ */
+function padOrCrop(op: (name: string, inputs: tf.NamedTensorInfoMap, attrs?: object) => TensorInfo, x: TensorInfo, [top, bottom, left, right]: number[]): TensorInfo {
+  const [n, h, w, c] = x.shape;
+  let out = x;
+  if (Math.min(top, bottom, left, right) < 0) {
+    const t = Math.max(0, -top), l = Math.max(0, -left);
+    const size = [n, h - t - Math.max(0, -bottom), w - l - Math.max(0, -right), c];
+    out = op('Slice', { x: out }, { begin: [0, t, l, 0], size });
+  }
+  if (Math.max(top, bottom, left, right) > 0) {
+    const paddings = [[0, 0], [Math.max(0, top), Math.max(0, bottom)], [Math.max(0, left), Math.max(0, right)], [0, 0]];
+    out = op('PadV2', { x: out }, { paddings, constantValue: 0 });
+  }
+  return out;
+}
+
+/** Inserts `sh - 1` zero rows and `sw - 1` zero columns after every row and column: `[N, H*sh, W*sw, C]`. */
+function dilate(op: (name: string, inputs: tf.NamedTensorInfoMap, attrs?: object) => TensorInfo, x: TensorInfo, sh: number, sw: number): TensorInfo {
+  if (sh === 1 && sw === 1) return x;
+  const [n, h, w, c] = x.shape;
+  const x6 = op('Reshape', { x }, { shape: [n, h, 1, w, 1, c] });
+  const padded = op('PadV2', { x: x6 }, { paddings: [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]], constantValue: 0 });
+  return op('Reshape', { x: padded }, { shape: [n, h * sh, w * sw, c] });
+}
+
+/** dW[kh, kw, ci, co] = sum over n, oh, ow of x[n, oh*s + kh - padTop, ow*s + kw - padLeft, ci] * dy[n, oh, ow, co]. */
+export function conv2dBackpropFilterWasm({ inputs, backend, attrs }: KernelArgs): TensorInfo {
+  const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
+  const { strides, pad, dimRoundingMode, filterShape, dataFormat } = attrs as unknown as {
+    strides: number | [number, number]; pad: Pad; dimRoundingMode: unknown; filterShape: number[]; dataFormat: unknown;
+  };
+  const info = convInfo(x.shape, filterShape, strides, pad, dimRoundingMode, dataFormat);
+  const { batchSize: n, inChannels: ci, outChannels: co, outHeight: oh, outWidth: ow, strideHeight: sh, strideWidth: sw } = info;
+  const { filterHeight: kh, filterWidth: kw } = info;
+  return scoped(backend as BackendWasm, (op) => {
+    if (isPointwise(info)) {
+      // A strided 1x1 conv sees every s-th pixel: dW = x_s^T dy, a [Ci, N*OH*OW] x [N*OH*OW, Co] product.
+      const xs = sh === 1 && sw === 1 ? x : op('StridedSlice', { x }, {
+        begin: [0, 0, 0, 0], end: [n, oh * sh, ow * sw, ci], strides: [1, sh, sw, 1],
+        beginMask: 0, endMask: 0, ellipsisMask: 0, newAxisMask: 0, shrinkAxisMask: 0,
+      });
+      const a = op('Reshape', { x: xs }, { shape: [1, n * oh * ow, ci] });
+      const b = op('Reshape', { x: dy }, { shape: [1, n * oh * ow, co] });
+      const prod = op('BatchMatMul', { a, b }, { transposeA: true, transposeB: false });
+      return op('Reshape', { x: prod }, { shape: [1, 1, ci, co] });
+    }
+    // As a forward conv: the input with channels as batch [Ci, Hp, Wp, N], the output gradient as the
+    // filter [OH, OW, N, Co] dilated by the stride; its valid output is [Ci, KH, KW, Co].
+    const p = info.padInfo;
+    const needH = (oh - 1) * sh + kh, needW = (ow - 1) * sw + kw;
+    const xp = padOrCrop(op, x, [p.top, needH - p.top - info.inHeight, p.left, needW - p.left - info.inWidth]);
+    const xt = op('Transpose', { x: xp }, { perm: [3, 1, 2, 0] });
+    const dyt = op('Transpose', { x: dy }, { perm: [1, 2, 0, 3] });
+    const grad = op('Conv2D', { x: xt, filter: dyt }, { strides: 1, pad: 'valid', dataFormat: 'NHWC', dilations: [sh, sw] });
+    return op('Transpose', { x: grad }, { perm: [1, 2, 0, 3] });
+  });
+}
+
+/** dx[n, ih, iw, ci] = sum over kh, kw, co of dy[n, oh, ow, co] * W[kh, kw, ci, co] where ih = oh*s + kh - padTop. */
+export function conv2dBackpropInputWasm({ inputs, backend, attrs }: KernelArgs): TensorInfo {
+  const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
+  const { strides, pad, dimRoundingMode, inputShape, dataFormat } = attrs as unknown as {
+    strides: number | [number, number]; pad: Pad; dimRoundingMode: unknown; inputShape: number[]; dataFormat: unknown;
+  };
+  const info = convInfo(inputShape, filter.shape, strides, pad, dimRoundingMode, dataFormat);
+  const { batchSize: n, inChannels: ci, outChannels: co, outHeight: oh, outWidth: ow, strideHeight: sh, strideWidth: sw } = info;
+  const { filterHeight: kh, filterWidth: kw, inHeight: ih, inWidth: iw } = info;
+  return scoped(backend as BackendWasm, (op) => {
+    if (isPointwise(info)) {
+      // dx_s = dy W^T at the sampled pixels, zero elsewhere.
+      const a = op('Reshape', { x: dy }, { shape: [1, n * oh * ow, co] });
+      const w = op('Reshape', { x: filter }, { shape: [1, ci, co] });
+      const prod = op('BatchMatMul', { a, b: w }, { transposeA: false, transposeB: true });
+      const dxs = op('Reshape', { x: prod }, { shape: [n, oh, ow, ci] });
+      const spread = dilate(op, dxs, sh, sw);
+      return padOrCrop(op, spread, [0, ih - oh * sh, 0, iw - ow * sw]);
+    }
+    // As a forward conv of the stride-dilated dy with the flipped filter, input and output channels swapped.
+    const p = info.padInfo;
+    const spread = dilate(op, dy, sh, sw); // [N, OH*sh, OW*sw, Co]
+    const top = kh - 1 - p.top, left = kw - 1 - p.left;
+    const padded = padOrCrop(op, spread, [top, ih + kh - 1 - top - oh * sh, left, iw + kw - 1 - left - ow * sw]);
+    const flipped = op('Reverse', { x: filter }, { dims: [0, 1] });
+    const swapped = op('Transpose', { x: flipped }, { perm: [0, 1, 3, 2] }); // [KH, KW, Co, Ci]
+    return op('Conv2D', { x: padded, filter: swapped }, { strides: 1, pad: 'valid', dataFormat: 'NHWC', dilations: 1 });
+  });
+}
+
+/** Registers both kernels for the wasm backend (idempotent). */
+export function registerWasmConvGradients(): void {
+  for (const [kernelName, kernelFunc] of [
+    ['Conv2DBackpropFilter', conv2dBackpropFilterWasm],
+    ['Conv2DBackpropInput', conv2dBackpropInputWasm],
+  ] as const) {
+    if (tf.getKernel(kernelName, 'wasm')?.kernelFunc === kernelFunc) continue;
+    if (tf.getKernel(kernelName, 'wasm')) tf.unregisterKernel(kernelName, 'wasm');
+    tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc: kernelFunc as unknown as tf.KernelFunc });
+  }
+}
