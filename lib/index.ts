@@ -1,2 +1,8 @@
 // The public surface of spikesplit: `import { ... } from 'spikesplit'` in notebooks, tests, scripts.
 export * from './util';
+export * from './backend';
+export * from './data';
+export * from './codec';
+export * from './snn';
+export * from './models';
+export * from './train';

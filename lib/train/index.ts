@@ -1,0 +1,6 @@
+export * from './optimizer';
+export * from './schedule';
+export * from './source';
+export * from './evaluate';
+export * from './checkpoint';
+export * from './trainer';

@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+/** `spikesplit <command> [options]`: the command-line entry point. `spikesplit --help` lists the commands. */
+import { info } from './commands/info';
+import { parse, usage, UsageError, type Command } from './commands/command';
+
+const COMMANDS: Command[] = [info];
+
+function overview(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    'usage: spikesplit <command> [options]',
+    '',
+    'commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    "'spikesplit <command> --help' describes a command's options.",
+  ].join('\n');
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    console.log(overview());
+    return;
+  }
+  const cmd = COMMANDS.find((c) => c.name === name);
+  if (!cmd) throw new UsageError(`spikesplit: unknown command '${name}'; expected one of: ${COMMANDS.map((c) => c.name).join(', ')}\n\n${overview()}`);
+  const { values, positionals, help } = parse(cmd, rest);
+  if (help) {
+    console.log(usage(cmd));
+    return;
+  }
+  await cmd.run(values, positionals);
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  if (err instanceof UsageError) {
+    console.error(err.message);
+    process.exit(2);
+  }
+  console.error(err instanceof Error ? err.stack : err);
+  process.exit(1);
+});

@@ -1,0 +1,67 @@
+/**
+ * The command-line framework: a command declares its options (node's `util.parseArgs` config) and a run
+ * function. Unknown options and bad values fail with a message naming the argument and what is accepted.
+ */
+import { parseArgs, type ParseArgsConfig } from 'util';
+
+export type Options = NonNullable<ParseArgsConfig['options']>;
+export type Values = Record<string, string | boolean | undefined>;
+
+export interface Command {
+  name: string;
+  summary: string;
+  /** Positional arguments, for the usage line, e.g. '<resnet18|resnet50>'. */
+  positionals?: string;
+  options: Options;
+  /** One line of help per option, by option name. */
+  help: Record<string, string>;
+  run(values: Values, positionals: string[]): Promise<void>;
+}
+
+/** A usage error: printed without a stack trace, exit code 2. */
+export class UsageError extends Error {}
+
+export function usage(cmd: Command): string {
+  const lines = [`usage: spikesplit ${cmd.name}${cmd.positionals ? ` ${cmd.positionals}` : ''} [options]`, '', cmd.summary, '', 'options:'];
+  const entries = Object.entries(cmd.options).map(([name, o]) => [`--${name}${o.type === 'string' ? ` <${name}>` : ''}`, cmd.help[name] ?? '']);
+  entries.push(['--help', 'show this help']);
+  const width = Math.max(...entries.map(([flag]) => flag.length));
+  for (const [flag, text] of entries) lines.push(`  ${flag.padEnd(width)}  ${text}`);
+  return lines.join('\n');
+}
+
+export function parse(cmd: Command, argv: string[]): { values: Values; positionals: string[]; help: boolean } {
+  try {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      options: { ...cmd.options, help: { type: 'boolean' } },
+      allowPositionals: true,
+      strict: true,
+    });
+    const { help, ...rest } = values as Values;
+    return { values: rest, positionals, help: help === true };
+  } catch (err) {
+    throw new UsageError(`spikesplit ${cmd.name}: ${(err as Error).message}\n\n${usage(cmd)}`);
+  }
+}
+
+/** A string option parsed as a number within bounds; names the option on failure. */
+export function numberOption(values: Values, name: string, fallback: number, { min = -Infinity, max = Infinity, integer = false } = {}): number {
+  const raw = values[name];
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (typeof raw !== 'string' || raw.trim() === '' || !Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
+    const kind = integer ? 'an integer' : 'a number';
+    throw new UsageError(`--${name}: expected ${kind} in [${min}, ${max}], got '${String(raw)}'`);
+  }
+  return value;
+}
+
+/** A string option that must be one of `choices`. */
+export function choiceOption<T extends string>(values: Values, name: string, choices: readonly T[], fallback?: T): T {
+  const raw = values[name] ?? fallback;
+  if (typeof raw !== 'string' || !(choices as readonly string[]).includes(raw)) {
+    throw new UsageError(`--${name}: expected one of ${choices.join(', ')}, got '${String(raw)}'`);
+  }
+  return raw as T;
+}
