@@ -5,4 +5,8 @@ export * from './data';
 export * from './codec';
 export * from './snn';
 export * from './models';
+export * from './bottleneck';
+export * from './energy';
 export * from './train';
+export * from './viz';
+export * from './experiments';

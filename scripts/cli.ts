@@ -1,9 +1,14 @@
 #!/usr/bin/env node
 /** `spikesplit <command> [options]`: the command-line entry point. `spikesplit --help` lists the commands. */
 import { info } from './commands/info';
+import { bits } from './commands/bits';
+import { energy } from './commands/energy';
+import { evalCommand } from './commands/eval';
+import { sweep } from './commands/sweep';
+import { train } from './commands/train';
 import { parse, usage, UsageError, type Command } from './commands/command';
 
-const COMMANDS: Command[] = [info];
+const COMMANDS: Command[] = [info, train, sweep, evalCommand, bits, energy];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 // tfjs-core's CommonJS build registers no gradients; the union package's does, on the same tfjs-core.
 import '@tensorflow/tfjs';
-import { registerWasmConvGradients } from './wasm-conv-grad';
+import { registerWasmKernels } from './wasm-kernels';
 
 export type BackendName = 'node' | 'wasm' | 'cpu';
 export const BACKENDS: readonly BackendName[] = ['node', 'wasm', 'cpu'];
@@ -40,7 +40,7 @@ async function setWasm(): Promise<boolean> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
   // Node's wasm loader reads the .wasm files from the package folder; single-threaded in Node.
   wasm.setWasmPaths(`${path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm'))}/`);
-  registerWasmConvGradients();
+  registerWasmKernels();
   return tf.setBackend('wasm');
 }
 

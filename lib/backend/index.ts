@@ -1,2 +1,2 @@
 export * from './backend';
-export * from './wasm-conv-grad';
+export * from './wasm-kernels';

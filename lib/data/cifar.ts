@@ -5,7 +5,8 @@ import { CIFAR10_CLASSES, CifarSplit, parseCifarRecords, readCifarBinary } from 
 import { ImageDataset } from './dataset';
 import { downloadVerified, md5OfFile } from './download';
 import { loadImageFolder } from './image-folder';
-import { defaultDataDir, projectRoot } from './paths';
+import { projectRoot } from '../util/project-root';
+import { defaultDataDir } from './paths';
 
 /** An official binary release: its tarball, the folder it unpacks to, and the published md5. */
 export interface CifarRelease {
@@ -75,7 +76,7 @@ export async function loadCifar10(options: Cifar10Options): Promise<ImageDataset
       return dataset;
     }
   }
-  const file = path.join(projectRoot(), 'data', 'sample', `${options.split}.bin`);
+  const file = path.join(defaultDataDir(), 'sample', `${options.split}.bin`);
   return parseCifarRecords([fs.readFileSync(file)], { variant: 'cifar10' }, `embedded sample ${file}`);
 }
 

@@ -3,6 +3,7 @@
  * function. Unknown options and bad values fail with a message naming the argument and what is accepted.
  */
 import { parseArgs, type ParseArgsConfig } from 'util';
+import { getPreset, PRESET_NAMES, type Preset } from 'spikesplit';
 
 export type Options = NonNullable<ParseArgsConfig['options']>;
 export type Values = Record<string, string | boolean | undefined>;
@@ -65,3 +66,15 @@ export function choiceOption<T extends string>(values: Values, name: string, cho
   }
   return raw as T;
 }
+
+/** `--preset`: one of the presets; default `SPIKESPLIT_PRESET`, else 'cpu'. */
+export function presetOption(values: Values): Preset {
+  const name = (values.preset as string | undefined) ?? process.env.SPIKESPLIT_PRESET ?? 'cpu';
+  return getPreset(choiceOption(values.preset === undefined ? { preset: name } : values, 'preset', PRESET_NAMES));
+}
+
+/** The options every experiment command shares. */
+export const experimentOptions = {
+  options: { preset: { type: 'string' }, json: { type: 'boolean' } } satisfies Options,
+  help: { preset: `${PRESET_NAMES.join(' | ')}; default SPIKESPLIT_PRESET, else cpu`, json: 'print the result as JSON on stdout' },
+};

@@ -1,4 +1,4 @@
-// Parity of the wasm convolution gradients with the cpu backend's reference kernels.
+// Parity of the wasm kernels spikesplit registers (convolution gradients, transposed matMul) with the cpu backend.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
@@ -97,5 +97,21 @@ test('conv2dTranspose (the decoder deconvolution) on wasm matches cpu, with its 
     const wasm = await on('wasm', [x, f, dy], run);
     const cpu = await on('cpu', [x, f, dy], run);
     for (const j of [0, 1, 2]) assert.ok(relativeError(wasm[j], cpu[j]) <= 1e-4, `output ${j} of ${JSON.stringify(inShape)}: ${relativeError(wasm[j], cpu[j])}`);
+  }
+});
+
+test('matMul with transposed operands (and its gradients) on wasm matches cpu', async () => {
+  const rng = new Rng(11);
+  for (const [transposeA, transposeB] of [[false, false], [true, false], [false, true], [true, true]]) {
+    const a = random(transposeA ? [2, 7, 5] : [2, 5, 7], rng);
+    const b = random(transposeB ? [2, 3, 7] : [2, 7, 3], rng);
+    const dy = random([2, 5, 3], rng);
+    const run = (at: tf.Tensor, bt: tf.Tensor, dyt: tf.Tensor) => {
+      const f = (p: tf.Tensor, q: tf.Tensor) => tf.matMul(p as tf.Tensor3D, q as tf.Tensor3D, transposeA, transposeB);
+      return [f(at, bt), ...tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.mul(f(p, q), dyt)))([at, bt])];
+    };
+    const wasm = await on('wasm', [a, b, dy], run);
+    const cpu = await on('cpu', [a, b, dy], run);
+    for (const j of [0, 1, 2]) assert.ok(relativeError(wasm[j], cpu[j]) <= 1e-4, `transposeA=${transposeA} transposeB=${transposeB} output ${j}: ${relativeError(wasm[j], cpu[j])}`);
   }
 });

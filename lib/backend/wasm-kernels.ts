@@ -1,17 +1,19 @@
 /**
- * Convolution gradients for the wasm backend, built on its fast XNNPACK forward convolution and matrix
- * product instead of a JavaScript loop:
- * - `Conv2DBackpropFilter` (the filter gradient; wasm has none) and
+ * Kernels that the wasm backend lacks or runs slowly, built on its fast XNNPACK forward convolution and
+ * matrix product instead of a JavaScript loop:
+ * - `Conv2DBackpropFilter` (the filter gradient; wasm has none),
  * - `Conv2DBackpropInput` (the input gradient, and `conv2dTranspose`; wasm's own runs at a tenth of the
- *   forward conv's speed).
- * NHWC only, any kernel size, any stride, TensorFlow's `same` padding rule, `valid` or explicit pads,
- * dilation 1. A 1x1 kernel without padding is a matrix product; every other case is one forward conv.
+ *   forward conv's speed): NHWC, any kernel size, any stride, TensorFlow's `same` padding rule, `valid` or
+ *   explicit pads, dilation 1. A 1x1 kernel without padding is a matrix product; every other case is one
+ *   forward conv;
+ * - `BatchMatMul` with a transposed operand (every matMul gradient): wasm's runs 7-10x slower than an
+ *   explicit transpose followed by the untransposed product, so it is wrapped to do exactly that.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 type TensorInfo = tf.TensorInfo;
-type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
+type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: object; attrs?: tf.NamedAttrMap };
 type Pad = 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
 
 /** Runs one of the wasm backend's own kernels; the caller owns (and disposes) the result. */
@@ -98,9 +100,10 @@ export function conv2dBackpropFilterWasm({ inputs, backend, attrs }: KernelArgs)
         begin: [0, 0, 0, 0], end: [n, oh * sh, ow * sw, ci], strides: [1, sh, sw, 1],
         beginMask: 0, endMask: 0, ellipsisMask: 0, newAxisMask: 0, shrinkAxisMask: 0,
       });
-      const a = op('Reshape', { x: xs }, { shape: [1, n * oh * ow, ci] });
+      const xt = op('Transpose', { x: op('Reshape', { x: xs }, { shape: [n * oh * ow, ci] }) }, { perm: [1, 0] });
+      const a = op('Reshape', { x: xt }, { shape: [1, ci, n * oh * ow] });
       const b = op('Reshape', { x: dy }, { shape: [1, n * oh * ow, co] });
-      const prod = op('BatchMatMul', { a, b }, { transposeA: true, transposeB: false });
+      const prod = op('BatchMatMul', { a, b }, { transposeA: false, transposeB: false });
       return op('Reshape', { x: prod }, { shape: [1, 1, ci, co] });
     }
     // As a forward conv: the input with channels as batch [Ci, Hp, Wp, N], the output gradient as the
@@ -128,8 +131,9 @@ export function conv2dBackpropInputWasm({ inputs, backend, attrs }: KernelArgs):
     if (isPointwise(info)) {
       // dx_s = dy W^T at the sampled pixels, zero elsewhere.
       const a = op('Reshape', { x: dy }, { shape: [1, n * oh * ow, co] });
-      const w = op('Reshape', { x: filter }, { shape: [1, ci, co] });
-      const prod = op('BatchMatMul', { a, b: w }, { transposeA: false, transposeB: true });
+      const wt = op('Transpose', { x: op('Reshape', { x: filter }, { shape: [ci, co] }) }, { perm: [1, 0] });
+      const w = op('Reshape', { x: wt }, { shape: [1, co, ci] });
+      const prod = op('BatchMatMul', { a, b: w }, { transposeA: false, transposeB: false });
       const dxs = op('Reshape', { x: prod }, { shape: [n, oh, ow, ci] });
       const spread = dilate(op, dxs, sh, sw);
       return padOrCrop(op, spread, [0, ih - oh * sh, 0, iw - ow * sw]);
@@ -145,14 +149,40 @@ export function conv2dBackpropInputWasm({ inputs, backend, attrs }: KernelArgs):
   });
 }
 
-/** Registers both kernels for the wasm backend (idempotent). */
-export function registerWasmConvGradients(): void {
+/** The wasm backend's own BatchMatMul, kept when the wrapper below replaces it. */
+let wasmBatchMatMul: tf.KernelConfig | undefined;
+
+/** `BatchMatMul` with transposeA/transposeB done as explicit transposes of the last two dims. */
+export function batchMatMulWasm({ inputs, backend, attrs }: KernelArgs): TensorInfo {
+  const { a, b } = inputs as { a: TensorInfo; b: TensorInfo };
+  const { transposeA, transposeB } = attrs as { transposeA: boolean; transposeB: boolean };
+  const matMul = wasmBatchMatMul!.kernelFunc;
+  const plain = { transposeA: false, transposeB: false };
+  if (!transposeA && !transposeB) return matMul({ inputs: { a, b }, backend, attrs: plain }) as TensorInfo;
+  return scoped(backend as BackendWasm, (op) => {
+    const swapLast = (t: TensorInfo) => {
+      const perm = t.shape.map((_, i) => i);
+      [perm[perm.length - 2], perm[perm.length - 1]] = [perm[perm.length - 1], perm[perm.length - 2]];
+      return op('Transpose', { x: t }, { perm });
+    };
+    return matMul({ inputs: { a: transposeA ? swapLast(a) : a, b: transposeB ? swapLast(b) : b }, backend, attrs: plain }) as TensorInfo;
+  });
+}
+
+/** Registers the three kernels for the wasm backend (idempotent). */
+export function registerWasmKernels(): void {
+  const own = tf.getKernel('BatchMatMul', 'wasm');
+  if (own && own.kernelFunc !== (batchMatMulWasm as unknown)) wasmBatchMatMul = own;
+  if (!wasmBatchMatMul) throw new Error("the wasm backend has no 'BatchMatMul' kernel to wrap");
   for (const [kernelName, kernelFunc] of [
     ['Conv2DBackpropFilter', conv2dBackpropFilterWasm],
     ['Conv2DBackpropInput', conv2dBackpropInputWasm],
+    ['BatchMatMul', batchMatMulWasm],
   ] as const) {
-    if (tf.getKernel(kernelName, 'wasm')?.kernelFunc === kernelFunc) continue;
-    if (tf.getKernel(kernelName, 'wasm')) tf.unregisterKernel(kernelName, 'wasm');
-    tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc: kernelFunc as unknown as tf.KernelFunc });
+    const current = tf.getKernel(kernelName, 'wasm');
+    if (current?.kernelFunc === (kernelFunc as unknown)) continue;
+    if (current) tf.unregisterKernel(kernelName, 'wasm');
+    // setupFunc binds the wasm function of the original kernel at backend init; the wrapper needs it too.
+    tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc: kernelFunc as unknown as tf.KernelFunc, setupFunc: kernelName === 'BatchMatMul' ? wasmBatchMatMul.setupFunc : undefined });
   }
 }

@@ -1,0 +1,146 @@
+/**
+ * The bottleneck unit inserted after a split point: an encoder on the device that shrinks the split point's
+ * feature `[T*B, h, w, c]` to what is transmitted, and a decoder on the server that restores `[T*B, h, w, c]`.
+ *
+ *   spiking (SpikeBottleNet 3.5):  encoder conv -> tdBN -> LIF      sends spikes {0,1} [T*B, h', w', c']
+ *                                  decoder deconv -> tdBN -> LIF    receives those spikes
+ *   DNN (BottleNet++, Shao & Zhang 2020):
+ *                                  encoder conv -> BN -> sigmoid (or ReLU) -> quantiser
+ *                                                                   sends b-bit codes (int32) [B, h', w', c']
+ *                                  decoder codes -> values -> deconv -> BN -> ReLU
+ *
+ * The conv/deconv geometry comes from the requested reduction (`reduction.ts`). Layers have role
+ * 'bottleneck' and names under `bottleneck.` (`bottleneck.encoder.conv.weight`), so observers and weight
+ * files tell them from the backbone's.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { Shape3 } from '../models/backbone';
+import { Conv2d } from '../models/conv';
+import { ConvTranspose2d } from '../models/deconv';
+import { dnnKit, NeuronKit, spikingKit } from '../models/kit';
+import { LifParams } from '../snn/lif';
+import { Module, Run, Sequential } from '../snn/module';
+import { Rng } from '../util/rng';
+import { UniformQuantizer } from './quantize';
+import { Reduction, reduction } from './reduction';
+import { Sigmoid } from './sigmoid';
+
+/** What a bottleneck does to the feature: plain data, as experiment configs hold it. */
+export interface BottleneckConfig {
+  /** Reduced channels c'. */
+  readonly channels: number;
+  /** Reduced spatial size `[h', w']`; default the split point's (channel reduction only). */
+  readonly size?: readonly [number, number];
+  /** DNN only: bits per transmitted value, 1..16; default 8. */
+  readonly bitWidth?: number;
+  /** DNN only: the encoder's activation; default 'sigmoid'. */
+  readonly activation?: 'sigmoid' | 'relu';
+  /** DNN only: the quantiser covers [0, range]; default 1 (a sigmoid's range; ReLU outputs above it saturate). */
+  readonly range?: number;
+}
+
+/** How to build a unit for one backbone's split point. */
+export interface BottleneckUnitOptions {
+  /** The backbone's kind: spiking (tdBN + LIF) or DNN (BN, BottleNet++). */
+  readonly spiking: boolean;
+  /** The split point's feature `[h, w, c]`. */
+  readonly splitShape: Shape3;
+  /** LIF parameters of the unit's neurons (spiking only); pass the backbone's if it was built with others. */
+  readonly lif?: Partial<LifParams>;
+  /** Running-statistics momentum of the unit's tdBN/BN (default 0.1). */
+  readonly momentum?: number;
+  /** Seeds the conv/deconv weights (default 0). */
+  readonly seed?: number;
+}
+
+const DNN_ONLY = ['bitWidth', 'activation', 'range'] as const;
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
+export class BottleneckUnit extends Module {
+  readonly spiking: boolean;
+  readonly reduction: Reduction;
+  readonly encoder: Sequential;
+  readonly decoder: Sequential;
+  /** The DNN's quantiser; null for spikes. */
+  readonly quantizer: UniformQuantizer | null;
+
+  constructor(config: BottleneckConfig, options: BottleneckUnitOptions) {
+    super('bottleneck');
+    this.spiking = options.spiking;
+    if (this.spiking) {
+      const given = DNN_ONLY.filter((k) => config[k] !== undefined);
+      if (given.length > 0) {
+        throw new RangeError(`bottleneck config ${given.join(', ')} applies to a DNN backbone's features; a spiking bottleneck sends 1 bit per neuron per step`);
+      }
+    } else if (options.lif) {
+      throw new RangeError('a DNN bottleneck has no LIF neurons: drop the lif option');
+    }
+    this.reduction = reduction(options.splitShape, config.channels, config.size);
+    const { kernel, stride, padding } = this.reduction;
+    const [, , c] = this.reduction.from;
+    const [, , c2] = this.reduction.to;
+    const kit: NeuronKit = this.spiking ? spikingKit({ lif: options.lif, momentum: options.momentum }) : dnnKit({ momentum: options.momentum });
+    const rng = new Rng(options.seed ?? 0);
+    const role = 'bottleneck';
+    const activation = config.activation ?? 'sigmoid';
+    if (activation !== 'sigmoid' && activation !== 'relu') throw new RangeError(`bottleneck activation must be 'sigmoid' or 'relu', got '${activation}'`);
+    this.encoder = this.child(
+      new Sequential('bottleneck.encoder', [
+        new Conv2d('bottleneck.encoder.conv', { inChannels: c, outChannels: c2, kernel, stride, padding, role, rng }),
+        kit.norm('bottleneck.encoder.bn', c2),
+        this.spiking || activation === 'relu' ? kit.activation(`bottleneck.encoder.${kit.act}`) : new Sigmoid('bottleneck.encoder.sigmoid'),
+      ]),
+    );
+    this.decoder = this.child(
+      new Sequential('bottleneck.decoder', [
+        new ConvTranspose2d('bottleneck.decoder.deconv', { inChannels: c2, outChannels: c, kernel, stride, padding, role, rng }),
+        kit.norm('bottleneck.decoder.bn', c),
+        kit.activation(`bottleneck.decoder.${kit.act}`),
+      ]),
+    );
+    this.quantizer = this.spiking ? null : new UniformQuantizer(config.bitWidth ?? 8, config.range ?? 1);
+  }
+
+  /** The device's half: split point feature `[T*B, h, w, c]` -> spikes `[T*B, h', w', c']` or codes (int32). */
+  encode(h: tf.Tensor, run: Run): tf.Tensor {
+    this.checkFeature(h);
+    return tf.tidy(() => {
+      const z = this.encoder.forward(h, run);
+      return this.quantizer ? this.quantizer.codes(z) : z;
+    });
+  }
+
+  /** The server's half: what `encode` sent, `[T*B, h', w', c']` -> restored feature `[T*B, h, w, c]`. */
+  decode(z: tf.Tensor, run: Run): tf.Tensor {
+    const expectedDtype = this.quantizer ? 'int32' : 'float32';
+    if (z.rank !== 4 || !sameShape(z.shape.slice(1), this.reduction.to) || z.shape[0] % run.T !== 0 || z.dtype !== expectedDtype) {
+      throw new RangeError(
+        `bottleneck.decode: expected ${expectedDtype} [T*B, ${this.reduction.to.join(', ')}] with T = ${run.T}, got ${z.dtype} [${z.shape.join(', ')}]`,
+      );
+    }
+    return tf.tidy(() => this.decoder.forward(this.quantizer ? this.quantizer.values(z) : z, run));
+  }
+
+  /** Encoder then decoder, differentiable (straight-through through the quantiser); equals decode(encode(h)). */
+  forward(h: tf.Tensor, run: Run): tf.Tensor {
+    this.checkFeature(h);
+    return tf.tidy(() => {
+      const z = this.encoder.forward(h, run);
+      return this.decoder.forward(this.quantizer ? this.quantizer.fakeQuantize(z) : z, run);
+    });
+  }
+
+  outShape(inShape: readonly number[]): number[] {
+    if (!sameShape(inShape, this.reduction.from)) throw new RangeError(`bottleneck expects [${this.reduction.from.join(', ')}] per image, got [${inShape.join(', ')}]`);
+    return [...inShape];
+  }
+
+  private checkFeature(h: tf.Tensor): void {
+    if (h.rank !== 4 || !sameShape(h.shape.slice(1), this.reduction.from)) {
+      throw new RangeError(`bottleneck.encode: expected the split point's feature [T*B, ${this.reduction.from.join(', ')}], got [${h.shape.join(', ')}]`);
+    }
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * Step 1 of the two-step training (paper 3.6): train the spiking backbone alone, then evaluate it at each
+ * of the preset's time steps. Resumable (checkpoints every epoch); a finished backbone is not trained again.
+ */
+import * as fs from 'fs';
+import type { SplitBackbone } from '../models/backbone';
+import { createModel } from '../models/registry';
+import { loadWeights, saveWeights } from '../models/weights';
+import { evaluate } from '../train/evaluate';
+import { train, type EpochRecord, type TrainOptions } from '../train/trainer';
+import { writeJsonAtomic } from '../util/atomic';
+import { presetData, type PresetData } from './data';
+import { backboneDir, backboneSummaryFile, backboneWeights } from './paths';
+import type { Preset } from './preset';
+import { provenance, type Provenance } from './provenance';
+
+export interface BackboneSummary extends Provenance {
+  model: Preset['model'] & { classes: number };
+  data: string;
+  history: EpochRecord[];
+  /** Test accuracy (fraction) by time steps, e.g. { "2": 0.61, "4": 0.63 }. */
+  accuracyByT: Record<string, number>;
+  trainSeconds: number;
+}
+
+/** A fresh backbone of the preset's architecture with `T` steps and the trained weights. */
+export function loadBackbone(preset: Preset, classes: number, T = preset.model.T): SplitBackbone {
+  const file = backboneWeights(preset.name);
+  if (!fs.existsSync(file)) throw new Error(`no trained backbone for preset '${preset.name}' at ${file}; run 'spikesplit train --preset ${preset.name}' first`);
+  const model = createModel(preset.model.name, { width: preset.model.width, T, classes, seed: preset.pretrain.seed });
+  loadWeights(model, file);
+  return model;
+}
+
+export function readBackboneSummary(preset: Preset): BackboneSummary | null {
+  const file = backboneSummaryFile(preset.name);
+  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as BackboneSummary) : null;
+}
+
+/** Trains (or resumes, or skips when finished) the preset's backbone; returns its summary. */
+export async function pretrainBackbone(preset: Preset, options: TrainOptions & { data?: PresetData } = {}): Promise<BackboneSummary> {
+  const done = readBackboneSummary(preset);
+  if (done) return done;
+  const log = options.log ?? ((l: string) => console.error(l));
+  const data = options.data ?? (await presetData(preset));
+  log(`pretraining ${preset.model.name} (width ${preset.model.width}, T ${preset.model.T}) on ${data.description}`);
+  const model = createModel(preset.model.name, { width: preset.model.width, T: preset.model.T, classes: data.classes, seed: preset.pretrain.seed });
+  try {
+    const t0 = Date.now();
+    const { history } = await train(model, data.train, data.test, preset.pretrain, { ...options, runDir: backboneDir(preset.name) });
+    const trainSeconds = history.reduce((s, r) => s + r.seconds, 0);
+    const accuracyByT: Record<string, number> = {};
+    for (const T of preset.evalT) accuracyByT[T] = evaluate(model, data.test, preset.pretrain.batchSize, { T }).accuracy;
+    saveWeights(model, backboneWeights(preset.name));
+    const summary: BackboneSummary = {
+      ...provenance(preset.name, preset.pretrain.seed),
+      model: { ...preset.model, classes: data.classes },
+      data: data.description,
+      history,
+      accuracyByT,
+      trainSeconds,
+    };
+    writeJsonAtomic(backboneSummaryFile(preset.name), summary);
+    log(`backbone: test accuracy ${Object.entries(accuracyByT).map(([T, a]) => `${(100 * a).toFixed(2)}% at T=${T}`).join(', ')} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+    return summary;
+  } finally {
+    model.dispose();
+  }
+}

@@ -1,0 +1,36 @@
+/** The training and test sets a preset names, as sources the trainer reads. */
+import { CIFAR10_NORMALIZATION, CIFAR100_NORMALIZATION, loadCifar10, loadCifar100, stratifiedSubset, type ImageDataset } from '../data';
+import { imageSource, type LabelledSource } from '../train/source';
+import { Rng } from '../util/rng';
+import type { Preset } from './preset';
+
+export interface PresetData {
+  train: LabelledSource;
+  test: LabelledSource;
+  classes: number;
+  /** For results and figure labels, e.g. `cifar10-jpg (5000 of 50000 train, 1000 of 10000 test)`. */
+  description: string;
+}
+
+async function load(preset: Preset, split: 'train' | 'test'): Promise<ImageDataset> {
+  const { dataset, source } = preset.data;
+  return dataset === 'cifar10' ? loadCifar10({ split, source }) : loadCifar100({ split, labels: 'fine' });
+}
+
+/** Loads (and caches) the data, then draws the preset's seeded stratified subsets. */
+export async function presetData(preset: Preset): Promise<PresetData> {
+  const rng = new Rng(preset.pretrain.seed);
+  const pick = (d: ImageDataset, perClass: number | null) => (perClass === null ? d : stratifiedSubset(d, Math.min(perClass, Math.min(...d.classCounts())), rng));
+  const fullTrain = await load(preset, 'train');
+  const fullTest = await load(preset, 'test');
+  const train = pick(fullTrain, preset.data.trainPerClass);
+  const test = pick(fullTest, preset.data.testPerClass);
+  const normalization = preset.data.dataset === 'cifar10' ? CIFAR10_NORMALIZATION : CIFAR100_NORMALIZATION;
+  const description = `${fullTrain.source} (${train.count} of ${fullTrain.count} train, ${test.count} of ${fullTest.count} test)`;
+  return {
+    train: imageSource(train, normalization, `${description}: train`),
+    test: imageSource(test, normalization, `${description}: test`),
+    classes: fullTrain.classes.length,
+    description,
+  };
+}

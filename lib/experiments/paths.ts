@@ -1,0 +1,13 @@
+/** Where a preset's runs and results live: `<root>/runs/<preset>/` (root: `SPIKESPLIT_RUNS_DIR` or the project). */
+import * as path from 'path';
+import { projectRoot } from '../util/project-root';
+
+export function runsDir(preset: string): string {
+  return path.join(process.env.SPIKESPLIT_RUNS_DIR ?? path.join(projectRoot(), 'runs'), preset);
+}
+
+export const backboneDir = (preset: string) => path.join(runsDir(preset), 'backbone');
+export const backboneWeights = (preset: string) => path.join(backboneDir(preset), 'weights.json');
+export const backboneSummaryFile = (preset: string) => path.join(backboneDir(preset), 'summary.json');
+export const sweepRowDir = (preset: string, id: string) => path.join(runsDir(preset), 'sweep', id);
+export const resultsFile = (preset: string) => path.join(runsDir(preset), 'results.json');

@@ -1,0 +1,22 @@
+/** The backbones by name, as the command line and experiment configs name them. */
+import { SplitBackbone } from './backbone';
+import { BackboneOptions } from './options';
+import { dnnResNet50, spikingResNet18, spikingResNet50 } from './resnet';
+import { spikingVGG16 } from './vgg';
+
+export const MODEL_NAMES = ['resnet18', 'resnet50', 'vgg16', 'resnet50-dnn'] as const;
+export type ModelName = (typeof MODEL_NAMES)[number];
+
+const FACTORIES: Record<ModelName, (o: BackboneOptions) => SplitBackbone> = {
+  resnet18: spikingResNet18,
+  resnet50: spikingResNet50,
+  vgg16: spikingVGG16,
+  'resnet50-dnn': dnnResNet50,
+};
+
+export function createModel(name: string, options: BackboneOptions = {}): SplitBackbone {
+  if (!(MODEL_NAMES as readonly string[]).includes(name)) {
+    throw new RangeError(`unknown model '${name}'; expected one of ${MODEL_NAMES.join(', ')}`);
+  }
+  return FACTORIES[name as ModelName](options);
+}

@@ -1,0 +1,185 @@
+/**
+ * ResNets for 32x32 inputs (torchvision's resnet.py, CIFAR stem: 3x3 conv, stride 1, no max pool), built by one
+ * builder from a `NeuronKit`: spiking (tdBN + LIF) or DNN (BatchNorm + ReLU, BottleNet++'s baseline).
+ *
+ * Residual order: the standard spiking ResNet of Zheng et al. (tdBN), as torchvision with LIF for ReLU:
+ *   out = act(norm3(conv3(...)) + shortcut(x)),
+ * the last neuron after the addition. SpikeBottleNet's blocks are "CONV-tdBN-LIF three times" and transmit
+ * RB16's output as 4x4x2048 one-bit spikes per step (131,072 bits at T = 4), so a block's output must be
+ * binary: SEW ResNet's spike + spike (values 0..2) and MS-ResNet's membrane shortcut are not. tdBN's alpha is
+ * 1/sqrt(2) on the two branches that meet in the addition (norm3 and the shortcut's norm), 1 elsewhere.
+ * Downsampling blocks put the stride on the 3x3 conv (torchvision v1.5; the paper's Table 3 MACs need it)
+ * and use a 1x1 conv + norm shortcut wherever the shape changes.
+ *
+ * Split points are the residual blocks, numbered through the network: `RB1`..`RB8` (ResNet-18),
+ * `RB1`..`RB16` (ResNet-50, the paper's numbering).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { directEncoder } from '../snn/encoding';
+import { Module, ForwardPass, Sequential } from '../snn/module';
+import { Rng } from '../util/rng';
+import { SplitBackbone, BackboneStage } from './backbone';
+import { Classifier } from './classifier';
+import { Conv2d } from './conv';
+import { dnnKit, NeuronKit, spikingKit } from './kit';
+import { BackboneOptions, scaledWidth } from './options';
+
+const RESIDUAL_ALPHA = Math.SQRT1_2;
+
+interface BlockArgs {
+  readonly inPlanes: number;
+  readonly planes: number;
+  readonly stride: number;
+  readonly kit: NeuronKit;
+  readonly rng: Rng;
+}
+
+interface BlockType {
+  /** Output channels = planes * expansion. */
+  readonly expansion: number;
+  new (name: string, args: BlockArgs): Module;
+}
+
+/** 1x1 conv with the block's stride + norm (alpha 1/sqrt(2)), where the identity would not fit. */
+function shortcut(name: string, inPlanes: number, outPlanes: number, stride: number, kit: NeuronKit, rng: Rng): Module | null {
+  if (stride === 1 && inPlanes === outPlanes) return null;
+  return new Sequential(`${name}.shortcut`, [
+    new Conv2d(`${name}.shortcut.conv`, { inChannels: inPlanes, outChannels: outPlanes, kernel: 1, stride, role: 'shortcut', rng }),
+    kit.norm(`${name}.shortcut.bn`, outPlanes, RESIDUAL_ALPHA),
+  ]);
+}
+
+/** Two 3x3 convs (ResNet-18/34). */
+export class BasicBlock extends Module {
+  static readonly expansion = 1;
+  readonly conv1: Conv2d;
+  readonly bn1: Module;
+  readonly act1: Module;
+  readonly conv2: Conv2d;
+  readonly bn2: Module;
+  readonly shortcut: Module | null;
+  readonly act2: Module;
+
+  constructor(name: string, { inPlanes, planes, stride, kit, rng }: BlockArgs) {
+    super(name);
+    const role = 'block';
+    this.conv1 = this.child(new Conv2d(`${name}.conv1`, { inChannels: inPlanes, outChannels: planes, kernel: 3, stride, role, rng }));
+    this.bn1 = this.child(kit.norm(`${name}.bn1`, planes));
+    this.act1 = this.child(kit.activation(`${name}.${kit.act}1`));
+    this.conv2 = this.child(new Conv2d(`${name}.conv2`, { inChannels: planes, outChannels: planes, kernel: 3, role, rng }));
+    this.bn2 = this.child(kit.norm(`${name}.bn2`, planes, RESIDUAL_ALPHA));
+    const sc = shortcut(name, inPlanes, planes, stride, kit, rng);
+    this.shortcut = sc && this.child(sc);
+    this.act2 = this.child(kit.activation(`${name}.${kit.act}2`));
+  }
+
+  forward(x: tf.Tensor, pass: ForwardPass): tf.Tensor {
+    return tf.tidy(() => {
+      const identity = this.shortcut ? this.shortcut.forward(x, run) : x;
+      let out = this.act1.forward(this.bn1.forward(this.conv1.forward(x, run), run), run);
+      out = this.bn2.forward(this.conv2.forward(out, run), run);
+      return this.act2.forward(tf.add(out, identity), run);
+    });
+  }
+
+  outShape(inShape: readonly number[]): number[] {
+    return this.conv2.outShape(this.conv1.outShape(inShape));
+  }
+}
+
+/** 1x1 reduce, 3x3 (with the stride), 1x1 expand by 4 (ResNet-50). */
+export class Bottleneck extends Module {
+  static readonly expansion = 4;
+  readonly conv1: Conv2d;
+  readonly bn1: Module;
+  readonly act1: Module;
+  readonly conv2: Conv2d;
+  readonly bn2: Module;
+  readonly act2: Module;
+  readonly conv3: Conv2d;
+  readonly bn3: Module;
+  readonly shortcut: Module | null;
+  readonly act3: Module;
+
+  constructor(name: string, { inPlanes, planes, stride, kit, rng }: BlockArgs) {
+    super(name);
+    const role = 'block';
+    const outPlanes = planes * Bottleneck.expansion;
+    this.conv1 = this.child(new Conv2d(`${name}.conv1`, { inChannels: inPlanes, outChannels: planes, kernel: 1, role, rng }));
+    this.bn1 = this.child(kit.norm(`${name}.bn1`, planes));
+    this.act1 = this.child(kit.activation(`${name}.${kit.act}1`));
+    this.conv2 = this.child(new Conv2d(`${name}.conv2`, { inChannels: planes, outChannels: planes, kernel: 3, stride, role, rng }));
+    this.bn2 = this.child(kit.norm(`${name}.bn2`, planes));
+    this.act2 = this.child(kit.activation(`${name}.${kit.act}2`));
+    this.conv3 = this.child(new Conv2d(`${name}.conv3`, { inChannels: planes, outChannels: outPlanes, kernel: 1, role, rng }));
+    this.bn3 = this.child(kit.norm(`${name}.bn3`, outPlanes, RESIDUAL_ALPHA));
+    const sc = shortcut(name, inPlanes, outPlanes, stride, kit, rng);
+    this.shortcut = sc && this.child(sc);
+    this.act3 = this.child(kit.activation(`${name}.${kit.act}3`));
+  }
+
+  forward(x: tf.Tensor, pass: ForwardPass): tf.Tensor {
+    return tf.tidy(() => {
+      const identity = this.shortcut ? this.shortcut.forward(x, run) : x;
+      let out = this.act1.forward(this.bn1.forward(this.conv1.forward(x, run), run), run);
+      out = this.act2.forward(this.bn2.forward(this.conv2.forward(out, run), run), run);
+      out = this.bn3.forward(this.conv3.forward(out, run), run);
+      return this.act3.forward(tf.add(out, identity), run);
+    });
+  }
+
+  outShape(inShape: readonly number[]): number[] {
+    return this.conv3.outShape(this.conv2.outShape(this.conv1.outShape(inShape)));
+  }
+}
+
+/**
+ * torchvision's `_make_layer`: `count` blocks of `planes`, the first with `stride` (and a projection shortcut
+ * when the shape changes), named `RB<firstIndex>`, `RB<firstIndex + 1>`, ...
+ */
+function makeLayer(block: BlockType, firstIndex: number, inPlanes: number, planes: number, count: number, stride: number, kit: NeuronKit, rng: Rng): BackboneStage[] {
+  const stages: BackboneStage[] = [];
+  for (let i = 0; i < count; i++) {
+    const name = `RB${firstIndex + i}`;
+    const args = { inPlanes: i === 0 ? inPlanes : planes * block.expansion, planes, stride: i === 0 ? stride : 1, kit, rng };
+    stages.push({ name, module: new block(name, args) });
+  }
+  return stages;
+}
+
+function resnet(name: string, block: BlockType, layers: number[], kit: NeuronKit, T: number, o: BackboneOptions): SplitBackbone {
+  const rng = new Rng(o.seed ?? 0);
+  const inputShape = o.inputShape ?? [32, 32, 3];
+  const [w1, w2, w3, w4] = [64, 128, 256, 512].map((c) => scaledWidth(c, o.width ?? 1));
+  const stem = new Sequential('stem', [
+    new Conv2d('stem.conv', { inChannels: inputShape[2], outChannels: w1, kernel: 3, role: 'stem', rng }),
+    kit.norm('stem.bn', w1),
+    kit.activation(`stem.${kit.act}`),
+  ]);
+  const e = block.expansion;
+  const stages = [
+    ...makeLayer(block, 1, w1, w1, layers[0], 1, kit, rng),
+    ...makeLayer(block, 1 + layers[0], w1 * e, w2, layers[1], 2, kit, rng),
+    ...makeLayer(block, 1 + layers[0] + layers[1], w2 * e, w3, layers[2], 2, kit, rng),
+    ...makeLayer(block, 1 + layers[0] + layers[1] + layers[2], w3 * e, w4, layers[3], 2, kit, rng),
+  ];
+  const classifier = new Classifier('fc', w4 * e, o.classes ?? 10, rng);
+  return new SplitBackbone({ name, T, spiking: kit.spiking, inputShape, encoder: o.encoder ?? directEncoder(), stem, stages, classifier });
+}
+
+/** Spiking ResNet-18: BasicBlocks [2, 2, 2, 2], split points RB1..RB8; RB8 is 4x4x512 per step. */
+export function spikingResNet18(o: BackboneOptions = {}): SplitBackbone {
+  return resnet('resnet18', BasicBlock, [2, 2, 2, 2], spikingKit(o), o.T ?? 4, o);
+}
+
+/** Spiking ResNet-50: Bottlenecks [3, 4, 6, 3], split points RB1..RB16; RB16 is 4x4x2048 per step. */
+export function spikingResNet50(o: BackboneOptions = {}): SplitBackbone {
+  return resnet('resnet50', Bottleneck, [3, 4, 6, 3], spikingKit(o), o.T ?? 4, o);
+}
+
+/** BottleNet++'s DNN ResNet-50 (BatchNorm + ReLU), same structure and split point names; T must be 1. */
+export function dnnResNet50(o: BackboneOptions = {}): SplitBackbone {
+  if (o.T !== undefined && o.T !== 1) throw new RangeError(`resnet50-dnn has no time steps: T must be 1, got ${o.T}`);
+  if (o.lif) throw new RangeError('resnet50-dnn has no LIF neurons: drop the lif option');
+  return resnet('resnet50-dnn', Bottleneck, [3, 4, 6, 3], dnnKit(o), 1, o);
+}

@@ -1,0 +1,147 @@
+/**
+ * The iterative leaky integrate-and-fire neuron of Wu et al. (SpikeBottleNet eqs. 1-3):
+ *   h[t] = tau * u[t-1] + x[t]          membrane before firing
+ *   o[t] = H(h[t] - Vth)                spike (surrogate gradient in the backward pass)
+ *   u[t] = h[t] * (1 - o[t])            hard reset to 0 (the paper), or
+ *   u[t] = h[t] - Vth * o[t]            soft reset (subtract the threshold),
+ * which is u[t] = tau * u[t-1] * (1 - o[t-1]) + x[t] written with the post-reset state. With `detachReset`
+ * the o[t] of the reset term carries no gradient.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { Module, ForwardPass } from './module';
+import { stopGradient } from './stop-gradient';
+import { rectangularSurrogate, Surrogate } from './surrogate';
+import { foldTime, unfoldTime } from './time';
+
+export interface LifParams {
+  /** Membrane decay per step, in (0, 1]. */
+  readonly tau: number;
+  /** Firing threshold Vth. */
+  readonly vth: number;
+  readonly reset: 'hard' | 'soft';
+  /** Cut the gradient through the reset term. */
+  readonly detachReset: boolean;
+  readonly surrogate: Surrogate;
+}
+
+/** Defaults of the STBP-tdBN line of work: decay 0.25, Vth 0.5, hard reset, rectangular window a = 1. */
+export function lifParams(p: Partial<LifParams> = {}): LifParams {
+  const params: LifParams = {
+    tau: p.tau ?? 0.25,
+    vth: p.vth ?? 0.5,
+    reset: p.reset ?? 'hard',
+    detachReset: p.detachReset ?? false,
+    surrogate: p.surrogate ?? rectangularSurrogate(),
+  };
+  if (!(params.tau > 0 && params.tau <= 1)) throw new RangeError(`LIF tau must be in (0, 1], got ${params.tau}`);
+  if (!(Number.isFinite(params.vth) && params.vth > 0)) throw new RangeError(`LIF vth must be a positive number, got ${params.vth}`);
+  if (params.reset !== 'hard' && params.reset !== 'soft') throw new RangeError(`LIF reset must be 'hard' or 'soft', got '${params.reset}'`);
+  return params;
+}
+
+/** One step: input current `x` and post-reset membrane `u` (same shape) -> spikes and the next post-reset membrane. */
+export function lifStep(x: tf.Tensor, u: tf.Tensor, p: LifParams): { spike: tf.Tensor; u: tf.Tensor } {
+  return tf.tidy(() => {
+    const h = tf.add(tf.mul(u, p.tau), x);
+    const spike = p.surrogate.spike(tf.sub(h, p.vth));
+    const r = p.detachReset ? stopGradient(spike) : spike;
+    const next = p.reset === 'hard' ? tf.mul(h, tf.sub(1, r)) : tf.sub(h, tf.mul(r, p.vth));
+    return { spike, u: next };
+  });
+}
+
+/**
+ * All T steps of time-folded input `x` `[T*B, ...]` from membrane `u0` `[B, ...]` (default 0): spikes
+ * `[T*B, ...]` and the final post-reset membrane `[B, ...]`.
+ */
+export function lifMultiStep(x: tf.Tensor, T: number, p: LifParams, u0?: tf.Tensor): { spikes: tf.Tensor; u: tf.Tensor } {
+  return tf.tidy(() => {
+    const steps = tf.unstack(unfoldTime(x, T)); // T x [B, ...]
+    let u = u0 ?? tf.zerosLike(steps[0]);
+    const spikes: tf.Tensor[] = [];
+    for (const xt of steps) {
+      const out = lifStep(xt, u, p);
+      spikes.push(out.spike);
+      u = out.u;
+    }
+    return { spikes: foldTime(tf.stack(spikes)), u };
+  });
+}
+
+/**
+ * The spikes of `lifMultiStep` from rest, `[T*B, ...]` -> `[T*B, ...]`: what the LIF layer runs. A small
+ * kernel over the flat values with a hand-written backward pass through time, one gradient-tape node per layer:
+ * the recurrence is sequential in t and memory-bound, while tensor ops would need a slice per step (slow on
+ * wasm) and record ~7 ops per step, each of whose output gradients tfjs keeps until the backward pass ends.
+ * The membranes h (saved for the backward pass) live in JavaScript memory, outside the backend's heap.
+ * With s = H(h - Vth) and du the gradient reaching u[t] from step t+1 (du = tau dh[t+1], 0 after the last step):
+ *   dh[t] = (ds[t] + du * du/ds) * g'(h[t] - Vth) + du * du/dh,
+ *   hard reset: du/ds = -h[t], du/dh = 1 - s[t];  soft: du/ds = -Vth, du/dh = 1;  detached: du/ds = 0;
+ * and dx[t] = dh[t]. Tests check it against autodiff of `lifStep`.
+ */
+export function lifSpikes(x: tf.Tensor, T: number, p: LifParams): tf.Tensor {
+  const rows = x.shape[0];
+  if (!Number.isInteger(T) || T < 1 || rows % T !== 0) {
+    throw new RangeError(`LIF expects [T*B, ...] with T = ${T} dividing the rows, got shape [${x.shape.join(', ')}]`);
+  }
+  const { tau, vth, detachReset, surrogate } = p;
+  const hard = p.reset === 'hard';
+  const n = x.size / T; // values per step
+  const forward = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const input = args[0] as tf.Tensor;
+    const xs = input.dataSync() as Float32Array;
+    const h = new Float32Array(xs.length); // membrane before firing
+    const spikes = new Float32Array(xs.length);
+    const u = new Float32Array(n); // post-reset membrane, from rest
+    for (let t = 0, k = 0; t < T; t++) {
+      for (let i = 0; i < n; i++, k++) {
+        const hk = tau * u[i] + xs[k];
+        const s = hk >= vth ? 1 : 0;
+        h[k] = hk;
+        spikes[k] = s;
+        u[i] = hard ? hk * (1 - s) : hk - vth * s;
+      }
+    }
+    return {
+      value: tf.tensor(spikes, input.shape),
+      gradFunc: (dy: tf.Tensor) => {
+        const dys = dy.dataSync() as Float32Array;
+        const dx = new Float32Array(dys.length);
+        const du = new Float32Array(n); // dL/du[t], from step t+1
+        for (let t = T - 1; t >= 0; t--) {
+          for (let i = 0, k = t * n; i < n; i++, k++) {
+            const hk = h[k];
+            const s = hk >= vth ? 1 : 0;
+            const dudS = detachReset ? 0 : hard ? -hk : -vth;
+            const dudH = hard ? 1 - s : 1;
+            const dh = (dys[k] + du[i] * dudS) * surrogate.derivative(hk - vth) + du[i] * dudH;
+            dx[k] = dh;
+            du[i] = tau * dh;
+          }
+        }
+        return tf.tensor(dx, dy.shape);
+      },
+    };
+  });
+  return forward(x);
+}
+
+/** A layer of LIF neurons over `[T*B, ...]`; every forward starts from rest, so passes never share state. */
+export class LIF extends Module {
+  readonly params: LifParams;
+
+  constructor(name: string, params: Partial<LifParams> = {}) {
+    super(name);
+    this.params = lifParams(params);
+  }
+
+  forward(x: tf.Tensor, pass: ForwardPass): tf.Tensor {
+    const spikes = lifSpikes(x, run.T, this.params);
+    run.observer?.activation?.(this.name, spikes, true, run);
+    return spikes;
+  }
+
+  outShape(inShape: readonly number[]): number[] {
+    return [...inShape];
+  }
+}

@@ -1,0 +1,56 @@
+import { spawn } from 'child_process';
+import { collectResults, initBackend, pretrainBackbone, runSweep, type Results } from 'spikesplit';
+import { experimentOptions, numberOption, presetOption, UsageError, type Command, type Values } from './command';
+
+/** `--shard i/n`: this process runs the configurations with index = i (mod n). */
+function shardOption(values: Values): { index: number; count: number } | undefined {
+  if (values.shard === undefined) return undefined;
+  const m = /^(\d+)\/(\d+)$/.exec(String(values.shard));
+  if (!m || Number(m[1]) >= Number(m[2])) throw new UsageError(`--shard: expected i/n with 0 <= i < n, got '${String(values.shard)}'`);
+  return { index: Number(m[1]), count: Number(m[2]) };
+}
+
+/** Runs `count` copies of this command, each on its own shard, and waits for all of them. */
+async function runShards(preset: string, count: number): Promise<void> {
+  const children = Array.from({ length: count }, (_, index) =>
+    new Promise<void>((resolve, reject) => {
+      const child = spawn(process.execPath, [process.argv[1], 'sweep', '--preset', preset, '--shard', `${index}/${count}`], { stdio: ['ignore', 'inherit', 'inherit'] });
+      child.on('error', reject);
+      child.on('exit', (code, signal) => (code === 0 ? resolve() : reject(new Error(`sweep shard ${index}/${count} failed (${signal ?? `exit code ${code}`})`))));
+    }),
+  );
+  await Promise.all(children);
+}
+
+function printTable(results: Results): void {
+  console.log('split  sent [h,w,c]  T  bits  ratio  accuracy  drop  chosen');
+  for (const r of results.rows) {
+    const sel = results.selection.find((s) => s.split === r.split);
+    const chosen = sel?.chosen === r.id ? (sel.relaxed ? 'yes (4%)' : 'yes') : '';
+    console.log(`${r.split.padEnd(5)}  ${`[${r.sentShape.join(',')}]`.padEnd(12)}  ${r.T}  ${String(r.bits).padStart(6)}  ${r.compressionRatio.toFixed(0).padStart(5)}x  ${(100 * r.accuracy).toFixed(2).padStart(6)}%  ${(100 * r.drop).toFixed(2).padStart(6)}%  ${chosen}`);
+  }
+  if (results.missing.length > 0) console.log(`not run yet: ${results.missing.join(', ')}`);
+}
+
+export const sweep: Command = {
+  name: 'sweep',
+  summary: 'Step 2: fine-tune and evaluate every split point x compression x T of the preset; reruns skip finished rows.',
+  options: { ...experimentOptions.options, jobs: { type: 'string' }, shard: { type: 'string' } },
+  help: { ...experimentOptions.help, jobs: "processes to run rows in (default: the preset's jobs)", shard: 'i/n: run only every n-th row from the i-th (used by --jobs)' },
+  async run(values) {
+    const preset = presetOption(values);
+    const shard = shardOption(values);
+    const jobs = numberOption(values, 'jobs', preset.jobs, { min: 1, max: 16, integer: true });
+    await initBackend();
+    if (shard) {
+      await runSweep(preset, { shard });
+      return;
+    }
+    await pretrainBackbone(preset); // once, before any shard needs it
+    if (jobs > 1) await runShards(preset.name, jobs);
+    else await runSweep(preset);
+    const results = collectResults(preset);
+    if (values.json) console.log(JSON.stringify(results, null, 2));
+    else printTable(results);
+  },
+};

@@ -1,0 +1,74 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { canInstallJupyter, hasJupyter, installCommands, ROOT } from '../../scripts/notebook-runner/jupyter';
+
+const RUNNER = path.join(ROOT, 'dist', 'scripts', 'run-notebooks.js');
+const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'notebooks');
+const skip = !hasJupyter() && !canInstallJupyter()
+  ? `Jupyter is missing for /usr/bin/python3 and only root can install it; run: ${installCommands().join(' && ')}`
+  : false;
+
+let outDir = '';
+before(() => (outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'spikesplit-runner-'))));
+after(() => fs.rmSync(outDir, { recursive: true, force: true }));
+
+/** Runs the runner on one fixture; returns its exit status, its output, and the executed copy's cells. */
+function runFixture(name: string, args: string[] = [], preset = 'tiny') {
+  const run = spawnSync(process.execPath, [RUNNER, '--out-dir', outDir, ...args, path.join(FIXTURES, name)], {
+    encoding: 'utf8',
+    env: { ...process.env, SPIKESPLIT_PRESET: preset },
+  });
+  const executed = JSON.parse(fs.readFileSync(path.join(outDir, name), 'utf8')) as { cells: { outputs?: { text?: string | string[] }[] }[] };
+  const text = (cell: number) => (executed.cells[cell - 1].outputs ?? []).map((o) => [o.text ?? ''].flat().join('')).join('');
+  return { status: run.status, output: run.stdout + run.stderr, text };
+}
+
+test('a notebook that passes: the preset reaches the kernel and the executed copy keeps the output', { skip }, () => {
+  const { status, output, text } = runFixture('prints-preset.ipynb', [], 'cpu');
+  assert.equal(status, 0, output);
+  assert.match(output, /^start prints-preset\.ipynb \(preset cpu\)$/m);
+  assert.match(output, /^ok +prints-preset\.ipynb +\d+\.\d s/m);
+  assert.equal(text(2), 'preset=cpu\n');
+});
+
+test('a cell that throws fails the notebook with its name, the cell number and the error', { skip }, () => {
+  const { status, output, text } = runFixture('fails-in-cell-3.ipynb');
+  assert.equal(status, 1, output);
+  assert.match(output, /FAIL +fails-in-cell-3\.ipynb .*cell 3 of 4 failed/);
+  assert.match(output, /Error: deliberate failure, answer 42/);
+  assert.equal(text(4), '', 'cells after the failure do not run');
+});
+
+test('an unawaited promise that rejects fails the notebook at its cell', { skip }, () => {
+  const { status, output, text } = runFixture('unawaited-rejection.ipynb');
+  assert.equal(status, 1, output);
+  assert.match(output, /FAIL +unawaited-rejection\.ipynb .*cell 3 of 4 failed/);
+  assert.match(output, /unhandled promise rejection: Error: deliberate unawaited rejection/);
+  assert.equal(text(3), 'cell 3 finished\n', 'the cell itself ran to its end');
+});
+
+test('a promise that rejects after the last cell has finished fails the notebook', { skip }, () => {
+  const { status, output } = runFixture('late-rejection.ipynb');
+  assert.equal(status, 1, output);
+  assert.match(output, /FAIL +late-rejection\.ipynb .*cell 2 of 2 failed:\s+after the last cell: unhandled promise rejection: Error: deliberate late rejection/);
+});
+
+test('a cell past --cell-timeout fails the notebook', { skip }, () => {
+  const { status, output } = runFixture('slow-cell.ipynb', ['--cell-timeout', '2']);
+  assert.equal(status, 1, output);
+  assert.match(output, /FAIL +slow-cell\.ipynb .*cell 2 of 2 failed:\s+ran past the cell time limit of 2 s/);
+});
+
+test('bad options and unknown notebooks are errors that say what was expected', () => {
+  const run = (...args: string[]) => spawnSync(process.execPath, [RUNNER, ...args], { encoding: 'utf8' });
+  assert.match(run('--cell-timeout', 'soon').stderr, /--cell-timeout must be a whole number of seconds above 0; got 'soon'/);
+  assert.match(run('--fast').stderr, /unknown option '--fast'/);
+  assert.match(run('no-such-notebook').stderr, /'no-such-notebook' names no notebook; expected a path to an \.ipynb file or one of: 00-setup\.ipynb/);
+  const badPreset = spawnSync(process.execPath, [RUNNER], { encoding: 'utf8', env: { ...process.env, SPIKESPLIT_PRESET: 'huge' } });
+  assert.equal(badPreset.status, 2);
+  assert.match(badPreset.stderr, /SPIKESPLIT_PRESET must be one of tiny, cpu, paper; got 'huge'/);
+});
