@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /** `spikesplit <command> [options]`: the command-line entry point. `spikesplit --help` lists the commands. */
 import { info } from './commands/info';
+import { model } from './commands/model';
 import { bits } from './commands/bits';
 import { energy } from './commands/energy';
 import { evalCommand } from './commands/eval';
@@ -8,7 +9,7 @@ import { sweep } from './commands/sweep';
 import { train } from './commands/train';
 import { parse, usage, UsageError, type Command } from './commands/command';
 
-const COMMANDS: Command[] = [info, train, sweep, evalCommand, bits, energy];
+const COMMANDS: Command[] = [info, model, train, sweep, evalCommand, bits, energy];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

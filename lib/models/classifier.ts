@@ -26,7 +26,7 @@ export class Classifier extends Module implements WeightLayer {
   forward(x: tf.Tensor, pass: ForwardPass): tf.Tensor {
     checkChannels(this.name, x, this.features);
     const y = tf.tidy(() => tf.add(tf.matMul(tf.mean(x, [1, 2]) as tf.Tensor2D, this.weight as tf.Tensor2D), this.bias));
-    run.observer?.weightLayer?.(this, x, y, run);
+    pass.observer?.weightLayer?.(this, x, y, pass);
     return y;
   }
 

@@ -52,7 +52,7 @@ export class Conv2d extends Module implements WeightLayer {
   forward(x: tf.Tensor, pass: ForwardPass): tf.Tensor {
     checkChannels(this.name, x, this.inChannels);
     const y = tf.conv2d(x as tf.Tensor4D, this.weight as tf.Tensor4D, this.stride, this.padding);
-    run.observer?.weightLayer?.(this, x, y, run);
+    pass.observer?.weightLayer?.(this, x, y, pass);
     return y;
   }
 

@@ -52,7 +52,7 @@ export class ConvTranspose2d extends Module implements WeightLayer {
     checkChannels(this.name, x, this.inChannels);
     const [oh, ow] = this.outShape(x.shape.slice(1));
     const y = tf.conv2dTranspose(x as tf.Tensor4D, this.weight as tf.Tensor4D, [x.shape[0], oh, ow, this.outChannels], this.stride, this.padding);
-    run.observer?.weightLayer?.(this, x, y, run);
+    pass.observer?.weightLayer?.(this, x, y, pass);
     return y;
   }
 

@@ -1,5 +1,5 @@
 export * from './init';
-export * from './conv';
+export { Conv2d, convOutSize, type ConvOptions } from './conv';
 export * from './deconv';
 export * from './classifier';
 export * from './relu';

@@ -13,7 +13,7 @@ export class MaxPool2d extends Module {
 
   forward(x: tf.Tensor, pass: ForwardPass): tf.Tensor {
     const y = tf.maxPool(x as tf.Tensor4D, 2, 2, 'valid');
-    run.observer?.activation?.(this.name, y, this.spiking, run);
+    pass.observer?.activation?.(this.name, y, this.spiking, pass);
     return y;
   }
 

@@ -5,7 +5,7 @@ import { Module, ForwardPass } from '../snn/module';
 export class ReLU extends Module {
   forward(x: tf.Tensor, pass: ForwardPass): tf.Tensor {
     const y = tf.relu(x);
-    run.observer?.activation?.(this.name, y, false, run);
+    pass.observer?.activation?.(this.name, y, false, pass);
     return y;
   }
 

@@ -75,10 +75,10 @@ export class BasicBlock extends Module {
 
   forward(x: tf.Tensor, pass: ForwardPass): tf.Tensor {
     return tf.tidy(() => {
-      const identity = this.shortcut ? this.shortcut.forward(x, run) : x;
-      let out = this.act1.forward(this.bn1.forward(this.conv1.forward(x, run), run), run);
-      out = this.bn2.forward(this.conv2.forward(out, run), run);
-      return this.act2.forward(tf.add(out, identity), run);
+      const identity = this.shortcut ? this.shortcut.forward(x, pass) : x;
+      let out = this.act1.forward(this.bn1.forward(this.conv1.forward(x, pass), pass), pass);
+      out = this.bn2.forward(this.conv2.forward(out, pass), pass);
+      return this.act2.forward(tf.add(out, identity), pass);
     });
   }
 
@@ -120,11 +120,11 @@ export class Bottleneck extends Module {
 
   forward(x: tf.Tensor, pass: ForwardPass): tf.Tensor {
     return tf.tidy(() => {
-      const identity = this.shortcut ? this.shortcut.forward(x, run) : x;
-      let out = this.act1.forward(this.bn1.forward(this.conv1.forward(x, run), run), run);
-      out = this.act2.forward(this.bn2.forward(this.conv2.forward(out, run), run), run);
-      out = this.bn3.forward(this.conv3.forward(out, run), run);
-      return this.act3.forward(tf.add(out, identity), run);
+      const identity = this.shortcut ? this.shortcut.forward(x, pass) : x;
+      let out = this.act1.forward(this.bn1.forward(this.conv1.forward(x, pass), pass), pass);
+      out = this.act2.forward(this.bn2.forward(this.conv2.forward(out, pass), pass), pass);
+      out = this.bn3.forward(this.conv3.forward(out, pass), pass);
+      return this.act3.forward(tf.add(out, identity), pass);
     });
   }
 

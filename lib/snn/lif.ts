@@ -136,8 +136,8 @@ export class LIF extends Module {
   }
 
   forward(x: tf.Tensor, pass: ForwardPass): tf.Tensor {
-    const spikes = lifSpikes(x, run.T, this.params);
-    run.observer?.activation?.(this.name, spikes, true, run);
+    const spikes = lifSpikes(x, pass.T, this.params);
+    pass.observer?.activation?.(this.name, spikes, true, pass);
     return spikes;
   }
 

@@ -110,7 +110,7 @@ export class Sequential extends Module {
   }
 
   forward(x: tf.Tensor, pass: ForwardPass): tf.Tensor {
-    return this.layers.reduce((h, m) => m.forward(h, run), x);
+    return this.layers.reduce((h, m) => m.forward(h, pass), x);
   }
 
   outShape(inShape: readonly number[]): number[] {

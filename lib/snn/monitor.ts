@@ -36,10 +36,10 @@ export class FiringRateMonitor implements ForwardObserver {
   activation(name: string, out: tf.Tensor, spiking: boolean, pass: ForwardPass): void {
     if (!spiking) return;
     const neurons = out.size / out.shape[0];
-    const samples = out.shape[0] / run.T;
+    const samples = out.shape[0] / pass.T;
     let tally = this.tallies.get(name);
     if (!tally) {
-      tally = { neurons, samples: 0, T: run.T, pending: [], spikes: 0, steps: 0 };
+      tally = { neurons, samples: 0, T: pass.T, pending: [], spikes: 0, steps: 0 };
       this.tallies.set(name, tally);
     } else if (tally.neurons !== neurons) {
       throw new RangeError(`firing-rate monitor: layer '${name}' had ${tally.neurons} neurons per step, now ${neurons}; clear() between models`);
@@ -47,8 +47,8 @@ export class FiringRateMonitor implements ForwardObserver {
     const axes = out.shape.slice(0, -1).map((_, i) => i);
     tally.pending.push(tf.keep(tf.tidy(() => tf.sum(out, axes))));
     tally.samples += samples;
-    tally.T = run.T;
-    tally.steps += samples * run.T;
+    tally.T = pass.T;
+    tally.steps += samples * pass.T;
   }
 
   /** Rates of every spike layer seen, in the order first seen. */

@@ -49,7 +49,7 @@ export class TdBN extends Module {
   forward(x: tf.Tensor, pass: ForwardPass): tf.Tensor {
     const c = x.shape[x.rank - 1];
     if (c !== this.channels) throw new RangeError(`${this.name}: expected ${this.channels} channels (last axis), got shape [${x.shape.join(', ')}]`);
-    if (run.training) return this.normalizeBatch(x, this.gamma, this.beta);
+    if (pass.training) return this.normalizeBatch(x, this.gamma, this.beta);
     return tf.tidy(() => tf.batchNorm(x, this.runningMean, this.runningVar, this.beta, tf.mul(this.gamma, this.scale), this.eps));
   }
 

@@ -25,8 +25,3 @@ export function unfoldTime(x: tf.Tensor, T: number): tf.Tensor {
 export function repeatTime(x: tf.Tensor, T: number): tf.Tensor {
   return tf.tidy(() => foldTime(tf.stack(new Array<tf.Tensor>(T).fill(x))));
 }
-
-/** The mean over the steps of `[T*B, ...]`: `[B, ...]`. */
-export function meanOverTime(x: tf.Tensor, T: number): tf.Tensor {
-  return tf.tidy(() => tf.mean(unfoldTime(x, T), 0));
-}

@@ -42,10 +42,10 @@ export function createOptimizer(config: OptimizerConfig, params: NamedVariable[]
   const names = config.kind === 'sgd' ? ['momentum'] : ['m', 'v'];
   const slots: Slot[] = trainable.map((param) => ({
     param,
-    buffers: names.map(() => tf.variable(tf.zerosLike(param.variable), false)),
+    buffers: names.map(() => tf.tidy(() => tf.variable(tf.zerosLike(param.variable), false))),
   }));
   // Adam's step count, kept as a variable so that it is checkpointed with the moments.
-  const stepCount = tf.variable(tf.scalar(0), false);
+  const stepCount = tf.tidy(() => tf.variable(tf.scalar(0), false));
 
   const decayed = (slot: Slot, g: tf.Tensor) =>
     config.weightDecay > 0 && slot.param.variable.rank > 1 ? tf.add(g, tf.mul(slot.param.variable, config.weightDecay)) : g;

@@ -1,0 +1,31 @@
+import { describeModel, initBackend, MODEL_NAMES } from 'spikesplit';
+import { choiceOption, numberOption, UsageError, type Command } from './command';
+
+export const model: Command = {
+  name: 'model',
+  positionals: `<${MODEL_NAMES.join('|')}>`,
+  summary: 'Split points of a backbone with their output shapes and multiply-accumulates per image per time step.',
+  options: { width: { type: 'string' }, T: { type: 'string' }, classes: { type: 'string' }, json: { type: 'boolean' } },
+  help: { width: 'channel multiplier (default 1)', T: 'time steps (default 4)', classes: 'classes (default 10)', json: 'print JSON' },
+  async run(values, positionals) {
+    if (positionals.length !== 1) throw new UsageError(`spikesplit model: expected one model name (${MODEL_NAMES.join(', ')}), got ${positionals.length}`);
+    const name = choiceOption({ model: positionals[0] }, 'model', MODEL_NAMES);
+    const options = {
+      width: numberOption(values, 'width', 1, { min: 1 / 64, max: 4 }),
+      T: numberOption(values, 'T', 4, { min: 1, max: 64, integer: true }),
+      classes: numberOption(values, 'classes', 10, { min: 2, max: 10000, integer: true }),
+    };
+    await initBackend(undefined, () => undefined);
+    const d = describeModel(name, options);
+    if (values.json) {
+      console.log(JSON.stringify(d, null, 2));
+      return;
+    }
+    console.log(`${d.model} (width ${d.width}, T ${d.T}, ${d.classes} classes): MACs per image per time step`);
+    console.log('split  shape [h,w,c]        MACs    cumulative');
+    for (const p of d.splitPoints) {
+      console.log(`${p.name.padEnd(5)}  ${`[${p.shape.join(',')}]`.padEnd(14)}  ${p.macs.toExponential(3).padStart(10)}  ${p.cumulativeMacs.toExponential(3).padStart(10)}`);
+    }
+    console.log(`total (with the classifier): ${d.totalMacs.toExponential(3)}`);
+  },
+};
