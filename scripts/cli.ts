@@ -7,9 +7,10 @@ import { energy } from './commands/energy';
 import { evalCommand } from './commands/eval';
 import { sweep } from './commands/sweep';
 import { train } from './commands/train';
+import { linkErrors } from './commands/link-errors';
 import { parse, usage, UsageError, type Command } from './commands/command';
 
-const COMMANDS: Command[] = [info, model, train, sweep, evalCommand, bits, energy];
+const COMMANDS: Command[] = [info, model, train, sweep, linkErrors, evalCommand, bits, energy];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -1,15 +1,17 @@
 /**
  * `npm run reproduce`: the main job. At the preset named by SPIKESPLIT_PRESET (default cpu): runs the
- * experiments (the backbone, then the split sweep; both resume and skip finished work), then executes every
- * notebook headlessly, which read the results and export the figures to figures/. Prints each step's time.
+ * experiments (the backbone, then the split sweep, then the link study; each resumes or skips finished work),
+ * then executes every notebook headlessly, which read the results and export the figures to figures/, then
+ * writes figures/report.html, one page with every figure. Prints each step's time.
  */
 import { spawnSync } from 'child_process';
 import * as path from 'path';
-import { getPreset } from 'spikesplit';
+import { getPreset, reportHtml, reportInput, writeFileAtomic, type ReportTime } from 'spikesplit';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const CLI = path.join(__dirname, 'cli.js');
 const NOTEBOOKS = path.join(__dirname, 'run-notebooks.js');
+const FIGURES = path.join(ROOT, 'figures');
 
 function step(label: string, args: string[], env: NodeJS.ProcessEnv): number {
   console.error(`reproduce: ${label}`);
@@ -28,9 +30,16 @@ function main(): void {
   const preset = getPreset(process.env.SPIKESPLIT_PRESET, 'cpu');
   const env = { ...process.env, SPIKESPLIT_PRESET: preset.name };
   console.error(`reproduce: preset ${preset.name}: ${preset.description}`);
-  const t0 = Date.now();
-  step('experiments', [CLI, 'sweep', '--preset', preset.name], env);
-  step('notebooks', [NOTEBOOKS], env);
+  const runStarted = new Date();
+  const t0 = runStarted.getTime();
+  const steps: ReportTime[] = [];
+  const timed = (label: string, args: string[]) => steps.push({ label, seconds: step(label, args, env) });
+  timed('experiments', [CLI, 'sweep', '--preset', preset.name]);
+  timed('link study', [CLI, 'link-errors', '--preset', preset.name]);
+  timed('notebooks', [NOTEBOOKS]);
+  const report = path.join(FIGURES, 'report.html');
+  writeFileAtomic(report, reportHtml(reportInput(preset, { steps, figuresDir: FIGURES, runStarted })));
+  console.error(`reproduce: wrote ${path.relative(ROOT, report)}`);
   console.error(`reproduce: preset ${preset.name} finished in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
 }
 

@@ -7,7 +7,9 @@
  *   explicit pads, dilation 1. A 1x1 kernel without padding is a matrix product; every other case is one
  *   forward conv;
  * - `BatchMatMul` with a transposed operand (every matMul gradient): wasm's runs 7-10x slower than an
- *   explicit transpose followed by the untransposed product, so it is wrapped to do exactly that.
+ *   explicit transpose followed by the untransposed product, so it is wrapped to do exactly that;
+ * - `Identity` (every tensor a custom gradient saves, `tf.clone`): wasm's copies the data; kernels never
+ *   write into their inputs, so sharing the buffer with one more reference (as the cpu backend does) is safe.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
@@ -169,7 +171,14 @@ export function batchMatMulWasm({ inputs, backend, attrs }: KernelArgs): TensorI
   });
 }
 
-/** Registers the three kernels for the wasm backend (idempotent). */
+/** `Identity` without a copy: the output shares the input's buffer, which gains a reference. */
+export function identityWasm({ inputs, backend }: KernelArgs): TensorInfo {
+  const { x } = inputs as { x: TensorInfo };
+  (backend as BackendWasm).incRef(x.dataId);
+  return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+}
+
+/** Registers these kernels for the wasm backend (idempotent). */
 export function registerWasmKernels(): void {
   const own = tf.getKernel('BatchMatMul', 'wasm');
   if (own && own.kernelFunc !== (batchMatMulWasm as unknown)) wasmBatchMatMul = own;
@@ -178,6 +187,7 @@ export function registerWasmKernels(): void {
     ['Conv2DBackpropFilter', conv2dBackpropFilterWasm],
     ['Conv2DBackpropInput', conv2dBackpropInputWasm],
     ['BatchMatMul', batchMatMulWasm],
+    ['Identity', identityWasm],
   ] as const) {
     const current = tf.getKernel(kernelName, 'wasm');
     if (current?.kernelFunc === (kernelFunc as unknown)) continue;

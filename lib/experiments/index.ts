@@ -6,3 +6,4 @@ export * from './backbone';
 export * from './sweep';
 export * from './selection';
 export * from './results';
+export * from './link-errors';

@@ -7,13 +7,13 @@
  * `forwardTo(x, p)` runs the head up to and including split point p (what the device computes);
  * `forwardFrom(h, p)` runs the tail after it (what the server computes). A bottleneck goes between them:
  *   const h = model.forwardTo(x, 'RB3', ctx);                  // [T*B, h, w, c]
- *   const pass = forwardPass(ctx, model.T);                    // what the bottleneck Modules take
- *   const r = decoder.forward(encoder.forward(h, pass), pass); // spikes on the wire in between
+ *   const run = makeRun(ctx, model.T);                         // what the bottleneck Modules take
+ *   const r = decoder.forward(encoder.forward(h, run), run);   // spikes on the wire in between
  *   const logits = model.forwardFrom(r, 'RB3', ctx);           // [B, classes]
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { InputEncoder } from '../snn/encoding';
-import { ForwardContext, ForwardPass, forwardPass, Module, NamedVariable } from '../snn/module';
+import { ForwardContext, Run, makeRun, Module, NamedVariable } from '../snn/module';
 import { unfoldTime } from '../snn/time';
 import { Classifier } from './classifier';
 
@@ -121,14 +121,14 @@ export class SplitBackbone implements SplittableModel {
 
   forwardTo(x: tf.Tensor, point: string, ctx: ForwardContext = {}): tf.Tensor {
     const end = this.splitPoints.indexOf(this.pointName(point));
-    const pass = forwardPass(ctx, this.T);
-    this.checkInput(x, pass);
+    const run = makeRun(ctx, this.T);
+    this.checkInput(x, run);
     return tf.tidy(() => {
-      let h = this.encoder.encode(x, pass.T); // [T*B, H, W, C]
-      if (this.encoder.spiking) pass.observer?.activation?.('input', h, true, pass);
-      pass.observer?.splitPoint?.(this.splitPoints[0]); // the stem counts with the first split point
-      if (this.stem) h = this.stem.forward(h, pass);
-      for (let i = 0; i <= end; i++) h = this.runStage(i, h, pass);
+      let h = this.encoder.encode(x, run.T); // [T*B, H, W, C]
+      if (this.encoder.spiking) run.observer?.activation?.('input', h, true, run);
+      run.observer?.splitPoint?.(this.splitPoints[0]); // the stem counts with the first split point
+      if (this.stem) h = this.stem.forward(h, run);
+      for (let i = 0; i <= end; i++) h = this.runStage(i, h, run);
       return h;
     });
   }
@@ -139,16 +139,16 @@ export class SplitBackbone implements SplittableModel {
 
   forwardStepsFrom(h: tf.Tensor, point: string, ctx: ForwardContext = {}): tf.Tensor {
     const start = this.splitPoints.indexOf(this.pointName(point)) + 1;
-    const pass = forwardPass(ctx, this.T);
+    const run = makeRun(ctx, this.T);
     const expected = this.splitShape(point);
-    if (h.rank !== 4 || !sameShape(h.shape.slice(1), expected) || h.shape[0] % pass.T !== 0) {
-      throw new RangeError(`${this.name}.forwardFrom('${point}'): expected [T*B, ${expected.join(', ')}] with T = ${pass.T}, got shape [${h.shape.join(', ')}]`);
+    if (h.rank !== 4 || !sameShape(h.shape.slice(1), expected) || h.shape[0] % run.T !== 0) {
+      throw new RangeError(`${this.name}.forwardFrom('${point}'): expected [T*B, ${expected.join(', ')}] with T = ${run.T}, got shape [${h.shape.join(', ')}]`);
     }
     return tf.tidy(() => {
       let y = h;
-      for (let i = start; i < this.stages.length; i++) y = this.runStage(i, y, pass);
-      pass.observer?.splitPoint?.(null);
-      return unfoldTime(this.classifier.forward(y, pass), pass.T); // [T, B, classes]
+      for (let i = start; i < this.stages.length; i++) y = this.runStage(i, y, run);
+      run.observer?.splitPoint?.(null);
+      return unfoldTime(this.classifier.forward(y, run), run.T); // [T, B, classes]
     });
   }
 
@@ -167,9 +167,9 @@ export class SplitBackbone implements SplittableModel {
     this.classifier.dispose();
   }
 
-  private runStage(i: number, h: tf.Tensor, pass: ForwardPass): tf.Tensor {
-    pass.observer?.splitPoint?.(this.stages[i].name);
-    return this.stages[i].module.forward(h, pass);
+  private runStage(i: number, h: tf.Tensor, run: Run): tf.Tensor {
+    run.observer?.splitPoint?.(this.stages[i].name);
+    return this.stages[i].module.forward(h, run);
   }
 
   private pointName(point: string): string {
@@ -177,10 +177,10 @@ export class SplitBackbone implements SplittableModel {
     return point;
   }
 
-  private checkInput(x: tf.Tensor, pass: ForwardPass): void {
+  private checkInput(x: tf.Tensor, run: Run): void {
     const rows = this.encoder.kind === 'frames' ? 'T*B' : 'B';
-    if (x.rank !== 4 || !sameShape(x.shape.slice(1), this.inputShape) || (rows === 'T*B' && x.shape[0] % pass.T !== 0)) {
-      throw new RangeError(`${this.name}: expected ${this.encoder.kind} input [${rows}, ${this.inputShape.join(', ')}] (T = ${pass.T}), got shape [${x.shape.join(', ')}]`);
+    if (x.rank !== 4 || !sameShape(x.shape.slice(1), this.inputShape) || (rows === 'T*B' && x.shape[0] % run.T !== 0)) {
+      throw new RangeError(`${this.name}: expected ${this.encoder.kind} input [${rows}, ${this.inputShape.join(', ')}] (T = ${run.T}), got shape [${x.shape.join(', ')}]`);
     }
   }
 }

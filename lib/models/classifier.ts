@@ -3,7 +3,7 @@
  * `[T*B, h, w, c]` -> `[T*B, classes]`. One weight layer whose MACs are c * classes per image per step.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { Module, ForwardPass, WeightLayer } from '../snn/module';
+import { Module, Run, WeightLayer } from '../snn/module';
 import { Rng } from '../util/rng';
 import { checkChannels } from './conv';
 import { uniformInit } from './init';
@@ -23,10 +23,10 @@ export class Classifier extends Module implements WeightLayer {
     this.bias = this.variable('bias', uniformInit([classes], bound, rng), true);
   }
 
-  forward(x: tf.Tensor, pass: ForwardPass): tf.Tensor {
+  forward(x: tf.Tensor, run: Run): tf.Tensor {
     checkChannels(this.name, x, this.features);
     const y = tf.tidy(() => tf.add(tf.matMul(tf.mean(x, [1, 2]) as tf.Tensor2D, this.weight as tf.Tensor2D), this.bias));
-    pass.observer?.weightLayer?.(this, x, y, pass);
+    run.observer?.weightLayer?.(this, x, y, run);
     return y;
   }
 

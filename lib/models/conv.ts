@@ -1,6 +1,6 @@
 /** A 2-D convolution over NHWC `[T*B, H, W, Cin]`, no bias (a normalisation always follows), PyTorch padding. */
 import * as tf from '@tensorflow/tfjs-core';
-import { LayerRole, Module, ForwardPass, WeightLayer } from '../snn/module';
+import { LayerRole, Module, Run, WeightLayer } from '../snn/module';
 import { Rng } from '../util/rng';
 import { normalInit } from './init';
 
@@ -49,10 +49,10 @@ export class Conv2d extends Module implements WeightLayer {
     this.weight = this.variable('weight', normalInit([o.kernel, o.kernel, o.inChannels, o.outChannels], std, o.rng), true);
   }
 
-  forward(x: tf.Tensor, pass: ForwardPass): tf.Tensor {
+  forward(x: tf.Tensor, run: Run): tf.Tensor {
     checkChannels(this.name, x, this.inChannels);
     const y = tf.conv2d(x as tf.Tensor4D, this.weight as tf.Tensor4D, this.stride, this.padding);
-    pass.observer?.weightLayer?.(this, x, y, pass);
+    run.observer?.weightLayer?.(this, x, y, run);
     return y;
   }
 

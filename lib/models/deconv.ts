@@ -3,7 +3,7 @@
  * no bias, PyTorch's size rule: out = (in - 1) * stride - 2 * padding + kernel + outputPadding.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { LayerRole, Module, ForwardPass, WeightLayer } from '../snn/module';
+import { LayerRole, Module, Run, WeightLayer } from '../snn/module';
 import { Rng } from '../util/rng';
 import { checkChannels } from './conv';
 import { normalInit } from './init';
@@ -48,11 +48,11 @@ export class ConvTranspose2d extends Module implements WeightLayer {
     this.weight = this.variable('weight', normalInit([o.kernel, o.kernel, o.outChannels, o.inChannels], std, o.rng), true);
   }
 
-  forward(x: tf.Tensor, pass: ForwardPass): tf.Tensor {
+  forward(x: tf.Tensor, run: Run): tf.Tensor {
     checkChannels(this.name, x, this.inChannels);
     const [oh, ow] = this.outShape(x.shape.slice(1));
     const y = tf.conv2dTranspose(x as tf.Tensor4D, this.weight as tf.Tensor4D, [x.shape[0], oh, ow, this.outChannels], this.stride, this.padding);
-    pass.observer?.weightLayer?.(this, x, y, pass);
+    run.observer?.weightLayer?.(this, x, y, run);
     return y;
   }
 

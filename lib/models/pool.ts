@@ -4,16 +4,16 @@
  * it transmits).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { Module, ForwardPass } from '../snn/module';
+import { Module, Run } from '../snn/module';
 
 export class MaxPool2d extends Module {
   constructor(name: string, readonly spiking: boolean) {
     super(name);
   }
 
-  forward(x: tf.Tensor, pass: ForwardPass): tf.Tensor {
+  forward(x: tf.Tensor, run: Run): tf.Tensor {
     const y = tf.maxPool(x as tf.Tensor4D, 2, 2, 'valid');
-    pass.observer?.activation?.(this.name, y, this.spiking, pass);
+    run.observer?.activation?.(this.name, y, this.spiking, run);
     return y;
   }
 

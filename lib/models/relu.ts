@@ -1,11 +1,11 @@
 /** ReLU, the DNN's activation; reported to observers as a (non-spiking) activation. */
 import * as tf from '@tensorflow/tfjs-core';
-import { Module, ForwardPass } from '../snn/module';
+import { Module, Run } from '../snn/module';
 
 export class ReLU extends Module {
-  forward(x: tf.Tensor, pass: ForwardPass): tf.Tensor {
+  forward(x: tf.Tensor, run: Run): tf.Tensor {
     const y = tf.relu(x);
-    pass.observer?.activation?.(this.name, y, false, pass);
+    run.observer?.activation?.(this.name, y, false, run);
     return y;
   }
 

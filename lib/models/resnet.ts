@@ -16,7 +16,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { directEncoder } from '../snn/encoding';
-import { Module, ForwardPass, Sequential } from '../snn/module';
+import { Module, Run, Sequential } from '../snn/module';
 import { Rng } from '../util/rng';
 import { SplitBackbone, BackboneStage } from './backbone';
 import { Classifier } from './classifier';
@@ -73,12 +73,12 @@ export class BasicBlock extends Module {
     this.act2 = this.child(kit.activation(`${name}.${kit.act}2`));
   }
 
-  forward(x: tf.Tensor, pass: ForwardPass): tf.Tensor {
+  forward(x: tf.Tensor, run: Run): tf.Tensor {
     return tf.tidy(() => {
-      const identity = this.shortcut ? this.shortcut.forward(x, pass) : x;
-      let out = this.act1.forward(this.bn1.forward(this.conv1.forward(x, pass), pass), pass);
-      out = this.bn2.forward(this.conv2.forward(out, pass), pass);
-      return this.act2.forward(tf.add(out, identity), pass);
+      const identity = this.shortcut ? this.shortcut.forward(x, run) : x;
+      let out = this.act1.forward(this.bn1.forward(this.conv1.forward(x, run), run), run);
+      out = this.bn2.forward(this.conv2.forward(out, run), run);
+      return this.act2.forward(tf.add(out, identity), run);
     });
   }
 
@@ -118,13 +118,13 @@ export class Bottleneck extends Module {
     this.act3 = this.child(kit.activation(`${name}.${kit.act}3`));
   }
 
-  forward(x: tf.Tensor, pass: ForwardPass): tf.Tensor {
+  forward(x: tf.Tensor, run: Run): tf.Tensor {
     return tf.tidy(() => {
-      const identity = this.shortcut ? this.shortcut.forward(x, pass) : x;
-      let out = this.act1.forward(this.bn1.forward(this.conv1.forward(x, pass), pass), pass);
-      out = this.act2.forward(this.bn2.forward(this.conv2.forward(out, pass), pass), pass);
-      out = this.bn3.forward(this.conv3.forward(out, pass), pass);
-      return this.act3.forward(tf.add(out, identity), pass);
+      const identity = this.shortcut ? this.shortcut.forward(x, run) : x;
+      let out = this.act1.forward(this.bn1.forward(this.conv1.forward(x, run), run), run);
+      out = this.act2.forward(this.bn2.forward(this.conv2.forward(out, run), run), run);
+      out = this.bn3.forward(this.conv3.forward(out, run), run);
+      return this.act3.forward(tf.add(out, identity), run);
     });
   }
 

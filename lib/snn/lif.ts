@@ -8,7 +8,7 @@
  * the o[t] of the reset term carries no gradient.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { Module, ForwardPass } from './module';
+import { Module, Run } from './module';
 import { stopGradient } from './stop-gradient';
 import { rectangularSurrogate, Surrogate } from './surrogate';
 import { foldTime, unfoldTime } from './time';
@@ -135,9 +135,9 @@ export class LIF extends Module {
     this.params = lifParams(params);
   }
 
-  forward(x: tf.Tensor, pass: ForwardPass): tf.Tensor {
-    const spikes = lifSpikes(x, pass.T, this.params);
-    pass.observer?.activation?.(this.name, spikes, true, pass);
+  forward(x: tf.Tensor, run: Run): tf.Tensor {
+    const spikes = lifSpikes(x, run.T, this.params);
+    run.observer?.activation?.(this.name, spikes, true, run);
     return spikes;
   }
 

@@ -1,6 +1,6 @@
 /**
  * The small layer framework every spikesplit network is built from: a `Module` holds its own variables and
- * children and maps a time-folded tensor `[T*B, ...]` to another; a `ForwardPass` carries what a forward pass needs
+ * children and maps a time-folded tensor `[T*B, ...]` to another; a `Run` carries what a forward pass needs
  * (training mode, time steps, an optional observer). Nothing is hidden between passes: layers keep weights
  * and running statistics only, never membrane state.
  */
@@ -17,14 +17,14 @@ export interface ForwardContext {
 }
 
 /** What every layer's forward sees: the context with its defaults filled in. */
-export interface ForwardPass {
+export interface Run {
   readonly training: boolean;
   readonly T: number;
   readonly observer?: ForwardObserver;
 }
 
 /** Fills in a context's defaults and checks T. */
-export function forwardPass(ctx: ForwardContext, defaultT: number): ForwardPass {
+export function makeRun(ctx: ForwardContext, defaultT: number): Run {
   const T = ctx.T ?? defaultT;
   if (!Number.isInteger(T) || T < 1) throw new RangeError(`time steps T must be a positive integer, got ${T}`);
   return { training: ctx.training ?? false, T, observer: ctx.observer };
@@ -51,9 +51,9 @@ export interface ForwardObserver {
   /** The layers that follow belong to this split point's group (null: after the last split point). */
   splitPoint?(name: string | null): void;
   /** A named activation layer produced `out` `[T*B, ...]`: binary spikes when `spiking` (LIF), else real (ReLU). */
-  activation?(name: string, out: tf.Tensor, spiking: boolean, pass: ForwardPass): void;
+  activation?(name: string, out: tf.Tensor, spiking: boolean, run: Run): void;
   /** A weight layer mapped `x` `[T*B, ...]` to `y` `[T*B, ...]`. */
-  weightLayer?(layer: WeightLayer, x: tf.Tensor, y: tf.Tensor, pass: ForwardPass): void;
+  weightLayer?(layer: WeightLayer, x: tf.Tensor, y: tf.Tensor, run: Run): void;
 }
 
 /** A variable with its stable dotted name (`RB3.conv2.weight`), used by save/load. */
@@ -70,7 +70,7 @@ export abstract class Module {
   constructor(readonly name: string) {}
 
   /** Maps `[T*B, ...]` to `[T*B, ...]`. */
-  abstract forward(x: tf.Tensor, pass: ForwardPass): tf.Tensor;
+  abstract forward(x: tf.Tensor, run: Run): tf.Tensor;
 
   /** The per-image, per-step output shape for a per-image, per-step input shape (`[h, w, c]`). */
   abstract outShape(inShape: readonly number[]): number[];
@@ -109,8 +109,8 @@ export class Sequential extends Module {
     this.layers = layers.map((m) => this.child(m));
   }
 
-  forward(x: tf.Tensor, pass: ForwardPass): tf.Tensor {
-    return this.layers.reduce((h, m) => m.forward(h, pass), x);
+  forward(x: tf.Tensor, run: Run): tf.Tensor {
+    return this.layers.reduce((h, m) => m.forward(h, run), x);
   }
 
   outShape(inShape: readonly number[]): number[] {

@@ -5,7 +5,7 @@
  * the spikes, so outputs are unchanged. Counts are per-channel sums read back as doubles, exact for any batch.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { ForwardObserver, ForwardPass } from './module';
+import { ForwardObserver, Run } from './module';
 
 export interface FiringRate {
   /** The spike layer's name (`RB3.lif2`, `input` for spike-encoded input). */
@@ -33,13 +33,13 @@ interface Tally {
 export class FiringRateMonitor implements ForwardObserver {
   private readonly tallies = new Map<string, Tally>();
 
-  activation(name: string, out: tf.Tensor, spiking: boolean, pass: ForwardPass): void {
+  activation(name: string, out: tf.Tensor, spiking: boolean, run: Run): void {
     if (!spiking) return;
     const neurons = out.size / out.shape[0];
-    const samples = out.shape[0] / pass.T;
+    const samples = out.shape[0] / run.T;
     let tally = this.tallies.get(name);
     if (!tally) {
-      tally = { neurons, samples: 0, T: pass.T, pending: [], spikes: 0, steps: 0 };
+      tally = { neurons, samples: 0, T: run.T, pending: [], spikes: 0, steps: 0 };
       this.tallies.set(name, tally);
     } else if (tally.neurons !== neurons) {
       throw new RangeError(`firing-rate monitor: layer '${name}' had ${tally.neurons} neurons per step, now ${neurons}; clear() between models`);
@@ -47,8 +47,8 @@ export class FiringRateMonitor implements ForwardObserver {
     const axes = out.shape.slice(0, -1).map((_, i) => i);
     tally.pending.push(tf.keep(tf.tidy(() => tf.sum(out, axes))));
     tally.samples += samples;
-    tally.T = pass.T;
-    tally.steps += samples * pass.T;
+    tally.T = run.T;
+    tally.steps += samples * run.T;
   }
 
   /** Rates of every spike layer seen, in the order first seen. */

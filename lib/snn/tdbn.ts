@@ -12,7 +12,7 @@
  * does nothing extra. Inference mode uses the running statistics.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { Module, ForwardPass } from './module';
+import { Module, Run } from './module';
 
 export interface TdBNOptions {
   /** 1, or 1/sqrt(2) before a residual addition. */
@@ -46,10 +46,10 @@ export class TdBN extends Module {
     this.runningVar = this.variable('runningVar', tf.ones([channels]), false);
   }
 
-  forward(x: tf.Tensor, pass: ForwardPass): tf.Tensor {
+  forward(x: tf.Tensor, run: Run): tf.Tensor {
     const c = x.shape[x.rank - 1];
     if (c !== this.channels) throw new RangeError(`${this.name}: expected ${this.channels} channels (last axis), got shape [${x.shape.join(', ')}]`);
-    if (pass.training) return this.normalizeBatch(x, this.gamma, this.beta);
+    if (run.training) return this.normalizeBatch(x, this.gamma, this.beta);
     return tf.tidy(() => tf.batchNorm(x, this.runningMean, this.runningVar, this.beta, tf.mul(this.gamma, this.scale), this.eps));
   }
 

@@ -6,13 +6,13 @@ export const model: Command = {
   positionals: `<${MODEL_NAMES.join('|')}>`,
   summary: 'Split points of a backbone with their output shapes and multiply-accumulates per image per time step.',
   options: { width: { type: 'string' }, T: { type: 'string' }, classes: { type: 'string' }, json: { type: 'boolean' } },
-  help: { width: 'channel multiplier (default 1)', T: 'time steps (default 4)', classes: 'classes (default 10)', json: 'print JSON' },
+  help: { width: 'channel multiplier (default 1)', T: 'time steps (default 4; the DNN resnet50-dnn has 1)', classes: 'classes (default 10)', json: 'print JSON' },
   async run(values, positionals) {
     if (positionals.length !== 1) throw new UsageError(`spikesplit model: expected one model name (${MODEL_NAMES.join(', ')}), got ${positionals.length}`);
     const name = choiceOption({ model: positionals[0] }, 'model', MODEL_NAMES);
     const options = {
       width: numberOption(values, 'width', 1, { min: 1 / 64, max: 4 }),
-      T: numberOption(values, 'T', 4, { min: 1, max: 64, integer: true }),
+      T: numberOption(values, 'T', name === 'resnet50-dnn' ? 1 : 4, { min: 1, max: 64, integer: true }),
       classes: numberOption(values, 'classes', 10, { min: 2, max: 10000, integer: true }),
     };
     await initBackend(undefined, () => undefined);

@@ -115,3 +115,18 @@ test('matMul with transposed operands (and its gradients) on wasm matches cpu', 
     for (const j of [0, 1, 2]) assert.ok(relativeError(wasm[j], cpu[j]) <= 1e-4, `transposeA=${transposeA} transposeB=${transposeB} output ${j}: ${relativeError(wasm[j], cpu[j])}`);
   }
 });
+
+test('Identity on wasm shares the buffer, and disposing either tensor leaves the other intact', async () => {
+  await initBackend('wasm', () => undefined);
+  const before = tf.memory().numTensors;
+  const x = tf.tensor([1, 2, 3, 4], [2, 2]);
+  const y = tf.clone(x);
+  assert.equal(y.dataId, x.dataId, 'the clone shares the buffer');
+  x.dispose();
+  assert.deepEqual(Array.from(y.dataSync()), [1, 2, 3, 4]);
+  const z = tf.add(y, 1);
+  y.dispose();
+  assert.deepEqual(Array.from(z.dataSync()), [2, 3, 4, 5]);
+  z.dispose();
+  assert.equal(tf.memory().numTensors, before);
+});

@@ -1,0 +1,45 @@
+/**
+ * The pretrained backbone: learning curves from its training history, and its accuracy by time steps beside the
+ * paper's (the analogue of SpikeBottleNet's Table 2).
+ */
+import type { EpochRecord } from '../train/trainer';
+import { figure, type Figure } from './figure';
+import { percent } from './format';
+import { seriesColor } from './palette';
+import type { FigureText } from './spikes';
+
+/** Train and test loss, or accuracy (%), per epoch. */
+export function learningCurveFigure(history: readonly EpochRecord[], options: FigureText & { metric: 'loss' | 'accuracy' }): Figure {
+  if (history.length === 0) throw new RangeError('learningCurveFigure: the training history is empty; expected at least one epoch');
+  const epochs = history.map((r) => r.epoch);
+  const value = (r: EpochRecord, split: 'train' | 'test') =>
+    options.metric === 'loss' ? (split === 'train' ? r.trainLoss : r.testLoss) : percent(split === 'train' ? r.trainAccuracy : r.testAccuracy);
+  return figure({
+    ...options,
+    data: (['train', 'test'] as const).map((split, i) => ({
+      type: 'scatter', mode: 'lines+markers', name: split, x: epochs, y: history.map((r) => value(r, split)), line: { color: seriesColor(i) },
+    })),
+    xaxis: { title: { text: 'epoch' }, dtick: history.length <= 20 ? 1 : undefined },
+    yaxis: { title: { text: options.metric === 'loss' ? 'cross-entropy loss' : 'accuracy (%)' } },
+  });
+}
+
+/** A printed accuracy of the paper at T steps, in percent. */
+export interface PrintedAccuracy {
+  T: number;
+  accuracyPercent: number;
+}
+
+/** One row per T of either: our test accuracy (fractions by T, as `accuracyByT`) and the paper's printed one. */
+export function table2Rows(ours: Readonly<Record<string, number>>, paper: readonly PrintedAccuracy[]): Record<string, string | number>[] {
+  const steps = [...new Set([...Object.keys(ours).map(Number), ...paper.map((p) => p.T)])].sort((a, b) => a - b);
+  return steps.map((T) => {
+    const mine = ours[String(T)];
+    const printed = paper.find((p) => p.T === T);
+    return {
+      T,
+      'ours: test accuracy (%)': mine === undefined ? 'not evaluated at this preset' : percent(mine),
+      'paper: accuracy (%)': printed === undefined ? 'not reported' : printed.accuracyPercent,
+    };
+  });
+}

@@ -1,0 +1,97 @@
+/**
+ * Energy reports as the analogue of SpikeBottleNet's Table 3 (the device's compute energy per image up to each
+ * split point: BottleNet++ on 45 nm, SpikeBottleNet on 45 nm and on ROLLS, and the ratios) and as a figure of the
+ * device's energy per split point with compute and transmission stacked.
+ */
+import type { EnergyReport, EnergyRow } from '../energy/report';
+import { figure, type Figure } from './figure';
+import { roundTo, significant3 } from './format';
+import { seriesColor } from './palette';
+import type { FigureText } from './spikes';
+
+/** The report's row for `split`; throws naming the split points it has. */
+function rowAt(report: EnergyReport, split: string): EnergyRow {
+  const row = report.rows.find((r) => r.split === split);
+  if (!row) throw new RangeError(`the energy report of ${report.model} has no split point '${split}'; it has ${report.rows.map((r) => r.split).join(', ')}`);
+  return row;
+}
+
+/** One split point of Table 3: the device's cumulative compute energy per image, in pJ. */
+export interface Table3Entry {
+  split: string;
+  /** BottleNet++: the DNN's MACs on 45 nm. */
+  dnnPJ: number;
+  /** SpikeBottleNet: SyOPs on 45 nm (an AC each). */
+  snn45nmPJ: number;
+  /** SpikeBottleNet: SyOPs on ROLLS. */
+  snnRollsPJ: number;
+}
+
+/**
+ * The Table 3 column of `split` from three reports: a DNN one on 45 nm and two SNN ones (45 nm, ROLLS). The SNN
+ * reports may come from the network trained for this split point alone (each split point is its own network).
+ */
+export function table3Entry(split: string, reports: { dnn: EnergyReport; snn45nm: EnergyReport; snnRolls: EnergyReport }): Table3Entry {
+  const expect = (r: EnergyReport, network: string, hardware: string, which: string) => {
+    if (r.network !== network || r.hardware.name !== hardware) {
+      throw new RangeError(`table3Entry: '${which}' must be a ${network.toUpperCase()} report on ${hardware}; got ${r.network.toUpperCase()} on ${r.hardware.name}`);
+    }
+  };
+  expect(reports.dnn, 'dnn', '45nm', 'dnn');
+  expect(reports.snn45nm, 'snn', '45nm', 'snn45nm');
+  expect(reports.snnRolls, 'snn', 'rolls', 'snnRolls');
+  return {
+    split,
+    dnnPJ: rowAt(reports.dnn, split).cumulativeEnergyPJ,
+    snn45nmPJ: rowAt(reports.snn45nm, split).cumulativeEnergyPJ,
+    snnRollsPJ: rowAt(reports.snnRolls, split).cumulativeEnergyPJ,
+  };
+}
+
+const mJ = (pJ: number) => significant3(pJ / 1e9);
+
+/** Table 3 as table rows, energies in mJ to three significant digits, ratios BottleNet++ / SpikeBottleNet. */
+export function table3Rows(entries: readonly Table3Entry[]): Record<string, string | number>[] {
+  return entries.map((e) => ({
+    split: e.split,
+    'BottleNet++, 45 nm (mJ)': mJ(e.dnnPJ),
+    'SpikeBottleNet, 45 nm (mJ)': mJ(e.snn45nmPJ),
+    'ratio, 45 nm': e.snn45nmPJ > 0 ? roundTo(e.dnnPJ / e.snn45nmPJ, 2) : '∞ (no spikes)',
+    'SpikeBottleNet, ROLLS (mJ)': mJ(e.snnRollsPJ),
+    'ratio, BottleNet++ 45 nm / ROLLS': e.snnRollsPJ > 0 ? roundTo(e.dnnPJ / e.snnRollsPJ, 2) : '∞ (no spikes)',
+  }));
+}
+
+/** The device's energy per image at one split point: compute through the split point, and transmitting what it sends. */
+export interface DeviceEnergyEntry {
+  split: string;
+  computePJ: number;
+  transmitPJ: number;
+  transmittedBits: number;
+}
+
+/** The device's energy at `split` from a report made with a radio profile. */
+export function deviceEnergyEntry(report: EnergyReport, split: string): DeviceEnergyEntry {
+  const row = rowAt(report, split);
+  if (report.radio === null || row.transmitEnergyPJ === undefined || row.transmittedBits === undefined) {
+    throw new RangeError(`deviceEnergyEntry: the energy report of ${report.model} has no transmission; expected one made with a radio profile`);
+  }
+  return { split, computePJ: row.cumulativeEnergyPJ, transmitPJ: row.transmitEnergyPJ, transmittedBits: row.transmittedBits };
+}
+
+/** Compute and transmission energy per image stacked at each split point, in mJ. */
+export function deviceEnergyFigure(entries: readonly DeviceEnergyEntry[], options: FigureText & { computeLabel: string; transmitLabel: string }): Figure {
+  if (entries.length === 0) throw new RangeError('deviceEnergyFigure needs at least one split point');
+  const x = entries.map((e) => e.split);
+  const fig = figure({
+    ...options,
+    data: [
+      { type: 'bar', name: options.computeLabel, x, y: entries.map((e) => e.computePJ / 1e9), marker: { color: seriesColor(0) } },
+      { type: 'bar', name: options.transmitLabel, x, y: entries.map((e) => e.transmitPJ / 1e9), marker: { color: seriesColor(1) }, text: entries.map((e) => `${e.transmittedBits} bits`), textposition: 'none' },
+    ],
+    xaxis: { title: { text: 'split point' }, type: 'category' },
+    yaxis: { title: { text: 'device energy per image (mJ)' } },
+  });
+  fig.layout.barmode = 'stack';
+  return fig;
+}
