@@ -6,6 +6,8 @@ import type { Preset } from './preset';
 
 export interface PresetData {
   train: LabelledSource;
+  /** What each sweep row fine-tunes on: a stratified subset of `train` (or all of it). */
+  finetune: LabelledSource;
   test: LabelledSource;
   classes: number;
   /** For results and figure labels, e.g. `cifar10-jpg (5000 of 50000 train, 1000 of 10000 test)`. */
@@ -25,10 +27,12 @@ export async function presetData(preset: Preset): Promise<PresetData> {
   const fullTest = await load(preset, 'test');
   const train = pick(fullTrain, preset.data.trainPerClass);
   const test = pick(fullTest, preset.data.testPerClass);
+  const finetune = pick(train, preset.data.finetunePerClass);
   const normalization = preset.data.dataset === 'cifar10' ? CIFAR10_NORMALIZATION : CIFAR100_NORMALIZATION;
   const description = `${fullTrain.source} (${train.count} of ${fullTrain.count} train, ${test.count} of ${fullTest.count} test)`;
   return {
     train: imageSource(train, normalization, `${description}: train`),
+    finetune: imageSource(finetune, normalization, `${description}: ${finetune.count} fine-tuning`),
     test: imageSource(test, normalization, `${description}: test`),
     classes: fullTrain.classes.length,
     description,

@@ -25,6 +25,8 @@ export interface Preset {
     /** Images per class drawn (seeded, stratified); null for all. */
     trainPerClass: number | null;
     testPerClass: number | null;
+    /** Images per class of the training subset that each sweep row fine-tunes on; null for all of it. */
+    finetunePerClass: number | null;
   };
   model: { name: ModelName; width: number; T: number };
   /** Step 1: the backbone alone. */
@@ -40,16 +42,17 @@ export interface Preset {
   jobs: number;
 }
 
-const sgd = { kind: 'sgd', momentum: 0.9, weightDecay: 5e-4 } as const;
+const SGD = { kind: 'sgd', momentum: 0.9, weightDecay: 5e-4 } as const;
+const ADAM = { kind: 'adam', weightDecay: 0 } as const;
 
 export const PRESETS: Record<PresetName, Preset> = {
   tiny: {
     name: 'tiny',
     description: 'seconds: the embedded CIFAR-10 sample, a 1/16-width spiking ResNet-50, two split points',
-    data: { dataset: 'cifar10', source: 'sample', trainPerClass: 10, testPerClass: 5 },
+    data: { dataset: 'cifar10', source: 'sample', trainPerClass: 10, testPerClass: 5, finetunePerClass: null },
     model: { name: 'resnet50', width: 1 / 16, T: 2 },
-    pretrain: { epochs: 1, batchSize: 25, optimizer: { kind: 'adam', weightDecay: 0 }, schedule: { kind: 'constant', lr: 1e-3 }, seed: 1, augment: true },
-    finetune: { epochs: 1, batchSize: 25, optimizer: { kind: 'adam', weightDecay: 0 }, schedule: { kind: 'constant', lr: 1e-3 }, seed: 1, augment: true },
+    pretrain: { epochs: 1, batchSize: 25, optimizer: ADAM, schedule: { kind: 'constant', lr: 1e-3 }, seed: 1, augment: true },
+    finetune: { epochs: 1, batchSize: 25, optimizer: ADAM, schedule: { kind: 'constant', lr: 1e-3 }, seed: 1, augment: true },
     evalT: [2],
     sweep: { splitPoints: ['RB3', 'RB16'], compressions: [{ channelDivisor: 4, spatialDivisor: 1 }, { channelDivisor: 16, spatialDivisor: 2 }], T: [2] },
     selection: { threshold: 0.03, relaxedThreshold: 0.04 },
@@ -57,15 +60,15 @@ export const PRESETS: Record<PresetName, Preset> = {
   },
   cpu: {
     name: 'cpu',
-    description: 'about an hour on 2 cores: real CIFAR-10 (a stratified subset), a 1/8-width spiking ResNet-50, T = 2',
-    data: { dataset: 'cifar10', source: 'auto', trainPerClass: 500, testPerClass: 100 },
+    description: 'under an hour on 2 cores: real CIFAR-10 (a stratified subset), a 1/8-width spiking ResNet-50, T = 2',
+    data: { dataset: 'cifar10', source: 'auto', trainPerClass: 400, testPerClass: 100, finetunePerClass: 100 },
     model: { name: 'resnet50', width: 1 / 8, T: 2 },
-    pretrain: { epochs: 6, batchSize: 32, optimizer: sgd, schedule: { kind: 'cosine', lr: 0.1, epochs: 6 }, seed: 1, augment: true },
-    finetune: { epochs: 1, batchSize: 32, optimizer: sgd, schedule: { kind: 'cosine', lr: 0.02, epochs: 1 }, seed: 1, augment: true },
+    pretrain: { epochs: 3, batchSize: 32, optimizer: ADAM, schedule: { kind: 'cosine', lr: 2e-3, epochs: 3 }, seed: 1, augment: true },
+    finetune: { epochs: 1, batchSize: 32, optimizer: ADAM, schedule: { kind: 'cosine', lr: 5e-4, epochs: 1 }, seed: 1, augment: true },
     evalT: [2, 4],
     sweep: {
       splitPoints: ['RB1', 'RB4', 'RB8', 'RB14', 'RB16'],
-      compressions: [{ channelDivisor: 4, spatialDivisor: 1 }, { channelDivisor: 16, spatialDivisor: 1 }, { channelDivisor: 16, spatialDivisor: 2 }],
+      compressions: [{ channelDivisor: 4, spatialDivisor: 1 }, { channelDivisor: 16, spatialDivisor: 2 }],
       T: [2],
     },
     selection: { threshold: 0.03, relaxedThreshold: 0.04 },
@@ -74,10 +77,10 @@ export const PRESETS: Record<PresetName, Preset> = {
   paper: {
     name: 'paper',
     description: "the papers' setting: ResNet-50 on CIFAR-100, T = 4, all 16 split points (hours to days; for tfjs-node)",
-    data: { dataset: 'cifar100', source: 'auto', trainPerClass: null, testPerClass: null },
+    data: { dataset: 'cifar100', source: 'auto', trainPerClass: null, testPerClass: null, finetunePerClass: null },
     model: { name: 'resnet50', width: 1, T: 4 },
-    pretrain: { epochs: 200, batchSize: 64, optimizer: sgd, schedule: { kind: 'cosine', lr: 0.1, epochs: 200 }, seed: 1, augment: true },
-    finetune: { epochs: 30, batchSize: 64, optimizer: sgd, schedule: { kind: 'cosine', lr: 0.01, epochs: 30 }, seed: 1, augment: true },
+    pretrain: { epochs: 200, batchSize: 64, optimizer: SGD, schedule: { kind: 'cosine', lr: 0.1, epochs: 200 }, seed: 1, augment: true },
+    finetune: { epochs: 30, batchSize: 64, optimizer: SGD, schedule: { kind: 'cosine', lr: 0.01, epochs: 30 }, seed: 1, augment: true },
     evalT: [2, 4],
     sweep: {
       splitPoints: Array.from({ length: 16 }, (_, i) => `RB${i + 1}`),

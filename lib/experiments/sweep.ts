@@ -91,7 +91,7 @@ export async function runSweepRow(preset: Preset, config: SweepConfig, data: Pre
   const model = insertBottleneck(backbone, config.split, { channels: c, size: [h, w] }, { seed: preset.finetune.seed });
   try {
     const dir = sweepRowDir(preset.name, config.id);
-    const { history } = await train(model, data.train, data.test, preset.finetune, { ...options, runDir: dir });
+    const { history } = await train(model, data.finetune, data.test, preset.finetune, { ...options, runDir: dir });
     const monitor = new FiringRateMonitor();
     const test = evaluate(model, data.test, preset.finetune.batchSize, { observer: monitor });
     const firingRates = Object.fromEntries(monitor.read().map((r) => [r.name, r.rate]));
