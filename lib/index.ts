@@ -10,3 +10,4 @@ export * from './energy';
 export * from './train';
 export * from './viz';
 export * from './experiments';
+export * from './neucodex';
