@@ -11,3 +11,4 @@ export * from './train';
 export * from './viz';
 export * from './experiments';
 export * from './neucodex';
+export * from './coinfer';

@@ -8,9 +8,11 @@ import { evalCommand } from './commands/eval';
 import { sweep } from './commands/sweep';
 import { train } from './commands/train';
 import { linkErrors } from './commands/link-errors';
+import { serve } from './commands/serve';
+import { device } from './commands/device';
 import { parse, usage, UsageError, type Command } from './commands/command';
 
-const COMMANDS: Command[] = [info, model, train, sweep, linkErrors, evalCommand, bits, energy];
+const COMMANDS: Command[] = [info, model, train, sweep, linkErrors, evalCommand, bits, energy, serve, device];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

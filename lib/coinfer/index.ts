@@ -1,0 +1,16 @@
+// Co-inference between an edge device and a server: the wire protocol, the two processes, link shaping and
+// emulated device speed.
+export { PROTOCOL_VERSION, REQUEST_MAGIC, MAX_HEADER_BYTES, REQUEST_MODES, PROTOCOL_ERROR_CODES, ProtocolError, encodeRequest, decodeRequest, decodeReply } from './protocol';
+export type { RequestMode, RequestHeader, ProtocolRequest, ServerTiming, SuccessReply, ErrorReply, ProtocolReply, ProtocolErrorCode } from './protocol';
+export { LinkShaper, UNSHAPED_LINK, describeLink } from './link';
+export type { LinkConfig } from './link';
+export { runAtDeviceSpeed, checkSlowdown } from './device-speed';
+export { readPredictions } from './predictions';
+export { createServer } from './server';
+export type { ServerOptions, ServerStats, CoinferServer } from './server';
+export { createDevice, inferEdgeOnly, CoinferError } from './device';
+export type { DeviceOptions, DeviceClient, InferenceMode, InferenceResult, RequestTiming } from './device';
+export { summarizeLatencies, nearestRankPercentile } from './latency-summary';
+export type { LatencySummary } from './latency-summary';
+export { buildTestbedModel } from './testbed-model';
+export type { TestbedModelSpec } from './testbed-model';

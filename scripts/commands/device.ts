@@ -1,0 +1,130 @@
+/** `spikesplit device`: the edge side of the testbed: sends CIFAR-10 sample images to a `serve` on loopback. */
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  CIFAR10_NORMALIZATION,
+  createDevice,
+  describeLink,
+  imageBatch,
+  inferEdgeOnly,
+  initBackend,
+  loadCifar10,
+  split,
+  summarizeLatencies,
+  buildTestbedModel,
+  type InferenceResult,
+  type RequestTiming,
+} from 'spikesplit';
+import { choiceOption, numberOption, UsageError, type Command } from './command';
+import { linkConfig, linkOptions, testbedModelOptions, testbedModelSpec, tokenOption } from './serve';
+
+const MODES = ['split', 'raw', 'edge'] as const;
+const LOOPBACK_HOSTS = ['127.0.0.1', '[::1]', 'localhost'];
+
+function loopbackUrl(raw: unknown): string {
+  if (typeof raw !== 'string') throw new UsageError('--server: expected a URL such as ws://127.0.0.1:8765');
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new UsageError(`--server: '${raw}' is not a URL; expected e.g. ws://127.0.0.1:8765`);
+  }
+  if (url.protocol !== 'ws:' || !LOOPBACK_HOSTS.includes(url.hostname)) {
+    throw new UsageError(`--server: '${raw}' is not a loopback WebSocket URL; this testbed talks only to ws:// on ${LOOPBACK_HOSTS.join(', ')}`);
+  }
+  return raw;
+}
+
+export const device: Command = {
+  name: 'device',
+  summary: 'Run the edge side: split computing, raw offload or edge-only on CIFAR-10 sample images; prints latency percentiles.',
+  options: {
+    ...testbedModelOptions.options,
+    ...linkOptions.options,
+    server: { type: 'string' },
+    token: { type: 'string' },
+    mode: { type: 'string' },
+    requests: { type: 'string' },
+    batch: { type: 'string' },
+    slowdown: { type: 'string' },
+    coding: { type: 'string' },
+    json: { type: 'boolean' },
+  },
+  help: {
+    ...testbedModelOptions.help,
+    ...linkOptions.help,
+    server: 'ws://127.0.0.1:<port> of a running `spikesplit serve` (not needed for --mode edge)',
+    token: 'the server token; default $SPIKESPLIT_TOKEN',
+    mode: `${MODES.join(' | ')}; default split`,
+    requests: 'requests sent one after another; default 10',
+    batch: 'images per request; default 1',
+    slowdown: 'the device is this many times slower: measured device compute x slowdown, the difference waited; default 1',
+    coding: 'frame coding: packed | entropy; default packed',
+    json: 'print the results as JSON',
+  },
+  async run(values) {
+    const spec = testbedModelSpec(values);
+    const mode = choiceOption(values, 'mode', MODES, 'split');
+    const requests = numberOption(values, 'requests', 10, { min: 1, max: 100_000, integer: true });
+    const batch = numberOption(values, 'batch', 1, { min: 1, max: 256, integer: true });
+    const slowdown = numberOption(values, 'slowdown', 1, { min: 1, max: 1000 });
+    const coding = choiceOption(values, 'coding', ['packed', 'entropy'] as const, 'packed');
+    const link = linkConfig(values);
+    const url = mode === 'edge' ? undefined : loopbackUrl(values.server);
+    const token = mode === 'edge' ? '' : tokenOption(values);
+    await initBackend(undefined, () => undefined);
+    const data = await loadCifar10({ split: 'test', source: 'sample', progress: false });
+    const built = buildTestbedModel(spec);
+    const results: InferenceResult[] = [];
+    let correct = 0;
+    try {
+      const client = url === undefined ? undefined : await createDevice({ url, token, device: split(built.model, spec.splitPoint).device, coding, link, slowdown });
+      try {
+        for (let r = 0; r < requests; r++) {
+          const indices = Array.from({ length: batch }, (_, k) => (r * batch + k) % data.count);
+          const { images, labels } = imageBatch(data, indices, { normalization: CIFAR10_NORMALIZATION });
+          try {
+            const result = client ? await client.infer(images, mode === 'raw' ? 'raw' : 'split') : await inferEdgeOnly(built.model, images, { slowdown });
+            const truth = labels.dataSync();
+            correct += result.predictions.filter((p, k) => p === truth[k]).length;
+            results.push(result);
+          } finally {
+            tf.dispose([images, labels]);
+          }
+        }
+      } finally {
+        await client?.close();
+      }
+    } finally {
+      built.dispose();
+    }
+    const latency = summarizeLatencies(results.map((r) => r.timing.endToEndMs));
+    const meanTiming = Object.fromEntries(
+      (Object.keys(results[0].timing) as (keyof RequestTiming)[]).map((k) => [k, results.reduce((s, r) => s + r.timing[k], 0) / results.length]),
+    ) as unknown as RequestTiming;
+    const summary = {
+      mode,
+      model: `${built.model.name} (width ${spec.width}, T ${spec.T})`,
+      weights: built.source,
+      link: mode === 'edge' ? 'none (edge-only)' : describeLink(link),
+      slowdown,
+      data: data.source,
+      requests,
+      batch,
+      accuracy: correct / (requests * batch),
+      bytesPerRequest: results[0].bytesSent,
+      latency,
+      meanTiming,
+    };
+    if (values.json) {
+      console.log(JSON.stringify(summary, null, 2));
+      return;
+    }
+    console.log(`mode ${mode}: ${summary.model}, ${requests} requests of ${batch} image(s) from ${summary.data}`);
+    console.log(`model: ${summary.weights}`);
+    console.log(`link (requests): ${summary.link}; device slowdown x${slowdown}`);
+    console.log(`accuracy ${(100 * summary.accuracy).toFixed(1)}%, ${summary.bytesPerRequest} bytes per request`);
+    const f = (ms: number) => ms.toFixed(2);
+    console.log(`end to end ms: p50 ${f(latency.p50Ms)}  p95 ${f(latency.p95Ms)}  p99 ${f(latency.p99Ms)}  mean ${f(latency.meanMs)}`);
+    console.log(`mean ms: ${Object.entries(meanTiming).map(([k, v]) => `${k} ${f(v)}`).join(', ')}`);
+  },
+};

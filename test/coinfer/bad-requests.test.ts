@@ -1,0 +1,137 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { WebSocket } from 'ws';
+import { createServer, decodeReply, deviceEncode, encodeFrame, encodeRequest, initBackend, type CoinferServer, type ProtocolReply } from 'spikesplit';
+import { jointLogits, smallSplitModel, SPLIT_POINT, TOKEN, type SmallSplitModel } from './fixture';
+
+const MAX_FRAME_BYTES = 4096;
+let fx: SmallSplitModel;
+let server: CoinferServer;
+let frame: Uint8Array;
+let truth: number[][];
+
+before(async () => {
+  await initBackend('wasm', () => {});
+  fx = smallSplitModel();
+  frame = deviceEncode(fx.device, fx.x); // 1044 bytes: [4, 32, 32, 2] packed spikes + header
+  truth = jointLogits(fx.model, fx.x);
+  // replies are delayed 50 ms on their way back, so requests sent together are in flight together
+  server = await createServer({ server: fx.server, port: 0, token: TOKEN, maxFrameBytes: MAX_FRAME_BYTES, maxInFlightPerConnection: 1, link: { bandwidthMbps: Infinity, latencyMs: 50 } });
+});
+
+after(async () => {
+  await server.close();
+  fx.dispose();
+});
+
+async function connect(): Promise<WebSocket> {
+  const ws = new WebSocket(server.url);
+  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+  return ws;
+}
+
+/** Sends each message and collects that many replies. */
+function exchange(ws: WebSocket, messages: (Uint8Array | string)[]): Promise<ProtocolReply[]> {
+  return new Promise((resolve, reject) => {
+    const replies: ProtocolReply[] = [];
+    const onMessage = (data: Buffer) => {
+      replies.push(decodeReply(String(data)));
+      if (replies.length === messages.length) {
+        ws.off('message', onMessage);
+        resolve(replies);
+      }
+    };
+    ws.on('message', onMessage);
+    ws.once('close', (code) => reject(new Error(`connection closed (${code}) after ${replies.length} replies`)));
+    for (const m of messages) ws.send(m);
+  });
+}
+
+const good = (id: number) => encodeRequest({ id, token: TOKEN, mode: 'split' }, frame);
+
+function assertError(reply: ProtocolReply, id: number | null, code: string, field?: string): void {
+  assert.equal(reply.ok, false, JSON.stringify(reply));
+  if (reply.ok) return;
+  assert.equal(reply.id, id);
+  assert.equal(reply.error.code, code, reply.error.message);
+  if (field !== undefined) assert.equal(reply.error.field, field, reply.error.message);
+  assert.ok(reply.error.message.length > 10);
+}
+
+/** Sends `bad`, then a good request on the same connection: the bad one gets the error, the good one its answer. */
+async function badThenGood(bad: Uint8Array | string, id: number | null, code: string, field?: string): Promise<void> {
+  const ws = await connect();
+  try {
+    const [refused] = await exchange(ws, [bad]);
+    assertError(refused, id, code, field);
+    const [answered] = await exchange(ws, [good(100)]);
+    assert.equal(answered.ok, true, JSON.stringify(answered));
+    if (answered.ok) assert.deepEqual(answered.logits, truth);
+  } finally {
+    ws.close();
+  }
+}
+
+function withByte(bytes: Uint8Array, at: number, value: number): Uint8Array {
+  const copy = bytes.slice();
+  copy[at] = value;
+  return copy;
+}
+
+test('malformed requests: a text message, bad magic, a header that is not JSON, a header without a mode', async () => {
+  await badThenGood('hello', null, 'malformed');
+  await badThenGood(withByte(good(1), 0, 0x58), null, 'malformed');
+  const notJson = good(1).slice();
+  notJson.set(new TextEncoder().encode('{{'), 7);
+  await badThenGood(notJson, null, 'malformed');
+  const noMode = encodeRequest({ id: 5, token: TOKEN } as never, frame);
+  await badThenGood(noMode, 5, 'malformed');
+});
+
+test('a truncated frame is refused naming the length field', async () => {
+  await badThenGood(encodeRequest({ id: 2, token: TOKEN, mode: 'split' }, frame.subarray(0, frame.length - 5)), 2, 'frame', 'length');
+});
+
+test('a frame of another version is refused naming the version field', async () => {
+  await badThenGood(encodeRequest({ id: 3, token: TOKEN, mode: 'split' }, withByte(frame, 4, 2)), 3, 'frame', 'version');
+});
+
+test('a damaged payload is refused naming the crc field', async () => {
+  await badThenGood(encodeRequest({ id: 4, token: TOKEN, mode: 'split' }, withByte(frame, frame.length - 1, frame[frame.length - 1] ^ 1)), 4, 'frame', 'crc');
+});
+
+test('a sound frame this server part does not take is a mismatch', async () => {
+  const other = encodeFrame(new Uint8Array(2 * 8 * 8 * 2), { splitPoint: SPLIT_POINT, T: 2, shape: [2, 8, 8, 2], coding: 'packed' });
+  await badThenGood(encodeRequest({ id: 6, token: TOKEN, mode: 'split' }, other), 6, 'mismatch');
+});
+
+test('a wrong or missing token is unauthorized', async () => {
+  await badThenGood(encodeRequest({ id: 7, token: 'not-the-token', mode: 'split' }, frame), 7, 'unauthorized');
+  await badThenGood(encodeRequest({ id: 8, token: '', mode: 'split' }, frame), 8, 'unauthorized');
+});
+
+test('a body over maxFrameBytes is refused as oversized; a message too big to read closes only its connection', async () => {
+  await badThenGood(encodeRequest({ id: 9, token: TOKEN, mode: 'split' }, new Uint8Array(MAX_FRAME_BYTES + 1)), 9, 'oversized');
+  const ws = await connect();
+  const closed = new Promise<number>((resolve) => ws.once('close', resolve));
+  ws.send(encodeRequest({ id: 10, token: TOKEN, mode: 'split' }, new Uint8Array(3 * MAX_FRAME_BYTES)));
+  assert.equal(await closed, 1009);
+  await badThenGood('still serving', null, 'malformed');
+});
+
+test('a mode the server has no model for is unsupported', async () => {
+  await badThenGood(encodeRequest({ id: 11, token: TOKEN, mode: 'raw', shape: [1, 8, 8, 3] }, new Uint8Array(8 * 8 * 3 * 4)), 11, 'unsupported');
+});
+
+test('requests over the in-flight cap are refused as busy, the one in flight is answered', async () => {
+  const ws = await connect();
+  try {
+    const replies = await exchange(ws, [good(20), good(21), good(22)]);
+    const byId = new Map(replies.map((r) => [r.id, r]));
+    assert.equal(byId.get(20)?.ok, true);
+    assertError(byId.get(21)!, 21, 'busy');
+    assertError(byId.get(22)!, 22, 'busy');
+  } finally {
+    ws.close();
+  }
+});

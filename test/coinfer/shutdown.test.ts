@@ -1,0 +1,38 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { CoinferError, createDevice, createServer, initBackend } from 'spikesplit';
+import { jointLogits, smallSplitModel, TOKEN, type SmallSplitModel } from './fixture';
+
+let fx: SmallSplitModel;
+
+before(async () => {
+  await initBackend('wasm', () => {});
+  fx = smallSplitModel();
+});
+
+after(() => fx.dispose());
+
+async function until(condition: () => boolean, what: string, timeoutMs = 2000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
+
+test('close() with a request in flight finishes it, refuses new ones, then closes the connection and the port', async () => {
+  // replies take 100 ms to cross the link, so the request is still in flight when close() is called
+  const server = await createServer({ server: fx.server, port: 0, token: TOKEN, link: { bandwidthMbps: Infinity, latencyMs: 100 } });
+  const client = await createDevice({ url: server.url, token: TOKEN, device: fx.device });
+  const inFlight = client.infer(fx.x);
+  await until(() => server.stats().inFlight === 1, 'the request to reach the server');
+  const closed = server.close();
+  const late = client.infer(fx.x);
+  const result = await inFlight;
+  assert.deepEqual(result.logits, jointLogits(fx.model, fx.x));
+  await assert.rejects(late, (err: CoinferError) => err instanceof CoinferError && err.code === 'shutting-down');
+  await closed;
+  assert.deepEqual({ ...server.stats(), errors: undefined }, { connections: 0, inFlight: 0, served: 1, errors: undefined });
+  await assert.rejects(createDevice({ url: server.url, token: TOKEN, device: fx.device, timeoutMs: 2000 }), (err: CoinferError) => err.code === 'closed');
+  await client.close();
+});
