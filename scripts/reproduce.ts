@@ -1,8 +1,8 @@
 /**
  * `npm run reproduce`: the main job. At the preset named by SPIKESPLIT_PRESET (default cpu): runs the
  * experiments (the backbone, then the split sweep, then the link study; each resumes or skips finished work),
- * then executes every notebook headlessly, which read the results and export the figures to figures/, then
- * writes figures/report.html, one page with every figure. Prints each step's time.
+ * then executes every notebook headlessly, which read the results and export the figures to figures/<preset>/,
+ * then writes figures/<preset>/report.html, one page with every figure. Prints each step's time.
  */
 import { spawnSync } from 'child_process';
 import * as path from 'path';
@@ -11,7 +11,6 @@ import { getPreset, reportHtml, reportInput, writeFileAtomic, type ReportTime } 
 const ROOT = path.resolve(__dirname, '..', '..');
 const CLI = path.join(__dirname, 'cli.js');
 const NOTEBOOKS = path.join(__dirname, 'run-notebooks.js');
-const FIGURES = path.join(ROOT, 'figures');
 
 function step(label: string, args: string[], env: NodeJS.ProcessEnv): number {
   console.error(`reproduce: ${label}`);
@@ -37,8 +36,9 @@ function main(): void {
   timed('experiments', [CLI, 'sweep', '--preset', preset.name]);
   timed('link study', [CLI, 'link-errors', '--preset', preset.name]);
   timed('notebooks', [NOTEBOOKS]);
-  const report = path.join(FIGURES, 'report.html');
-  writeFileAtomic(report, reportHtml(reportInput(preset, { steps, figuresDir: FIGURES, runStarted })));
+  const figures = path.join(ROOT, 'figures', preset.name);
+  const report = path.join(figures, 'report.html');
+  writeFileAtomic(report, reportHtml(reportInput(preset, { steps, figuresDir: figures, runStarted })));
   console.error(`reproduce: wrote ${path.relative(ROOT, report)}`);
   console.error(`reproduce: preset ${preset.name} finished in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
 }

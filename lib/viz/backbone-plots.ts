@@ -6,7 +6,7 @@ import type { EpochRecord } from '../train/trainer';
 import { figure, type Figure } from './figure';
 import { percent } from './format';
 import { seriesColor } from './palette';
-import type { FigureText } from './spikes';
+import type { FigureText } from './figure-text';
 
 /** Train and test loss, or accuracy (%), per epoch. */
 export function learningCurveFigure(history: readonly EpochRecord[], options: FigureText & { metric: 'loss' | 'accuracy' }): Figure {

@@ -7,7 +7,7 @@ import type { EnergyReport, EnergyRow } from '../energy/report';
 import { figure, type Figure } from './figure';
 import { roundTo, significant3 } from './format';
 import { seriesColor } from './palette';
-import type { FigureText } from './spikes';
+import type { FigureText } from './figure-text';
 
 /** The report's row for `split`; throws naming the split points it has. */
 function rowAt(report: EnergyReport, split: string): EnergyRow {

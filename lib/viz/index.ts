@@ -4,6 +4,7 @@ export * from './figure';
 export * from './render';
 export * from './show';
 export * from './table';
+export * from './figure-text';
 export * from './palette';
 export * from './format';
 export * from './pareto';

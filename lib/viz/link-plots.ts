@@ -6,7 +6,7 @@ import type { LinkErrors, LinkErrorPoint, LinkErrorSplit } from '../experiments/
 import { figure, type Figure, type PlotlyTrace } from './figure';
 import { percent } from './format';
 import { seriesColor } from './palette';
-import type { FigureText } from './spikes';
+import type { FigureText } from './figure-text';
 
 const POLICY_DASH: Record<string, string> = { erase: 'solid', 'ignore-crc': 'dash' };
 

@@ -5,13 +5,8 @@
  */
 import type { Surrogate } from '../snn/surrogate';
 import { figure, type Figure, type PlotlyTrace } from './figure';
-import type { RunLabel } from './label';
+import type { FigureText } from './figure-text';
 import { seriesColor } from './palette';
-
-export interface FigureText extends RunLabel {
-  /** What the figure shows; the preset and backend are appended. */
-  title: string;
-}
 
 /** Spike trains of `neurons` neurons over `steps` steps: `values[t * neurons + n]` is 1 where neuron n fired at step t, else 0. */
 export interface SpikeTrains {

@@ -12,7 +12,7 @@ import { figure, type Figure, type PlotlyTrace } from './figure';
 import { percent, roundTo } from './format';
 import { seriesColor } from './palette';
 import { paretoFront } from './pareto';
-import type { FigureText } from './spikes';
+import type { FigureText } from './figure-text';
 
 /** Every sweep row as a table row, in the sweep's order, with the selection marked. */
 export function sweepTableRows(results: Results): Record<string, string | number>[] {
