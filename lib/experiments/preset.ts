@@ -60,14 +60,14 @@ export const PRESETS: Record<PresetName, Preset> = {
   },
   cpu: {
     name: 'cpu',
-    description: 'under an hour on 2 cores: real CIFAR-10 (a stratified subset), a 1/8-width spiking ResNet-50, T = 2',
+    description: 'under an hour on 2 cores: real CIFAR-10 (a stratified subset), a 1/4-width spiking ResNet-18, T = 2',
     data: { dataset: 'cifar10', source: 'auto', trainPerClass: 400, testPerClass: 100, finetunePerClass: 100 },
-    model: { name: 'resnet50', width: 1 / 8, T: 2 },
+    model: { name: 'resnet18', width: 1 / 4, T: 2 },
     pretrain: { epochs: 3, batchSize: 32, optimizer: ADAM, schedule: { kind: 'cosine', lr: 2e-3, epochs: 3 }, seed: 1, augment: true },
     finetune: { epochs: 1, batchSize: 32, optimizer: ADAM, schedule: { kind: 'cosine', lr: 5e-4, epochs: 1 }, seed: 1, augment: true },
     evalT: [2, 4],
     sweep: {
-      splitPoints: ['RB1', 'RB4', 'RB8', 'RB14', 'RB16'],
+      splitPoints: ['RB2', 'RB4', 'RB6', 'RB8'],
       compressions: [{ channelDivisor: 4, spatialDivisor: 1 }, { channelDivisor: 16, spatialDivisor: 2 }],
       T: [2],
     },
