@@ -1,10 +1,10 @@
 /** The backbones by name, as the command line and experiment configs name them. */
 import { SplitBackbone } from './backbone';
 import { BackboneOptions } from './options';
-import { dnnResNet50, spikingResNet18, spikingResNet50 } from './resnet';
+import { dnnResNet18, dnnResNet50, spikingResNet18, spikingResNet50 } from './resnet';
 import { spikingVGG16 } from './vgg';
 
-export const MODEL_NAMES = ['resnet18', 'resnet50', 'vgg16', 'resnet50-dnn'] as const;
+export const MODEL_NAMES = ['resnet18', 'resnet50', 'vgg16', 'resnet50-dnn', 'resnet18-dnn'] as const;
 export type ModelName = (typeof MODEL_NAMES)[number];
 
 const FACTORIES: Record<ModelName, (o: BackboneOptions) => SplitBackbone> = {
@@ -12,6 +12,7 @@ const FACTORIES: Record<ModelName, (o: BackboneOptions) => SplitBackbone> = {
   resnet50: spikingResNet50,
   vgg16: spikingVGG16,
   'resnet50-dnn': dnnResNet50,
+  'resnet18-dnn': dnnResNet18,
 };
 
 export function createModel(name: string, options: BackboneOptions = {}): SplitBackbone {
@@ -19,4 +20,13 @@ export function createModel(name: string, options: BackboneOptions = {}): SplitB
     throw new RangeError(`unknown model '${name}'; expected one of ${MODEL_NAMES.join(', ')}`);
   }
   return FACTORIES[name as ModelName](options);
+}
+
+/** The DNN backbone with the same split points and shapes that BottleNet++ splits, for a spiking backbone. */
+const DNN_TWINS: Partial<Record<ModelName, ModelName>> = { resnet18: 'resnet18-dnn', resnet50: 'resnet50-dnn' };
+
+export function dnnTwin(model: string): ModelName {
+  const twin = DNN_TWINS[model as ModelName];
+  if (!twin) throw new RangeError(`no DNN twin of '${model}' for the BottleNet++ comparison; models with one: ${Object.keys(DNN_TWINS).join(', ')}`);
+  return twin;
 }

@@ -178,8 +178,18 @@ export function spikingResNet50(o: BackboneOptions = {}): SplitBackbone {
 }
 
 /** BottleNet++'s DNN ResNet-50 (BatchNorm + ReLU), same structure and split point names; T must be 1. */
+/** A DNN ResNet (BatchNorm + ReLU, no time steps): the backbone BottleNet++ splits. */
+function dnnResNet(name: string, block: BlockType, layers: number[], o: BackboneOptions): SplitBackbone {
+  if (o.T !== undefined && o.T !== 1) throw new RangeError(`${name} has no time steps: T must be 1, got ${o.T}`);
+  if (o.lif) throw new RangeError(`${name} has no LIF neurons: drop the lif option`);
+  return resnet(name, block, layers, dnnKit(o), 1, o);
+}
+
 export function dnnResNet50(o: BackboneOptions = {}): SplitBackbone {
-  if (o.T !== undefined && o.T !== 1) throw new RangeError(`resnet50-dnn has no time steps: T must be 1, got ${o.T}`);
-  if (o.lif) throw new RangeError('resnet50-dnn has no LIF neurons: drop the lif option');
-  return resnet('resnet50-dnn', Bottleneck, [3, 4, 6, 3], dnnKit(o), 1, o);
+  return dnnResNet('resnet50-dnn', Bottleneck, [3, 4, 6, 3], o);
+}
+
+/** The DNN twin of the spiking ResNet-18, for the BottleNet++ comparison at the same split shapes. */
+export function dnnResNet18(o: BackboneOptions = {}): SplitBackbone {
+  return dnnResNet('resnet18-dnn', BasicBlock, [2, 2, 2, 2], o);
 }

@@ -4,6 +4,7 @@
  * accuracy against transmitted bits for every split point with the Pareto front (the analogue of Figure 3).
  */
 import { transmissionBits } from '../bottleneck/bits';
+import { dnnTwin } from '../models/registry';
 import { PAPER_TABLE1_BIT_WIDTH, PAPER_TABLE1_PRINTED } from '../bottleneck/paper-table1';
 import { configurationPerSplit, type ConfigurationChoice } from '../experiments/link-errors';
 import type { Results } from '../experiments/results';
@@ -49,12 +50,8 @@ export interface Table1Entry {
   paper: { bottleNetPPBytes: number; spikeBottleNetBytes: number; bitReductionPercent: number; accuracyDropPercent: number; T: number; relaxed: boolean } | null;
 }
 
-/** The DNN backbone BottleNet++ splits, for a spiking backbone of the sweep. */
-const DNN_TWINS: Readonly<Record<string, string>> = { resnet50: 'resnet50-dnn' };
-
 function bottleNetPPBytes(row: SweepRow): number {
-  const twin = DNN_TWINS[row.model];
-  if (!twin) throw new RangeError(`no DNN twin of '${row.model}' to compare BottleNet++ with; expected one of ${Object.keys(DNN_TWINS).join(', ')}`);
+  const twin = dnnTwin(row.model);
   const [h, w, c] = row.sentShape;
   const dnn = transmissionBits({ model: twin, splitPoint: row.split, channels: c, size: [h, w], bitWidth: PAPER_TABLE1_BIT_WIDTH, width: row.width });
   if (dnn.splitShape.join() !== row.splitShape.join()) {

@@ -5,6 +5,8 @@ import {
   createModel,
   describeLayers,
   describeModel,
+  dnnResNet18,
+  dnnTwin,
   dnnResNet50,
   initBackend,
   poissonEncoder,
@@ -67,6 +69,7 @@ const small: Array<() => SplittableModel> = [
   () => spikingResNet18({ width: 1 / 8, T: 2, seed: 2 }),
   () => spikingVGG16({ width: 1 / 8, T: 2, seed: 3 }),
   () => dnnResNet50({ width: 1 / 16, seed: 4 }),
+  () => dnnResNet18({ width: 1 / 8, seed: 5 }),
 ];
 
 for (const make of small) {
@@ -158,4 +161,13 @@ test('clear errors: unknown split point or model, wrong shapes, T for the DNN', 
   assert.throws(() => createModel('resnet101'), /unknown model 'resnet101'; expected one of resnet18, resnet50, vgg16, resnet50-dnn/);
   assert.throws(() => dnnResNet50({ T: 4 }), /resnet50-dnn has no time steps: T must be 1/);
   model.dispose();
+});
+
+test('each spiking ResNet has a DNN twin with the same split points and shapes (for BottleNet++)', () => {
+  for (const name of ['resnet18', 'resnet50']) {
+    const spiking = describeModel(name, { width: 1 / 8 });
+    const dnn = describeModel(dnnTwin(name), { width: 1 / 8, T: 1 });
+    assert.deepEqual(dnn.splitPoints.map((p) => [p.name, p.shape]), spiking.splitPoints.map((p) => [p.name, p.shape]));
+  }
+  assert.throws(() => dnnTwin('vgg16'), /no DNN twin of 'vgg16'/);
 });
