@@ -24,6 +24,7 @@ import { Rng } from '../util/rng';
 import { UniformQuantizer } from './quantize';
 import { Reduction, reduction } from './reduction';
 import { Sigmoid } from './sigmoid';
+import { sameShape } from '../util/shape';
 
 /** What a bottleneck does to the feature: plain data, as experiment configs hold it. */
 export interface BottleneckConfig {
@@ -54,10 +55,6 @@ export interface BottleneckUnitOptions {
 }
 
 const DNN_ONLY = ['bitWidth', 'activation', 'range'] as const;
-
-function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((v, i) => v === b[i]);
-}
 
 export class BottleneckUnit extends Module {
   readonly spiking: boolean;

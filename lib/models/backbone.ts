@@ -16,6 +16,7 @@ import { InputEncoder } from '../snn/encoding';
 import { ForwardContext, Run, makeRun, Module, NamedVariable } from '../snn/module';
 import { unfoldTime } from '../snn/time';
 import { Classifier } from './classifier';
+import { sameShape } from '../util/shape';
 
 export type Shape3 = [number, number, number];
 
@@ -64,10 +65,6 @@ export interface BackboneSpec {
   readonly stem: Module | null;
   readonly stages: BackboneStage[];
   readonly classifier: Classifier;
-}
-
-function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((v, i) => v === b[i]);
 }
 
 export class SplitBackbone implements SplittableModel {
