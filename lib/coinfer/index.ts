@@ -18,3 +18,5 @@ export { buildTestbedModel, buildTestbedBackbone, readTestbedSpec } from './test
 export type { TestbedModelSpec, TestbedModel } from './testbed-model';
 export { startServeProcess } from './serve-process';
 export type { ServeProcess } from './serve-process';
+export { probeTcShaping, shapingReport } from './shaping';
+export type { ShapingReport } from './shaping';
