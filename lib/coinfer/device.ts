@@ -101,7 +101,7 @@ interface Pending {
   timer: NodeJS.Timeout;
 }
 
-/** Timings of the messages of one request, summed; endToEndMs left for the caller. */
+/** A request's timing before anything is measured; the messages of a request add to it. */
 const NO_TIME: RequestTiming = { deviceComputeMs: 0, encodeMs: 0, transferMs: 0, serverQueueMs: 0, serverDecodeMs: 0, serverComputeMs: 0, endToEndMs: 0 };
 
 export async function createDevice(options: DeviceOptions): Promise<DeviceClient> {

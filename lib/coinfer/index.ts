@@ -2,7 +2,7 @@
 // emulated device speed.
 export { PROTOCOL_VERSION, REQUEST_MAGIC, MAX_HEADER_BYTES, REQUEST_MODES, PROTOCOL_ERROR_CODES, ProtocolError, encodeRequest, decodeRequest, decodeReply } from './protocol';
 export type { RequestMode, RequestHeader, ProtocolRequest, ServerTiming, SuccessReply, ErrorReply, ProtocolReply, ProtocolErrorCode, ExitRule, ExitState } from './protocol';
-export { splitEnds, compressedEnds, wholeModel, framedSpikes } from './model-ends';
+export { splitEnds, compressedEnds, wholeModel } from './model-ends';
 export type { SplitHead, SplitTail, WholeModel } from './model-ends';
 export { LinkShaper, UNSHAPED_LINK, describeLink } from './link';
 export type { LinkConfig } from './link';

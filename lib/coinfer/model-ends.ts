@@ -111,10 +111,10 @@ export function wholeModel(model: BottleneckedModel | TemporallyCompressedModel 
 }
 
 /**
- * The spikes of a frame holding `steps` sent steps `[steps*B, h', w', c']`; a RangeError (a mismatch) if its
+ * The images in a frame holding `steps` sent steps `[steps*B, h', w', c']`; a RangeError (a mismatch) if its
  * split point, T or shape is not what `part` sends.
  */
-export function framedSpikes(part: EndInfo, frame: DecodedFrame, steps: number): tf.Tensor {
+export function checkSentFrame(part: EndInfo, frame: DecodedFrame, steps: number): number {
   const { meta } = frame;
   const expected = sentFrameMeta(part, meta.shape[0] / steps, steps, meta.coding);
   if (meta.splitPoint !== expected.splitPoint || meta.T !== steps || meta.shape.join(',') !== expected.shape.join(',')) {
@@ -123,7 +123,13 @@ export function framedSpikes(part: EndInfo, frame: DecodedFrame, steps: number):
         `expected '${part.splitPoint}', [${steps}*B, ${part.sentShape.join(', ')}] with T = ${steps}`,
     );
   }
-  return tf.tensor(Float32Array.from(frame.spikes), meta.shape, 'float32');
+  return meta.shape[0] / steps;
+}
+
+/** The spikes of a frame holding `steps` sent steps, checked by `checkSentFrame`: `[steps*B, h', w', c']`. */
+function framedSpikes(part: EndInfo, frame: DecodedFrame, steps: number): tf.Tensor {
+  checkSentFrame(part, frame, steps);
+  return tf.tensor(Float32Array.from(frame.spikes), frame.meta.shape, 'float32');
 }
 
 function checkSteps(info: EndInfo, k: number): void {

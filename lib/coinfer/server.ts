@@ -26,7 +26,7 @@ import { imageBatch } from '../data/batch';
 import { Normalization } from '../data/normalization';
 import { earlyExit } from '../neucodex/early-exit';
 import { LinkConfig, LinkShaper, UNSHAPED_LINK } from './link';
-import { framedSpikes, SplitTail, WholeModel } from './model-ends';
+import { checkSentFrame, SplitTail, WholeModel } from './model-ends';
 import { readPredictions } from './predictions';
 import { decodeRequest, ProtocolErrorCode, ErrorReply, MAX_HEADER_BYTES, ProtocolError, ProtocolRequest, SuccessReply } from './protocol';
 
@@ -137,7 +137,9 @@ export async function createServer(options: ServerOptions): Promise<CoinferServe
     });
   }
 
+  /** Sends an error reply; it ends the early-exit request of that id, if one is open. */
   function fail(conn: Connection, id: number | null, code: ProtocolErrorCode, message: string, { field, done }: { field?: string; done?: () => void } = {}): void {
+    if (id !== null) conn.exits.delete(id);
     reply(conn, { id, ok: false, error: field === undefined ? { code, message } : { code, field, message } }, done);
   }
 
@@ -166,11 +168,9 @@ export async function createServer(options: ServerOptions): Promise<CoinferServe
     if (!timingSafeEqual(given, tokenDigest)) return fail(conn, id, 'unauthorized', 'request token does not match the server token');
     if (closing) return fail(conn, id, 'shutting-down', 'server is shutting down; no new requests are taken');
     if ((mode !== 'raw' && !tail) || (mode === 'raw' && !whole)) {
-      conn.exits.delete(id);
       return fail(conn, id, 'unsupported', `this server has no ${mode === 'raw' ? 'whole model' : 'split model tail'}, so it does not take mode '${mode}'`);
     }
     if (request.body.length > maxFrameBytes) {
-      conn.exits.delete(id);
       return fail(conn, id, 'oversized', `request body is ${request.body.length} bytes; this server takes at most ${maxFrameBytes}`);
     }
     if (conn.inFlight >= maxInFlightPerConnection) {
@@ -233,7 +233,6 @@ export async function createServer(options: ServerOptions): Promise<CoinferServe
       served++;
       reply(conn, { id, ok: true, ...result, steps: mode === 'split' ? tail!.T : whole!.T, server: { queueMs, decodeMs, computeMs } }, done);
     } catch (err) {
-      conn.exits.delete(id); // an error ends an early-exit request
       // FrameError: a damaged frame; RangeError: a sound frame or tensor this model does not take
       const code = err instanceof FrameError ? 'frame' : err instanceof ProtocolError ? err.code : err instanceof RangeError ? 'mismatch' : 'internal';
       fail(conn, id, code, (err as Error).message, { field: err instanceof FrameError ? err.field : undefined, done });
@@ -256,9 +255,7 @@ export async function createServer(options: ServerOptions): Promise<CoinferServe
     }
     if (step >= t.sentSteps) throw new ProtocolError('malformed', `early-exit request ${id} sent step ${step}; this model sends ${t.sentSteps} steps (0..${t.sentSteps - 1})`, id);
     const decoded = decodeFrame(body);
-    const spikes = framedSpikes(t, decoded, 1); // [B, h', w', c']; checks the frame
-    const batch = spikes.shape[0];
-    spikes.dispose();
+    const batch = checkSentFrame(t, decoded, 1); // one sent step [B, h', w', c']
     const decodedAtMs = performance.now();
     if (session && batch !== session.batch) throw new RangeError(`early-exit request ${id} step ${step} holds ${batch} images; its step 0 held ${session.batch}`);
     session ??= { batch, received: [] };

@@ -228,7 +228,7 @@ export async function runTestbed(preset: Preset, options: TestbedOptions = {}): 
         { spec: found.split.file, extra: ['--backbone', found.backboneDir], head: split.head, modes: ['raw-offload', 'spike-split'] as TestbedMode[] },
         { spec: compressedFound.file, extra: [], head: compressed.head, modes: ['spike-split-tc-exit'] as TestbedMode[] },
       ]) {
-        const server = await startServeProcess(['--spec', served.spec, ...served.extra, ...linkArgs]);
+        const server = await startServeProcess(['--spec', served.spec, ...served.extra, ...linkArgs], { forS: 3600 }); // stopped below; forS only bounds an orphan
         try {
           const client = await createDevice({ url: server.url, token, head: served.head, link, slowdown: config.slowdown });
           try {
