@@ -47,6 +47,8 @@ import type { Preset, PresetName } from './preset';
 import { provenance, type Provenance } from './provenance';
 
 export interface TestbedConfig {
+  /** The images: those the NeuCODEX models were trained on (its preset section's data set and source). */
+  data: { dataset: 'cifar10' | 'cifar100'; source: 'auto' | 'sample' };
   /** Requests per mode and bandwidth, one image each. */
   requests: number;
   bandwidthsMbps: number[];
@@ -66,9 +68,9 @@ export interface TestbedConfig {
 
 /** Per preset: the testbed's settings (kept here, not in preset.ts). */
 export const TESTBED_CONFIGS: Record<PresetName, TestbedConfig> = {
-  tiny: { requests: 20, bandwidthsMbps: [1, 10, 100], latencyMs: 5, slowdown: 4, confidence: 'max-softmax', thresholds: [0, 0.3, 0.5, 0.7, 0.8, 0.9, 0.95, 0.99, 1], maxAccuracyDrop: 0.01, calibrationImages: 100, seed: 1 },
-  cpu: { requests: 60, bandwidthsMbps: [1, 10, 100], latencyMs: 5, slowdown: 4, confidence: 'max-softmax', thresholds: [0, 0.3, 0.5, 0.7, 0.8, 0.9, 0.95, 0.99, 1], maxAccuracyDrop: 0.01, calibrationImages: 500, seed: 1 },
-  paper: { requests: 200, bandwidthsMbps: [1, 10, 100], latencyMs: 5, slowdown: 4, confidence: 'max-softmax', thresholds: [0, 0.3, 0.5, 0.7, 0.8, 0.9, 0.95, 0.99, 1], maxAccuracyDrop: 0.01, calibrationImages: 2000, seed: 1 },
+  tiny: { data: { dataset: 'cifar10', source: 'sample' }, requests: 20, bandwidthsMbps: [1, 10, 100], latencyMs: 5, slowdown: 4, confidence: 'max-softmax', thresholds: [0, 0.3, 0.5, 0.7, 0.8, 0.9, 0.95, 0.99, 1], maxAccuracyDrop: 0.01, calibrationImages: 100, seed: 1 },
+  cpu: { data: { dataset: 'cifar10', source: 'auto' }, requests: 100, bandwidthsMbps: [1, 10, 100], latencyMs: 5, slowdown: 4, confidence: 'max-softmax', thresholds: [0, 0.3, 0.5, 0.7, 0.8, 0.9, 0.95, 0.99, 1], maxAccuracyDrop: 0.01, calibrationImages: 500, seed: 1 },
+  paper: { data: { dataset: 'cifar10', source: 'auto' }, requests: 200, bandwidthsMbps: [1, 10, 100], latencyMs: 5, slowdown: 4, confidence: 'max-softmax', thresholds: [0, 0.3, 0.5, 0.7, 0.8, 0.9, 0.95, 0.99, 1], maxAccuracyDrop: 0.01, calibrationImages: 2000, seed: 1 },
 };
 
 export const TESTBED_MODES = ['edge-only', 'raw-offload', 'spike-split', 'spike-split-tc-exit'] as const;
@@ -156,8 +158,8 @@ function pickCompressed<S extends { spec: TestbedModelSpec }>(compressed: S[]): 
   return compressed.find((c) => c.spec.sentSteps! >= 2) ?? compressed[0];
 }
 
-async function loadImages(preset: Preset, split: 'train' | 'test', count: number, seed: number): Promise<ImageDataset> {
-  const full = preset.data.dataset === 'cifar10' ? await loadCifar10({ split, source: preset.data.source, progress: false }) : await loadCifar100({ split, labels: 'fine' });
+async function loadImages(data: TestbedConfig['data'], split: 'train' | 'test', count: number, seed: number): Promise<ImageDataset> {
+  const full = data.dataset === 'cifar10' ? await loadCifar10({ split, source: data.source, progress: false }) : await loadCifar100({ split, labels: 'fine' });
   const perClass = Math.min(Math.ceil(count / full.classes.length), ...full.classCounts());
   const subset = stratifiedSubset(full, perClass, new Rng(seed));
   return subset.subset(Array.from({ length: Math.min(count, subset.count) }, (_, i) => i));
@@ -176,9 +178,12 @@ export async function runTestbed(preset: Preset, options: TestbedOptions = {}): 
   checkConfig(config);
   const found = findTestbedModels(preset.name);
   const compressedFound = pickCompressed(found.compressed);
-  const normalization = preset.data.dataset === 'cifar10' ? CIFAR10_NORMALIZATION : CIFAR100_NORMALIZATION;
-  const test = await loadImages(preset, 'test', config.requests, config.seed);
-  const calibration = await loadImages(preset, 'train', config.calibrationImages, config.seed);
+  const normalization = config.data.dataset === 'cifar10' ? CIFAR10_NORMALIZATION : CIFAR100_NORMALIZATION;
+  const test = await loadImages(config.data, 'test', config.requests, config.seed);
+  const calibration = await loadImages(config.data, 'train', config.calibrationImages, config.seed);
+  for (const { file, spec } of [found.split, compressedFound]) {
+    if (spec.classes !== test.classes.length) throw new Error(`testbed: ${file} has ${spec.classes} classes; the testbed's data set ${config.data.dataset} has ${test.classes.length}`);
+  }
   const inputs = Array.from({ length: test.count }, (_, i) => ({
     pixels: test.subset([i]).images, // [1, H, W, C] uint8
     label: test.labels[i],
@@ -223,7 +228,7 @@ export async function runTestbed(preset: Preset, options: TestbedOptions = {}): 
     for (const bandwidthMbps of config.bandwidthsMbps) {
       const link: LinkConfig = { bandwidthMbps, latencyMs: config.latencyMs };
       links[String(bandwidthMbps)] = describeLink(link);
-      const linkArgs = ['--token', token, '--bandwidth-mbps', String(bandwidthMbps), '--latency-ms', String(config.latencyMs), '--dataset', preset.data.dataset];
+      const linkArgs = ['--token', token, '--bandwidth-mbps', String(bandwidthMbps), '--latency-ms', String(config.latencyMs), '--dataset', config.data.dataset];
       for (const served of [
         { spec: found.split.file, extra: ['--backbone', found.backboneDir], head: split.head, modes: ['raw-offload', 'spike-split'] as TestbedMode[] },
         { spec: compressedFound.file, extra: [], head: compressed.head, modes: ['spike-split-tc-exit'] as TestbedMode[] },

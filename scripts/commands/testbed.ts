@@ -5,7 +5,8 @@ import { experimentOptions, presetOption, type Command } from './command';
 function printTable(t: Testbed): void {
   console.log(`${t.data}`);
   console.log(`device slowdown x${t.config.slowdown}; link one-way latency ${t.config.latencyMs} ms each way; shaping: ${t.shaping.used} (tc: ${t.shaping.tc.detail})`);
-  console.log(`early exit: ${t.earlyExit.confidence} > ${t.earlyExit.threshold}, checked every ${t.earlyExit.exitEvery} steps (${t.models.compressed.name})`);
+  const exit = t.earlyExit.canExitEarly ? `${t.earlyExit.confidence} > ${t.earlyExit.threshold}, checked every ${t.earlyExit.exitEvery} steps` : 'none possible: the model sends one step';
+  console.log(`early exit: ${exit} (${t.models.compressed.name})`);
   console.log('mode                  Mbit/s  p50 ms   p95 ms   p99 ms  device  encode  transfer  server  bytes/req  steps  accuracy  p50 vs edge');
   const f = (v: number, w: number, d = 1) => v.toFixed(d).padStart(w);
   for (const r of t.rows) {
