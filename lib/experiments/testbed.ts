@@ -269,7 +269,7 @@ export async function runTestbed(preset: Preset, options: TestbedOptions = {}): 
         exitEvery: compressed.tail.group,
         threshold: exit.threshold,
         candidates: exit.candidates,
-        rule: `the smallest threshold whose accuracy on ${calibration.count} training images is within ${100 * config.maxAccuracyDrop} points of no early exit`,
+        rule: `the smallest threshold whose accuracy on ${calibration.count} training images is within ${100 * config.maxAccuracyDrop} percentage points of no early exit (threshold 1)`,
         canExitEarly: compressed.tail.sentSteps >= 2,
       },
       data: `${test.source}: ${test.count} test images (seeded stratified), one per request; threshold chosen on ${calibration.count} training images`,

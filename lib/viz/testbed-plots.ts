@@ -112,7 +112,7 @@ export function testbedTableRows(t: Testbed): Record<string, string | number>[] 
 export function testbedSetupRows(t: Testbed): { item: string; value: string }[] {
   const { models, earlyExit, config } = t;
   return [
-    { item: 'link', value: `${config.bandwidthsMbps.join(', ')} Mbit/s each direction, one-way latency ${config.latencyMs} ms; ${Object.values(t.links)[0] ?? ''}` },
+    { item: 'link, each direction', value: Object.values(t.links).join('; ') },
     { item: 'shaping used', value: t.shaping.used },
     { item: 'tc (netem, tbf) in a network namespace', value: `${t.shaping.tc.usable ? 'usable' : 'not usable'}: ${t.shaping.tc.detail}` },
     { item: 'device slowdown', value: `x${config.slowdown}: ${t.slowdownApplied}` },
