@@ -1,6 +1,8 @@
 /**
  * `npm run bench -- coinfer [--devices N] [--requests M] [--bandwidths 1,10,100] [--latency-ms L] [--slowdown S] [--deadline-s D]`:
- * the edge-to-cloud testbed on loopback, comparing edge-only, raw offload and spike split computing.
+ * the edge-to-cloud testbed on loopback, comparing edge-only, raw offload, spike split computing, and spike split
+ * with early exit (mode `steps`: one time step per message, max-softmax > 0.5; the server keeps each open request's
+ * steps, so concurrent devices also load its per-connection bookkeeping).
  *
  * Model: spiking ResNet-18, width 1/16, T = 2, bottleneck at RB2 with 2 channels, fresh weights (seed 0):
  * timings, not accuracy. Images: the embedded CIFAR-10 sample, one per request.
@@ -30,6 +32,7 @@ import {
   summarizeLatencies,
   wholeModel,
   type DeviceClient,
+  type ExitRule,
   type InferenceMode,
   type InferenceResult,
   type LinkConfig,
@@ -41,6 +44,7 @@ import { printTable, Row, writeResult } from './report';
 const SPEC: TestbedModelSpec = { model: 'resnet18', width: 1 / 16, T: 2, classes: 10, splitPoint: 'RB2', channels: 2, seed: 0 };
 const TOKEN = 'coinfer-bench';
 const REPLY_TIMEOUT_MS = 15_000;
+const EXIT: ExitRule = { threshold: 0.5, confidence: 'max-softmax' };
 
 interface Settings {
   devices: number;
@@ -120,7 +124,8 @@ function row(mode: InferenceMode, bandwidth: string, settings: Settings, outcome
     p50Ms: latency?.p50Ms ?? null,
     p95Ms: latency?.p95Ms ?? null,
     p99Ms: latency?.p99Ms ?? null,
-    bytesPerRequest: results[0]?.bytesSent ?? null,
+    bytesPerRequest: mean((r) => r.bytesSent),
+    messagesPerRequest: mean((r) => r.messages),
     deviceMs: mean((r) => r.timing.deviceComputeMs),
     transferMs: mean((r) => r.timing.transferMs),
     serverMs: mean((r) => r.timing.serverQueueMs + r.timing.serverDecodeMs + r.timing.serverComputeMs),
@@ -156,8 +161,9 @@ export async function main(args: string[]): Promise<void> {
         for (let d = 0; d < settings.devices; d++) {
           clients.push(await createDevice({ url: server.url, token: TOKEN, head: built.head, link: { ...link, seed: d }, slowdown: settings.slowdown, timeoutMs: REPLY_TIMEOUT_MS }));
         }
-        for (const mode of ['raw', 'split'] as const) {
-          const infer = (c: DeviceClient, r: number) => (mode === 'raw' ? c.inferRaw(pixels[r], shape) : c.infer(images[r].images));
+        for (const mode of ['raw', 'split', 'steps'] as const) {
+          const infer = (c: DeviceClient, r: number) =>
+            mode === 'raw' ? c.inferRaw(pixels[r], shape) : mode === 'split' ? c.infer(images[r].images) : c.inferEarlyExit(images[r].images, EXIT);
           await Promise.all(clients.map((c) => infer(c, 0))); // warm-up
           const outcome = await closedLoops(settings, (d, r) => infer(clients[d], r));
           rows.push(row(mode, String(bandwidthMbps), settings, outcome));
