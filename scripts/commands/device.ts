@@ -83,7 +83,8 @@ export const device: Command = {
     await initBackend(undefined, () => undefined);
     const data = await loadCifar10({ split: 'test', source: 'sample', progress: false });
     const built = buildTestbedModel(spec);
-    const backbone = mode === 'edge' && typeof values.backbone === 'string' ? buildTestbedBackbone(spec, values.backbone) : undefined;
+    if (values.backbone !== undefined && mode !== 'edge') throw new UsageError(`--backbone: only --mode edge runs the backbone on the device; with --mode ${mode} give it to the server (spikesplit serve --backbone)`);
+    const backbone = typeof values.backbone === 'string' ? buildTestbedBackbone(spec, values.backbone) : undefined;
     const edgeModel = wholeModel(backbone?.backbone ?? built.compressed ?? built.model);
     const results: InferenceResult[] = [];
     let correct = 0;
