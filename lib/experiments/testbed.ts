@@ -24,7 +24,7 @@
  * exit (threshold 1).
  *
  * Requests are batch 1, one after another, on the first `requests` images of a seeded stratified subset of the
- * test set; each mode and bandwidth starts with one untimed warm-up request. Latency is measured on every run
+ * test split of `data` (the data set the NeuCODEX models were trained on; per preset in TESTBED_CONFIGS); each mode and bandwidth starts with one untimed warm-up request. Latency is measured on every run
  * (it is not resumed): the result is written to `runs/<preset>/testbed.json` atomically.
  */
 import * as fs from 'fs';
