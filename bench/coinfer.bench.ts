@@ -1,6 +1,8 @@
 /**
  * `npm run bench -- coinfer [--devices N] [--requests M] [--bandwidths 1,10,100] [--latency-ms L] [--slowdown S] [--deadline-s D]`:
- * the edge-to-cloud testbed on loopback, comparing edge-only, raw offload and spike split computing.
+ * the edge-to-cloud testbed on loopback, comparing edge-only, raw offload, spike split computing, and spike split
+ * with early exit (mode `steps`: one time step per message, max-softmax > 0.5; the server keeps each open request's
+ * steps, so concurrent devices also load its per-connection bookkeeping).
  *
  * Model: spiking ResNet-18, width 1/16, T = 2, bottleneck at RB2 with 2 channels, fresh weights (seed 0):
  * timings, not accuracy. Images: the embedded CIFAR-10 sample, one per request.
@@ -16,8 +18,6 @@
  * process computes.
  * `lost` counts requests sent without a successful reply; the bench fails if any was lost.
  */
-import { spawn, type ChildProcess } from 'child_process';
-import * as path from 'path';
 import * as tf from '@tensorflow/tfjs-core';
 import {
   buildTestbedModel,
@@ -28,12 +28,15 @@ import {
   inferEdgeOnly,
   initBackend,
   loadCifar10,
-  split,
+  startServeProcess,
   summarizeLatencies,
+  wholeModel,
   type DeviceClient,
+  type ExitRule,
   type InferenceMode,
   type InferenceResult,
   type LinkConfig,
+  type ServeProcess,
   type TestbedModelSpec,
 } from 'spikesplit';
 import { printTable, Row, writeResult } from './report';
@@ -41,6 +44,7 @@ import { printTable, Row, writeResult } from './report';
 const SPEC: TestbedModelSpec = { model: 'resnet18', width: 1 / 16, T: 2, classes: 10, splitPoint: 'RB2', channels: 2, seed: 0 };
 const TOKEN = 'coinfer-bench';
 const REPLY_TIMEOUT_MS = 15_000;
+const EXIT: ExitRule = { threshold: 0.5, confidence: 'max-softmax' };
 
 interface Settings {
   devices: number;
@@ -72,38 +76,9 @@ function parseSettings(args: string[]): Settings {
   return settings;
 }
 
-/** Starts `spikesplit serve` with `link` on its replies; resolves once it prints its URL. */
-function startServer(link: LinkConfig): Promise<{ url: string; child: ChildProcess; stop(): Promise<string> }> {
-  const cli = path.resolve(__dirname, '..', 'scripts', 'cli.js');
-  const args = [cli, 'serve', '--port', '0', '--token', TOKEN, '--for-s', '300', '--latency-ms', String(link.latencyMs ?? 0), '--bandwidth-mbps', String(link.bandwidthMbps)];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const stop = async () => {
-    child.kill('SIGTERM');
-    await exited;
-    return out;
-  };
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      void stop();
-      reject(new Error(`spikesplit serve did not print its URL within 30 s; output:\n${out}`));
-    }, 30_000);
-    const onData = () => {
-      const url = /ws:\/\/127\.0\.0\.1:\d+/.exec(out)?.[0];
-      if (url === undefined) return;
-      clearTimeout(timer);
-      child.stdout!.off('data', onData);
-      resolve({ url, child, stop });
-    };
-    child.stdout!.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`spikesplit serve exited (${code}) before serving; output:\n${out}`));
-    });
-  });
+/** Starts `spikesplit serve` with `link` on its replies. */
+function startServer(link: LinkConfig): Promise<ServeProcess> {
+  return startServeProcess(['--token', TOKEN, '--latency-ms', String(link.latencyMs ?? 0), '--bandwidth-mbps', String(link.bandwidthMbps)]);
 }
 
 interface ScenarioOutcome {
@@ -149,7 +124,8 @@ function row(mode: InferenceMode, bandwidth: string, settings: Settings, outcome
     p50Ms: latency?.p50Ms ?? null,
     p95Ms: latency?.p95Ms ?? null,
     p99Ms: latency?.p99Ms ?? null,
-    bytesPerRequest: results[0]?.bytesSent ?? null,
+    bytesPerRequest: mean((r) => r.bytesSent),
+    messagesPerRequest: mean((r) => r.messages),
     deviceMs: mean((r) => r.timing.deviceComputeMs),
     transferMs: mean((r) => r.timing.transferMs),
     serverMs: mean((r) => r.timing.serverQueueMs + r.timing.serverDecodeMs + r.timing.serverComputeMs),
@@ -161,17 +137,19 @@ export async function main(args: string[]): Promise<void> {
   await initBackend('wasm', () => undefined);
   const data = await loadCifar10({ split: 'test', source: 'sample', progress: false });
   const images = Array.from({ length: settings.requests }, (_, r) => imageBatch(data, [r % data.count], { normalization: CIFAR10_NORMALIZATION }));
+  const pixels = Array.from({ length: settings.requests }, (_, r) => data.subset([r % data.count]).images); // [1, 32, 32, 3] uint8
+  const shape = [1, data.height, data.width, data.channels];
   const built = buildTestbedModel(SPEC);
-  const { device } = split(built.model, SPEC.splitPoint);
+  const whole = wholeModel(built.model);
   const rows: Row[] = [];
   const links: Record<string, string> = { edge: 'none (edge-only)' };
   const lostMessages: string[] = [];
   try {
     console.log(`${built.model.name}, width ${SPEC.width}, T ${SPEC.T}, ${built.source}`);
     console.log(`${settings.devices} devices x ${settings.requests} requests of 1 image; device slowdown x${settings.slowdown}; deadline ${settings.deadlineS} s per scenario`);
-    await inferEdgeOnly(built.model, images[0].images); // warm-up
+    await inferEdgeOnly(whole, images[0].images); // warm-up
     const oneDevice = { ...settings, devices: 1, requests: settings.devices * settings.requests };
-    const edge = await closedLoops(oneDevice, (_, r) => inferEdgeOnly(built.model, images[r % images.length].images, { slowdown: settings.slowdown }));
+    const edge = await closedLoops(oneDevice, (_, r) => inferEdgeOnly(whole, images[r % images.length].images, { slowdown: settings.slowdown }));
     rows.push(row('edge', '-', oneDevice, edge));
     lostMessages.push(...edge.errors);
     for (const bandwidthMbps of settings.bandwidthsMbps) {
@@ -181,11 +159,13 @@ export async function main(args: string[]): Promise<void> {
       const clients: DeviceClient[] = [];
       try {
         for (let d = 0; d < settings.devices; d++) {
-          clients.push(await createDevice({ url: server.url, token: TOKEN, device, link: { ...link, seed: d }, slowdown: settings.slowdown, timeoutMs: REPLY_TIMEOUT_MS }));
+          clients.push(await createDevice({ url: server.url, token: TOKEN, head: built.head, link: { ...link, seed: d }, slowdown: settings.slowdown, timeoutMs: REPLY_TIMEOUT_MS }));
         }
-        for (const mode of ['raw', 'split'] as const) {
-          await Promise.all(clients.map((c) => c.infer(images[0].images, mode))); // warm-up
-          const outcome = await closedLoops(settings, (d, r) => clients[d].infer(images[r].images, mode));
+        for (const mode of ['raw', 'split', 'steps'] as const) {
+          const infer = (c: DeviceClient, r: number) =>
+            mode === 'raw' ? c.inferRaw(pixels[r], shape) : mode === 'split' ? c.infer(images[r].images) : c.inferEarlyExit(images[r].images, EXIT);
+          await Promise.all(clients.map((c) => infer(c, 0))); // warm-up
+          const outcome = await closedLoops(settings, (d, r) => infer(clients[d], r));
           rows.push(row(mode, String(bandwidthMbps), settings, outcome));
           lostMessages.push(...outcome.errors);
         }

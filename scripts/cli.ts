@@ -10,9 +10,11 @@ import { train } from './commands/train';
 import { linkErrors } from './commands/link-errors';
 import { serve } from './commands/serve';
 import { device } from './commands/device';
+import { testbed } from './commands/testbed';
+import { CoinferError } from 'spikesplit';
 import { parse, usage, UsageError, type Command } from './commands/command';
 
-const COMMANDS: Command[] = [info, model, train, sweep, linkErrors, evalCommand, bits, energy, serve, device];
+const COMMANDS: Command[] = [info, model, train, sweep, linkErrors, evalCommand, bits, energy, serve, device, testbed];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -46,6 +48,11 @@ main(process.argv.slice(2)).catch((err: unknown) => {
   if (err instanceof UsageError) {
     console.error(err.message);
     process.exit(2);
+  }
+  // a request the server refused (or that got no reply): its message names what happened; the stack adds nothing
+  if (err instanceof CoinferError) {
+    console.error(err.message);
+    process.exit(1);
   }
   console.error(err instanceof Error ? err.stack : err);
   process.exit(1);

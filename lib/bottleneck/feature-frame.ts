@@ -12,11 +12,24 @@ import { ForwardContext, makeRun } from '../snn/module';
 import { bitsToCodes, codesToBits } from './code-bits';
 import { DevicePart, ServerPart } from './partition';
 
-/** The frame meta the server expects for `batch` images at `T` steps (T is 1 for DNN codes). */
-function expectedMeta(part: DevicePart | ServerPart, batch: number, T: number, coding: FrameCoding): FrameMeta {
+/** What a frame's meta is derived from: a split model's part, or anything that sends what one sends. */
+export type FramedPart = Pick<DevicePart, 'spiking' | 'splitPoint' | 'sentShape' | 'bitWidth'>;
+
+/**
+ * The meta of the frame that carries what `part` sends for `batch` images at `T` steps: spikes
+ * `[T*B, h', w', c']`, or DNN codes `[B, h', w', c', b]` with T = 1 (whatever `T` is given). Device and server
+ * both use it: the device to frame what it sends, the server to check what it receives.
+ */
+export function sentFrameMeta(part: FramedPart, batch: number, T: number, coding: FrameCoding): FrameMeta {
   return part.spiking
     ? { splitPoint: part.splitPoint, T, shape: [T * batch, ...part.sentShape], coding }
     : { splitPoint: part.splitPoint, T: 1, shape: [batch, ...part.sentShape, part.bitWidth], coding };
+}
+
+/** Frames what `part` sent, read back: spikes `[T*B, h', w', c']` (0/1 values) or DNN codes `[B, h', w', c']`. */
+export function encodeSent(part: FramedPart, values: ArrayLike<number>, sentShape: readonly number[], T: number, coding: FrameCoding): Uint8Array {
+  const meta = sentFrameMeta(part, sentShape[0] / (part.spiking ? T : 1), T, coding);
+  return encodeFrame(part.spiking ? (values as Float32Array) : codesToBits(values as Int32Array, part.bitWidth), meta);
 }
 
 /** Runs the device on `x` and frames what it sends. */
@@ -24,9 +37,7 @@ export function deviceEncode(device: DevicePart, x: tf.Tensor, { coding = 'packe
   const T = makeRun(ctx, device.T).T;
   const sent = device.forward(x, ctx);
   try {
-    const meta = expectedMeta(device, sent.shape[0] / (device.spiking ? T : 1), T, coding);
-    const values = sent.dataSync();
-    return encodeFrame(device.spiking ? (values as Float32Array) : codesToBits(values, device.bitWidth), meta);
+    return encodeSent(device, sent.dataSync(), sent.shape, T, coding);
   } finally {
     sent.dispose();
   }
@@ -34,7 +45,7 @@ export function deviceEncode(device: DevicePart, x: tf.Tensor, { coding = 'packe
 
 /** An all-zero frame in the shape the server expects: what a receiver substitutes for an erased frame. */
 export function erasedFrame(server: ServerPart, batch: number, ctx: ForwardContext = {}): DecodedFrame {
-  const meta = expectedMeta(server, batch, makeRun(ctx, server.T).T, 'packed');
+  const meta = sentFrameMeta(server, batch, makeRun(ctx, server.T).T, 'packed');
   return { spikes: new Uint8Array(meta.shape.reduce((a, b) => a * b, 1)), meta };
 }
 
@@ -43,7 +54,7 @@ export function serverForward(server: ServerPart, received: DecodedFrame, ctx: F
   const { meta } = received;
   const T = makeRun(ctx, server.T).T;
   const batch = server.spiking ? meta.shape[0] / T : meta.shape[0]; // whole whenever meta.T = T (decodeFrame checks T divides it)
-  const expected = expectedMeta(server, batch, T, meta.coding);
+  const expected = sentFrameMeta(server, batch, T, meta.coding);
   if (meta.splitPoint !== expected.splitPoint || meta.T !== expected.T || meta.shape.join(',') !== expected.shape.join(',')) {
     const dims = server.spiking ? `[T*B, ${server.sentShape.join(', ')}] with T = ${T}` : `[B, ${server.sentShape.join(', ')}, ${server.bitWidth}] with T = 1`;
     throw new RangeError(

@@ -15,6 +15,8 @@ export async function runAtDeviceSpeed<R>(slowdown: number, work: () => R): Prom
   const start = performance.now();
   const result = work();
   const measuredMs = performance.now() - start;
-  if (slowdown > 1) await new Promise((resolve) => setTimeout(resolve, (slowdown - 1) * measuredMs));
-  return { result, computeMs: slowdown * measuredMs };
+  const computeMs = slowdown * measuredMs;
+  // timers may fire a fraction of a millisecond early: wait again until the emulated compute time has passed
+  while (performance.now() - start < computeMs) await new Promise((resolve) => setTimeout(resolve, computeMs - (performance.now() - start)));
+  return { result, computeMs };
 }

@@ -1,28 +1,33 @@
 /**
  * The edge side of co-inference, and its timing.
  *
- * `createDevice` connects to a server (server.ts) and answers `infer(x, mode)`:
- *   split: runs the device part (at the emulated device speed, device-speed.ts), frames what it sends, sends;
- *   raw:   sends the input itself (float32) and the server runs the whole model (raw offload).
+ * `createDevice` connects to a server (server.ts) and answers
+ *   infer(x):              split: runs the head (at the emulated device speed, device-speed.ts), frames what it
+ *                          sends, sends it in one message;
+ *   inferEarlyExit(x, r):  split with NeuCODEX's early exit: runs the head over all T steps at once (one pass,
+ *                          the slowdown applied to it), then sends sent step 0, 1, ... one message each, waiting
+ *                          for each reply, and stops when the server says every image has exited;
+ *   inferRaw(pixels):      raw offload: sends the image's uint8 pixels; the server normalises them and runs the
+ *                          whole model.
  * `inferEdgeOnly` runs the whole model on the device, with no network.
  *
- * Timing of one request (ms, this process's clock except the server's three):
- *   deviceComputeMs  the device part's forward pass, times the slowdown (0 for raw)
- *   encodeMs         framing (or serialising the raw input) and building the request
+ * Timing of one request (ms, this process's clock except the server's three; early exit sums each over its
+ * messages):
+ *   deviceComputeMs  the head's forward pass, times the slowdown (0 for raw)
+ *   encodeMs         framing (or copying the pixels) and building the request
  *   transferMs       round trip minus the server's queue + decode + compute: both links and the socket
  *   serverQueueMs, serverDecodeMs, serverComputeMs   as the server reported them
- *   endToEndMs       from the start of device compute to the reply's arrival
+ *   endToEndMs       from the start of device compute to the (last) reply's arrival
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { WebSocket } from 'ws';
-import { BottleneckedModel } from '../bottleneck/bottlenecked-model';
-import { codesToBits } from '../bottleneck/code-bits';
-import { DevicePart } from '../bottleneck/partition';
-import { encodeFrame, FrameCoding } from '../codec/frame';
+import { encodeSent } from '../bottleneck/feature-frame';
+import { FrameCoding } from '../codec/frame';
 import { runAtDeviceSpeed, checkSlowdown } from './device-speed';
 import { LinkConfig, LinkShaper, UNSHAPED_LINK } from './link';
+import { SplitHead, WholeModel } from './model-ends';
 import { readPredictions } from './predictions';
-import { decodeReply, encodeRequest, ProtocolErrorCode, ProtocolError, ProtocolReply, RequestMode, SuccessReply } from './protocol';
+import { decodeReply, encodeRequest, ExitRule, ExitState, ProtocolErrorCode, ProtocolError, ProtocolReply, RequestHeader, RequestMode, SuccessReply } from './protocol';
 
 export type InferenceMode = 'edge' | RequestMode;
 
@@ -40,8 +45,13 @@ export interface InferenceResult {
   mode: InferenceMode;
   predictions: number[];
   logits: number[][];
+  /** Model time steps the server ran (the most over the images, with early exit). */
   steps: number;
-  /** Size of the request message sent (0 for edge-only). */
+  /** Early exit: the server's last word (per image steps used and confidence). */
+  exit?: ExitState;
+  /** Request messages sent (1, or the sent steps with early exit; 0 for edge-only). */
+  messages: number;
+  /** Bytes of the request messages sent (0 for edge-only). */
   bytesSent: number;
   timing: RequestTiming;
 }
@@ -62,8 +72,8 @@ export interface DeviceOptions {
   /** `ws://127.0.0.1:port`. */
   readonly url: string;
   readonly token: string;
-  /** The device part, for mode 'split'. */
-  readonly device?: DevicePart;
+  /** The head of a split model (model-ends.ts), for split and early exit. */
+  readonly head?: SplitHead;
   /** Frame coding; default 'packed'. */
   readonly coding?: FrameCoding;
   /** Shaping of requests (the uplink); default unshaped. */
@@ -75,7 +85,12 @@ export interface DeviceOptions {
 }
 
 export interface DeviceClient {
-  infer(x: tf.Tensor, mode?: RequestMode): Promise<InferenceResult>;
+  /** Split computing: input `[B, H, W, C]` as the model takes it. */
+  infer(x: tf.Tensor): Promise<InferenceResult>;
+  /** Split computing with early exit, one sent step per message. */
+  inferEarlyExit(x: tf.Tensor, exit: ExitRule): Promise<InferenceResult>;
+  /** Raw offload of images as uint8 pixels `[B, H, W, C]`, row-major. */
+  inferRaw(pixels: Uint8Array, shape: readonly number[]): Promise<InferenceResult>;
   /** Fails requests still waiting (code 'closed') and closes the connection. */
   close(): Promise<void>;
 }
@@ -86,15 +101,11 @@ interface Pending {
   timer: NodeJS.Timeout;
 }
 
-/** The frame of what the device part sent, `sent` as `DevicePart.forward` returns it (as `deviceEncode` frames it). */
-function frameSent(device: DevicePart, shape: number[], values: ArrayLike<number>, coding: FrameCoding): Uint8Array {
-  return device.spiking
-    ? encodeFrame(values as Float32Array, { splitPoint: device.splitPoint, T: device.T, shape, coding })
-    : encodeFrame(codesToBits(values as Int32Array, device.bitWidth), { splitPoint: device.splitPoint, T: 1, shape: [...shape, device.bitWidth], coding });
-}
+/** A request's timing before anything is measured; the messages of a request add to it. */
+const NO_TIME: RequestTiming = { deviceComputeMs: 0, encodeMs: 0, transferMs: 0, serverQueueMs: 0, serverDecodeMs: 0, serverComputeMs: 0, endToEndMs: 0 };
 
 export async function createDevice(options: DeviceOptions): Promise<DeviceClient> {
-  const { url, token, device, coding = 'packed', slowdown = 1, timeoutMs = 30_000 } = options;
+  const { url, token, head, coding = 'packed', slowdown = 1, timeoutMs = 30_000 } = options;
   checkSlowdown(slowdown);
   const shaper = new LinkShaper(options.link ?? UNSHAPED_LINK);
   const ws = new WebSocket(url, { maxPayload: 64 * 2 ** 20 });
@@ -158,54 +169,84 @@ export async function createDevice(options: DeviceOptions): Promise<DeviceClient
     });
   }
 
-  return {
-    async infer(x, mode = 'split') {
-      const startMs = performance.now();
-      let deviceComputeMs = 0;
-      let body: Uint8Array;
-      let encodeStartMs: number;
-      let header: { shape?: number[] } = {};
-      if (mode === 'split') {
-        if (!device) throw new RangeError("mode 'split' needs the device part: pass `device` to createDevice");
-        const run = await runAtDeviceSpeed(slowdown, () => {
-          const sent = device.forward(x);
-          try {
-            return { shape: [...sent.shape], values: sent.dataSync() };
-          } finally {
-            sent.dispose();
-          }
-        });
-        deviceComputeMs = run.computeMs;
-        encodeStartMs = performance.now();
-        body = frameSent(device, run.result.shape, run.result.values, coding);
-      } else {
-        encodeStartMs = performance.now();
-        body = new Uint8Array(Float32Array.from(x.dataSync()).buffer);
-        header = { shape: [...x.shape] };
+  /** Runs the head at the device's speed: what it sends, read back, `[S*B, h', w', c']` (or DNN codes). */
+  async function runHead(x: tf.Tensor): Promise<{ values: ArrayLike<number>; shape: number[]; computeMs: number }> {
+    if (!head) throw new RangeError('split computing needs the head of the split model: pass `head` to createDevice');
+    const run = await runAtDeviceSpeed(slowdown, () => {
+      const sent = head.forward(x);
+      try {
+        return { shape: [...sent.shape], values: sent.dataSync() };
+      } finally {
+        sent.dispose();
       }
-      const id = nextId;
-      nextId = (nextId + 1) % 2 ** 32;
-      const message = encodeRequest({ id, token, mode, ...header }, body);
-      const sentAtMs = performance.now();
-      const reply = await send(id, message);
-      const arrivedMs = performance.now();
-      const { queueMs, decodeMs, computeMs } = reply.server;
-      return {
-        mode,
-        predictions: reply.predictions,
-        logits: reply.logits,
-        steps: reply.steps,
-        bytesSent: message.length,
-        timing: {
-          deviceComputeMs,
-          encodeMs: sentAtMs - encodeStartMs,
-          transferMs: arrivedMs - sentAtMs - (queueMs + decodeMs + computeMs),
-          serverQueueMs: queueMs,
-          serverDecodeMs: decodeMs,
-          serverComputeMs: computeMs,
-          endToEndMs: arrivedMs - startMs,
-        },
-      };
+    });
+    return { ...run.result, computeMs: run.computeMs };
+  }
+
+  function newId(): number {
+    const id = nextId;
+    nextId = (nextId + 1) % 2 ** 32;
+    return id;
+  }
+
+  /** Sends one message of request `id` and adds its times to `timing`; encodeStartMs is when building its body began. */
+  async function exchange(id: number, header: Omit<RequestHeader, 'id' | 'token'>, body: Uint8Array, encodeStartMs: number, timing: RequestTiming): Promise<{ reply: SuccessReply; bytes: number }> {
+    const message = encodeRequest({ id, token, ...header }, body);
+    const sentAtMs = performance.now();
+    const reply = await send(id, message);
+    const arrivedMs = performance.now();
+    const { queueMs, decodeMs, computeMs } = reply.server;
+    timing.encodeMs += sentAtMs - encodeStartMs;
+    timing.transferMs += arrivedMs - sentAtMs - (queueMs + decodeMs + computeMs);
+    timing.serverQueueMs += queueMs;
+    timing.serverDecodeMs += decodeMs;
+    timing.serverComputeMs += computeMs;
+    return { reply, bytes: message.length };
+  }
+
+  function result(mode: RequestMode, reply: SuccessReply, messages: number, bytesSent: number, timing: RequestTiming, startMs: number): InferenceResult {
+    const steps = reply.exit ? Math.max(...reply.exit.stepsUsed) : reply.steps;
+    return { mode, predictions: reply.predictions, logits: reply.logits, steps, exit: reply.exit, messages, bytesSent, timing: { ...timing, endToEndMs: performance.now() - startMs } };
+  }
+
+  return {
+    async infer(x) {
+      const startMs = performance.now();
+      const sent = await runHead(x);
+      const timing = { ...NO_TIME, deviceComputeMs: sent.computeMs };
+      const encodeStartMs = performance.now();
+      const body = encodeSent(head!, sent.values, sent.shape, head!.sentSteps, coding);
+      const { reply, bytes } = await exchange(newId(), { mode: 'split' }, body, encodeStartMs, timing);
+      return result('split', reply, 1, bytes, timing, startMs);
+    },
+    async inferEarlyExit(x, exit) {
+      const startMs = performance.now();
+      const sent = await runHead(x);
+      if (!head!.spiking) throw new RangeError('early exit sends time steps; a DNN head sends one code per image');
+      const timing = { ...NO_TIME, deviceComputeMs: sent.computeMs };
+      const stepRows = sent.shape[0] / head!.sentSteps; // B
+      const stepSize = sent.values.length / head!.sentSteps; // values per sent step, [B, h', w', c']
+      const id = newId();
+      let bytesSent = 0;
+      for (let step = 0; ; step++) {
+        const encodeStartMs = performance.now();
+        const values = (sent.values as Float32Array).subarray(step * stepSize, (step + 1) * stepSize);
+        const body = encodeSent(head!, values, [stepRows, ...sent.shape.slice(1)], 1, coding);
+        const { reply, bytes } = await exchange(id, { mode: 'steps', step, exit }, body, encodeStartMs, timing);
+        bytesSent += bytes;
+        if (!reply.exit) throw new CoinferError('malformed', `server answered early-exit request ${id} step ${step} without an exit state`);
+        if (reply.exit.done) return result('steps', reply, step + 1, bytesSent, timing, startMs);
+        if (step + 1 >= head!.sentSteps) throw new CoinferError('malformed', `server did not end early-exit request ${id} after its last step ${step}`);
+      }
+    },
+    async inferRaw(pixels, shape) {
+      const startMs = performance.now();
+      const timing = { ...NO_TIME };
+      if (shape.length !== 4 || pixels.length !== shape.reduce((a, b) => a * b, 1)) {
+        throw new RangeError(`raw offload: ${pixels.length} pixels for shape [${shape.join(', ')}]; expected [B, H, W, C] holding exactly that many`);
+      }
+      const { reply, bytes } = await exchange(newId(), { mode: 'raw', shape: [...shape] }, pixels, performance.now(), timing);
+      return result('raw', reply, 1, bytes, timing, startMs);
     },
     async close() {
       failAll(new CoinferError('closed', `device closed its connection to ${url}`));
@@ -222,8 +263,8 @@ export async function createDevice(options: DeviceOptions): Promise<DeviceClient
   };
 }
 
-/** Edge-only reference: the whole (joint) model on the device, no network. */
-export async function inferEdgeOnly(model: BottleneckedModel, x: tf.Tensor, { slowdown = 1 }: { slowdown?: number } = {}): Promise<InferenceResult> {
+/** Edge-only reference: the whole model on the device (at its speed), no network. */
+export async function inferEdgeOnly(model: WholeModel, x: tf.Tensor, { slowdown = 1 }: { slowdown?: number } = {}): Promise<InferenceResult> {
   const startMs = performance.now();
   const run = await runAtDeviceSpeed(slowdown, () => {
     const logits = model.forward(x);
@@ -237,15 +278,8 @@ export async function inferEdgeOnly(model: BottleneckedModel, x: tf.Tensor, { sl
     mode: 'edge',
     ...run.result,
     steps: model.T,
+    messages: 0,
     bytesSent: 0,
-    timing: {
-      deviceComputeMs: run.computeMs,
-      encodeMs: 0,
-      transferMs: 0,
-      serverQueueMs: 0,
-      serverDecodeMs: 0,
-      serverComputeMs: 0,
-      endToEndMs: performance.now() - startMs,
-    },
+    timing: { ...NO_TIME, deviceComputeMs: run.computeMs, endToEndMs: performance.now() - startMs },
   };
 }

@@ -1,7 +1,9 @@
 // Co-inference between an edge device and a server: the wire protocol, the two processes, link shaping and
 // emulated device speed.
 export { PROTOCOL_VERSION, REQUEST_MAGIC, MAX_HEADER_BYTES, REQUEST_MODES, PROTOCOL_ERROR_CODES, ProtocolError, encodeRequest, decodeRequest, decodeReply } from './protocol';
-export type { RequestMode, RequestHeader, ProtocolRequest, ServerTiming, SuccessReply, ErrorReply, ProtocolReply, ProtocolErrorCode } from './protocol';
+export type { RequestMode, RequestHeader, ProtocolRequest, ServerTiming, SuccessReply, ErrorReply, ProtocolReply, ProtocolErrorCode, ExitRule, ExitState } from './protocol';
+export { splitEnds, compressedEnds, wholeModel } from './model-ends';
+export type { SplitHead, SplitTail, WholeModel } from './model-ends';
 export { LinkShaper, UNSHAPED_LINK, describeLink } from './link';
 export type { LinkConfig } from './link';
 export { runAtDeviceSpeed, checkSlowdown } from './device-speed';
@@ -12,5 +14,9 @@ export { createDevice, inferEdgeOnly, CoinferError } from './device';
 export type { DeviceOptions, DeviceClient, InferenceMode, InferenceResult, RequestTiming } from './device';
 export { summarizeLatencies, nearestRankPercentile } from './latency-summary';
 export type { LatencySummary } from './latency-summary';
-export { buildTestbedModel } from './testbed-model';
-export type { TestbedModelSpec } from './testbed-model';
+export { buildTestbedModel, buildTestbedBackbone, readTestbedSpec } from './testbed-model';
+export type { TestbedModelSpec, TestbedModel } from './testbed-model';
+export { startServeProcess } from './serve-process';
+export type { ServeProcess } from './serve-process';
+export { probeTcShaping, shapingReport } from './shaping';
+export type { ShapingReport } from './shaping';

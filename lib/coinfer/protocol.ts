@@ -5,29 +5,46 @@
  *
  *   offset  size  field
  *   0       4     magic           ASCII "SSRQ"
- *   4       1     version         PROTOCOL_VERSION (1)
+ *   4       1     version         PROTOCOL_VERSION (2)
  *   5       2     header length H u16, 2..MAX_HEADER_BYTES
- *   7       H     header          UTF-8 JSON: { "id": u32, "token": string, "mode": "split" | "raw", "shape"?: [B, H, W, C] }
- *   7+H     rest  body            mode "split": one codec frame (lib/codec/frame.ts);
- *                                 mode "raw": the model's input [B, H, W, C] as float32 little-endian, `shape` given
+ *   7       H     header          UTF-8 JSON: { "id": u32, "token": string, "mode": "split" | "raw" | "steps",
+ *                                 "shape"?: [B, H, W, C], "step"?: k, "exit"?: { "threshold": x, "confidence": "max-softmax" | "margin" } }
+ *   7+H     rest  body            mode "split": one codec frame (lib/codec/frame.ts) of everything the device sends;
+ *                                 mode "raw": the input image pixels [B, H, W, C] as uint8 (`shape` given); the
+ *                                   server normalises them as the data pipeline does (raw offload);
+ *                                 mode "steps" (early exit): one codec frame of sent step k only, [B, h', w', c'] with T = 1
+ *
+ * Mode "steps" sends one request's sent steps k = 0, 1, ... as separate messages under the same id, each after
+ * the reply to the one before; the server keeps the steps received, runs its part on them (recomputing over all
+ * of them, model-ends.ts), keeps the running mean of the per-step logits, and applies NeuCODEX's exit rule
+ * (lib/neucodex/early-exit.ts, with the header's `exit`, checked after whole sent steps). Its reply says per
+ * image the prediction, the model steps used and the confidence so far, and `exit.done`: every image has exited
+ * (or the last step arrived); then the server forgets the request and the device sends no more steps.
  *
  * A reply is one text message of JSON, matched to its request by `id` (replies may come out of order):
  *
  *   { "id": 7, "ok": true, "predictions": [3, 1], "logits": [[...10 values], ...], "steps": 2,
  *     "server": { "queueMs": 0.1, "decodeMs": 0.2, "computeMs": 4.1 } }
+ *   mode "steps" adds  "exit": { "done": false, "stepsUsed": [2, 4], "confidence": [0.93, 0.41] }
  *   { "id": 7 | null, "ok": false, "error": { "code": "frame", "field": "version", "message": "bad frame version: ..." } }
  *
- * `id` is null only when the request's header could not be read. `server` times are the server's own clocks:
- * waiting for the compute queue, decoding the frame (or the raw tensor), and running its part (logits included).
+ * `id` is null only when the request's header could not be read. `server` times are the server's own clocks for
+ * this message: waiting for the compute queue, decoding the frame (or normalising the pixels), and running its
+ * part (logits and the exit rule included). An error reply to a "steps" message ends that request on the server.
  */
-export const PROTOCOL_VERSION = 1;
+import { EXIT_CONFIDENCES, ExitConfidence } from '../neucodex/early-exit';
+
+export const PROTOCOL_VERSION = 2;
 export const REQUEST_MAGIC = 'SSRQ';
 export const MAX_HEADER_BYTES = 1024;
 const MAGIC_BYTES = Uint8Array.from(REQUEST_MAGIC, (ch) => ch.charCodeAt(0));
 const PREFIX_BYTES = 7;
 
-/** split: the device ran its part and sends a frame; raw: the device sends the input and the server runs all. */
-export const REQUEST_MODES = ['split', 'raw'] as const;
+/**
+ * split: the device ran its part and sends a frame; raw: the device sends the image and the server runs all;
+ * steps: split with early exit, one sent step per message.
+ */
+export const REQUEST_MODES = ['split', 'raw', 'steps'] as const;
 export type RequestMode = (typeof REQUEST_MODES)[number];
 
 export interface RequestHeader {
@@ -36,6 +53,16 @@ export interface RequestHeader {
   mode: RequestMode;
   /** Raw mode: the input's shape [B, H, W, C]. */
   shape?: number[];
+  /** Steps mode: which sent step this message carries, from 0. */
+  step?: number;
+  /** Steps mode: the exit rule. */
+  exit?: ExitRule;
+}
+
+/** NeuCODEX's exit rule (lib/neucodex/early-exit.ts): exit once the confidence exceeds the threshold. */
+export interface ExitRule {
+  threshold: number;
+  confidence: ExitConfidence;
 }
 
 export interface ProtocolRequest {
@@ -57,9 +84,20 @@ export interface SuccessReply {
   predictions: number[];
   /** Logits averaged over the steps, `[B][classes]`. */
   logits: number[][];
-  /** Time steps the server ran. */
+  /** Model time steps the server ran (received so far, in mode steps). */
   steps: number;
   server: ServerTiming;
+  /** Mode steps: where each image stands. */
+  exit?: ExitState;
+}
+
+export interface ExitState {
+  /** Every image has exited, or the last sent step arrived: the device sends no more. */
+  done: boolean;
+  /** Per image: model steps used so far (its exit step once it exited). */
+  stepsUsed: number[];
+  /** Per image: the confidence at those steps. */
+  confidence: number[];
 }
 
 /**
@@ -135,6 +173,18 @@ export function decodeRequest(message: Uint8Array): ProtocolRequest {
     header.shape = shape as number[];
   } else if (h.shape !== undefined) {
     throw bad('header has a shape; only raw mode sends one (a frame describes itself)', id);
+  }
+  if (mode === 'steps') {
+    if (typeof h.step !== 'number' || !Number.isInteger(h.step) || h.step < 0) throw bad(`header step is ${JSON.stringify(h.step)}; steps mode expects an integer >= 0`, id);
+    const exit = h.exit as Record<string, unknown> | null | undefined;
+    const threshold = exit?.threshold;
+    if (typeof exit !== 'object' || exit === null || typeof threshold !== 'number' || !(threshold >= 0 && threshold <= 1) || !(EXIT_CONFIDENCES as readonly unknown[]).includes(exit.confidence)) {
+      throw bad(`header exit is ${JSON.stringify(h.exit)}; steps mode expects { threshold in [0, 1], confidence: ${EXIT_CONFIDENCES.join(' | ')} }`, id);
+    }
+    header.step = h.step;
+    header.exit = { threshold, confidence: exit.confidence as ExitConfidence };
+  } else if (h.step !== undefined || h.exit !== undefined) {
+    throw bad('header has a step or an exit rule; only steps mode sends them', id);
   }
   return { header, body: message.subarray(PREFIX_BYTES + length) };
 }

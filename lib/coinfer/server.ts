@@ -1,34 +1,42 @@
 /**
  * The cloud side of co-inference: a WebSocket server that answers requests (protocol.ts) with its part of the
- * model — the server part of a split model for mode 'split', the whole model for mode 'raw' (raw offload).
+ * model — the tail of a split model for modes 'split' and 'steps' (early exit), the whole model for mode 'raw'
+ * (raw offload).
  *
  * - Every bad request (malformed message or header, wrong token, damaged or foreign frame, oversized body,
  *   unsupported mode, over the in-flight cap) gets an error reply naming what was wrong; the connection stays.
  * - Memory per connection is bounded: a body over maxFrameBytes is refused after reading, and a WebSocket
  *   message over 2 * maxFrameBytes + MAX_HEADER_BYTES is not read at all (ws maxPayload: the connection is
- *   closed with code 1009); at most maxInFlightPerConnection requests per connection are queued or computing.
+ *   closed with code 1009); at most maxInFlightPerConnection requests per connection are queued or computing,
+ *   and at most as many early-exit requests are open (each keeps at most sentSteps decoded step frames, until
+ *   it is done, fails or its connection closes).
  * - Requests are computed one at a time in arrival order across connections (tfjs computes synchronously).
  * - Replies go through a LinkShaper per connection (the downlink of that device's emulated link).
  * - `close()` stops accepting connections, answers new requests with 'shutting-down', lets requests in flight
- *   finish (replies delivered), then closes every connection with 1001.
+ *   finish (replies delivered), then closes every connection with 1001. An early-exit request between two of
+ *   its steps is not in flight: its next step is answered 'shutting-down'.
  */
 import { createHash, timingSafeEqual } from 'crypto';
 import { AddressInfo } from 'net';
 import * as tf from '@tensorflow/tfjs-core';
 import { WebSocket, WebSocketServer } from 'ws';
-import { BottleneckedModel } from '../bottleneck/bottlenecked-model';
-import { ServerPart } from '../bottleneck/partition';
-import { serverForward } from '../bottleneck/feature-frame';
 import { decodeFrame, FrameError } from '../codec/frame';
+import { ImageDataset } from '../data/dataset';
+import { imageBatch } from '../data/batch';
+import { Normalization } from '../data/normalization';
+import { earlyExit } from '../neucodex/early-exit';
 import { LinkConfig, LinkShaper, UNSHAPED_LINK } from './link';
+import { checkSentFrame, SplitTail, WholeModel } from './model-ends';
 import { readPredictions } from './predictions';
 import { decodeRequest, ProtocolErrorCode, ErrorReply, MAX_HEADER_BYTES, ProtocolError, ProtocolRequest, SuccessReply } from './protocol';
 
 export interface ServerOptions {
-  /** For mode 'split': the server part of a split model. */
-  readonly server?: ServerPart;
-  /** For mode 'raw': the whole (joint) model; raw inputs must be [B, ...its backbone's input shape]. */
-  readonly model?: BottleneckedModel;
+  /** For modes 'split' and 'steps': the tail of a split model (model-ends.ts). */
+  readonly tail?: SplitTail;
+  /** For mode 'raw': the whole model; raw inputs must be [B, ...its input shape]. */
+  readonly whole?: WholeModel;
+  /** Mode 'raw': how pixels are normalised into the model's input (the data pipeline's). Required with `whole`. */
+  readonly normalization?: Normalization;
   /** 0: the OS picks (read `port` afterwards). */
   readonly port: number;
   /** Default '127.0.0.1'. */
@@ -65,6 +73,14 @@ interface Connection {
   ws: WebSocket;
   shaper: LinkShaper;
   inFlight: number;
+  /** Open early-exit requests by id. */
+  exits: Map<number, ExitSession>;
+}
+
+/** An early-exit request between its steps: the decoded spikes of each sent step so far, `[B, h', w', c']` each. */
+interface ExitSession {
+  batch: number;
+  received: Uint8Array[];
 }
 
 interface Job {
@@ -80,8 +96,9 @@ function digest(token: string): Buffer {
 }
 
 export async function createServer(options: ServerOptions): Promise<CoinferServer> {
-  const { server, model, token, host = '127.0.0.1', maxFrameBytes = DEFAULT_MAX_FRAME_BYTES, maxInFlightPerConnection = 4 } = options;
-  if (!server && !model) throw new RangeError('createServer needs a server part (mode split), a whole model (mode raw), or both');
+  const { tail, whole, normalization, token, host = '127.0.0.1', maxFrameBytes = DEFAULT_MAX_FRAME_BYTES, maxInFlightPerConnection = 4 } = options;
+  if (!tail && !whole) throw new RangeError('createServer needs the tail of a split model (modes split, steps), a whole model (mode raw), or both');
+  if (whole && !normalization) throw new RangeError('createServer: a whole model (mode raw) needs the normalization of the pixels it is sent');
   if (!token) throw new RangeError('createServer needs a non-empty token');
   if (!(Number.isInteger(maxFrameBytes) && maxFrameBytes >= 1)) throw new RangeError(`maxFrameBytes is ${maxFrameBytes}; expected an integer >= 1`);
   if (!(Number.isInteger(maxInFlightPerConnection) && maxInFlightPerConnection >= 1)) {
@@ -120,7 +137,9 @@ export async function createServer(options: ServerOptions): Promise<CoinferServe
     });
   }
 
+  /** Sends an error reply; it ends the early-exit request of that id, if one is open. */
   function fail(conn: Connection, id: number | null, code: ProtocolErrorCode, message: string, { field, done }: { field?: string; done?: () => void } = {}): void {
+    if (id !== null) conn.exits.delete(id);
     reply(conn, { id, ok: false, error: field === undefined ? { code, message } : { code, field, message } }, done);
   }
 
@@ -148,8 +167,8 @@ export async function createServer(options: ServerOptions): Promise<CoinferServe
     const given = digest(request.header.token);
     if (!timingSafeEqual(given, tokenDigest)) return fail(conn, id, 'unauthorized', 'request token does not match the server token');
     if (closing) return fail(conn, id, 'shutting-down', 'server is shutting down; no new requests are taken');
-    if ((mode === 'split' && !server) || (mode === 'raw' && !model)) {
-      return fail(conn, id, 'unsupported', `this server has no ${mode === 'split' ? 'server part' : 'whole model'}, so it does not take mode '${mode}'`);
+    if ((mode !== 'raw' && !tail) || (mode === 'raw' && !whole)) {
+      return fail(conn, id, 'unsupported', `this server has no ${mode === 'raw' ? 'whole model' : 'split model tail'}, so it does not take mode '${mode}'`);
     }
     if (request.body.length > maxFrameBytes) {
       return fail(conn, id, 'oversized', `request body is ${request.body.length} bytes; this server takes at most ${maxFrameBytes}`);
@@ -182,16 +201,24 @@ export async function createServer(options: ServerOptions): Promise<CoinferServe
     const queueMs = startMs - receivedAtMs;
     let decodeMs = 0;
     try {
+      const { mode } = request.header;
+      if (mode === 'steps') {
+        const { result, decodedAtMs } = exitStep(conn, request);
+        decodeMs = decodedAtMs - startMs;
+        const computeMs = performance.now() - decodedAtMs;
+        if (result.exit!.done) served++;
+        return reply(conn, { id, ok: true, ...result, server: { queueMs, decodeMs, computeMs } }, done);
+      }
       let logits: tf.Tensor;
-      if (request.header.mode === 'split') {
+      if (mode === 'split') {
         const decoded = decodeFrame(request.body);
         decodeMs = performance.now() - startMs;
-        logits = serverForward(server!, decoded);
+        logits = tail!.forwardFrame(decoded);
       } else {
-        const x = rawInput(request, model!.backbone.inputShape);
+        const x = rawInput(request, whole!.inputShape, normalization!);
         decodeMs = performance.now() - startMs;
         try {
-          logits = model!.forward(x);
+          logits = whole!.forward(x);
         } finally {
           x.dispose();
         }
@@ -204,7 +231,7 @@ export async function createServer(options: ServerOptions): Promise<CoinferServe
       }
       const computeMs = performance.now() - startMs - decodeMs;
       served++;
-      reply(conn, { id, ok: true, ...result, steps: request.header.mode === 'split' ? server!.T : model!.T, server: { queueMs, decodeMs, computeMs } }, done);
+      reply(conn, { id, ok: true, ...result, steps: mode === 'split' ? tail!.T : whole!.T, server: { queueMs, decodeMs, computeMs } }, done);
     } catch (err) {
       // FrameError: a damaged frame; RangeError: a sound frame or tensor this model does not take
       const code = err instanceof FrameError ? 'frame' : err instanceof ProtocolError ? err.code : err instanceof RangeError ? 'mismatch' : 'internal';
@@ -212,8 +239,52 @@ export async function createServer(options: ServerOptions): Promise<CoinferServe
     }
   }
 
+  /**
+   * One message of an early-exit request: takes sent step k, runs the tail on steps 0..k, applies the exit rule.
+   * Throws ProtocolError for a step out of order or over the open-request cap, FrameError / RangeError for a frame.
+   */
+  function exitStep(conn: Connection, { header, body }: ProtocolRequest): { result: Omit<SuccessReply, 'id' | 'ok' | 'server'>; decodedAtMs: number } {
+    const { id, step, exit } = header as Required<typeof header>;
+    const t = tail!;
+    let session = conn.exits.get(id);
+    if (step === 0) {
+      if (session) throw new ProtocolError('malformed', `early-exit request ${id} sent step 0 again after ${session.received.length} step(s)`, id);
+      if (conn.exits.size >= maxInFlightPerConnection) throw new ProtocolError('busy', `connection already has ${conn.exits.size} open early-exit requests; the cap is ${maxInFlightPerConnection}`, id);
+    } else if (!session || step !== session.received.length) {
+      throw new ProtocolError('malformed', `early-exit request ${id} sent step ${step} after ${session?.received.length ?? 0} step(s); expected step ${session?.received.length ?? 0}`, id);
+    }
+    if (step >= t.sentSteps) throw new ProtocolError('malformed', `early-exit request ${id} sent step ${step}; this model sends ${t.sentSteps} steps (0..${t.sentSteps - 1})`, id);
+    const decoded = decodeFrame(body);
+    const batch = checkSentFrame(t, decoded, 1); // one sent step [B, h', w', c']
+    const decodedAtMs = performance.now();
+    if (session && batch !== session.batch) throw new RangeError(`early-exit request ${id} step ${step} holds ${batch} images; its step 0 held ${session.batch}`);
+    session ??= { batch, received: [] };
+    session.received.push(decoded.spikes);
+    conn.exits.set(id, session);
+    const k = session.received.length;
+    const sent = new Float32Array(k * decoded.spikes.length); // [k*B, h', w', c'], time-major
+    session.received.forEach((s, i) => sent.set(s, i * s.length));
+    const stepLogits = tf.tidy(() => t.stepLogits(tf.tensor(sent, [k * batch, ...t.sentShape], 'float32'), k)); // [k*group, B, classes]
+    try {
+      const exits = earlyExit(stepLogits, { ...exit, exitEvery: t.group });
+      const done = k === t.sentSteps || Array.from(exits.confidence).every((c) => c > exit.threshold);
+      if (done) conn.exits.delete(id);
+      return {
+        result: {
+          predictions: Array.from(exits.predicted),
+          logits: runningMeans(stepLogits, exits.stepsUsed),
+          steps: k * t.group,
+          exit: { done, stepsUsed: Array.from(exits.stepsUsed), confidence: Array.from(exits.confidence) },
+        },
+        decodedAtMs,
+      };
+    } finally {
+      stepLogits.dispose();
+    }
+  }
+
   wss.on('connection', (ws) => {
-    const conn: Connection = { ws, shaper: new LinkShaper(link), inFlight: 0 };
+    const conn: Connection = { ws, shaper: new LinkShaper(link), inFlight: 0, exits: new Map() };
     connections.add(conn);
     ws.on('message', (data, isBinary) => receive(conn, data as Buffer, isBinary));
     ws.on('error', () => ws.terminate());
@@ -257,18 +328,32 @@ export async function createServer(options: ServerOptions): Promise<CoinferServe
 }
 
 /**
- * The raw-mode body as the model's input tensor. Throws ProtocolError('malformed') if the body does not fit
- * the header's shape, a RangeError (a mismatch) if that shape is not [B, ...inputShape].
+ * The raw-mode body, uint8 pixels `[B, H, W, C]`, as the model's input: normalised by `imageBatch`, as the data
+ * pipeline feeds the joint model. Throws ProtocolError('malformed') if the body does not fit the header's shape,
+ * a RangeError (a mismatch) if that shape is not [B, ...inputShape].
  */
-function rawInput({ header, body }: ProtocolRequest, inputShape: readonly number[]): tf.Tensor {
+function rawInput({ header, body }: ProtocolRequest, inputShape: readonly number[], normalization: Normalization): tf.Tensor {
   const shape = header.shape!;
   if (shape.slice(1).join(',') !== inputShape.join(',')) {
     throw new RangeError(`raw input shape is [${shape.join(', ')}]; this model takes [B, ${inputShape.join(', ')}]`);
   }
-  const count = shape.reduce((a, b) => a * b, 1);
-  if (body.length !== 4 * count) {
-    throw new ProtocolError('malformed', `raw body is ${body.length} bytes; shape [${shape.join(', ')}] of float32 takes ${4 * count}`, header.id);
+  const [batch, height, width, channels] = shape;
+  if (body.length !== batch * height * width * channels) {
+    throw new ProtocolError('malformed', `raw body is ${body.length} bytes; shape [${shape.join(', ')}] of uint8 pixels takes ${batch * height * width * channels}`, header.id);
   }
-  const values = new Float32Array(body.slice().buffer); // copied: the body may not be 4-byte aligned
-  return tf.tensor(values, shape, 'float32');
+  const pixels = new ImageDataset({ images: body, labels: new Uint8Array(batch), classes: ['unlabelled'], height, width, channels, source: `raw request ${header.id}` });
+  const { images, labels } = imageBatch(pixels, Array.from({ length: batch }, (_, b) => b), { normalization });
+  labels.dispose();
+  return images;
+}
+
+/** Per image b, the mean of its first `steps[b]` per-step logits `[T, B, classes]`: `[B][classes]`. */
+function runningMeans(stepLogits: tf.Tensor, steps: Int32Array): number[][] {
+  const [, B, C] = stepLogits.shape;
+  const values = stepLogits.dataSync();
+  return Array.from({ length: B }, (_, b) => {
+    const mean = new Array<number>(C).fill(0);
+    for (let t = 0; t < steps[b]; t++) for (let c = 0; c < C; c++) mean[c] += values[(t * B + b) * C + c];
+    return mean.map((v) => v / steps[b]);
+  });
 }

@@ -15,3 +15,4 @@ export * from './link-plots';
 export * from './energy-plots';
 export * from './caveat';
 export * from './report';
+export * from './testbed-plots';

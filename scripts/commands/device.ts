@@ -1,23 +1,25 @@
 /** `spikesplit device`: the edge side of the testbed: sends CIFAR-10 sample images to a `serve` on loopback. */
 import * as tf from '@tensorflow/tfjs-core';
 import {
+  buildTestbedBackbone,
+  buildTestbedModel,
   CIFAR10_NORMALIZATION,
   createDevice,
   describeLink,
+  EXIT_CONFIDENCES,
   imageBatch,
   inferEdgeOnly,
   initBackend,
   loadCifar10,
-  split,
   summarizeLatencies,
-  buildTestbedModel,
+  wholeModel,
   type InferenceResult,
   type RequestTiming,
 } from 'spikesplit';
 import { choiceOption, numberOption, UsageError, type Command } from './command';
 import { linkConfig, linkOptions, testbedModelOptions, testbedModelSpec, tokenOption } from './serve';
 
-const MODES = ['split', 'raw', 'edge'] as const;
+const MODES = ['split', 'exit', 'raw', 'edge'] as const;
 const LOOPBACK_HOSTS = ['127.0.0.1', '[::1]', 'localhost'];
 
 function loopbackUrl(raw: unknown): string {
@@ -43,6 +45,9 @@ export const device: Command = {
     server: { type: 'string' },
     token: { type: 'string' },
     mode: { type: 'string' },
+    threshold: { type: 'string' },
+    confidence: { type: 'string' },
+    backbone: { type: 'string' },
     requests: { type: 'string' },
     batch: { type: 'string' },
     slowdown: { type: 'string' },
@@ -54,7 +59,10 @@ export const device: Command = {
     ...linkOptions.help,
     server: 'ws://127.0.0.1:<port> of a running `spikesplit serve` (not needed for --mode edge)',
     token: 'the server token; default $SPIKESPLIT_TOKEN',
-    mode: `${MODES.join(' | ')}; default split`,
+    mode: `${MODES.join(' | ')} (exit: split with early exit, one sent step per message); default split`,
+    threshold: 'early exit: exit once the confidence exceeds this, in [0, 1]; default 0.9',
+    confidence: `early exit: ${EXIT_CONFIDENCES.join(' | ')}; default max-softmax`,
+    backbone: 'edge mode: directory holding weights.json/.bin of the backbone alone, which edge-only then runs; default: the split model whole',
     requests: 'requests sent one after another; default 10',
     batch: 'images per request; default 1',
     slowdown: 'the device is this many times slower: measured device compute x slowdown, the difference waited; default 1',
@@ -68,22 +76,32 @@ export const device: Command = {
     const batch = numberOption(values, 'batch', 1, { min: 1, max: 256, integer: true });
     const slowdown = numberOption(values, 'slowdown', 1, { min: 1, max: 1000 });
     const coding = choiceOption(values, 'coding', ['packed', 'entropy'] as const, 'packed');
+    const exit = { threshold: numberOption(values, 'threshold', 0.9, { min: 0, max: 1 }), confidence: choiceOption(values, 'confidence', EXIT_CONFIDENCES, 'max-softmax') };
     const link = linkConfig(values);
     const url = mode === 'edge' ? undefined : loopbackUrl(values.server);
     const token = mode === 'edge' ? '' : tokenOption(values);
     await initBackend(undefined, () => undefined);
     const data = await loadCifar10({ split: 'test', source: 'sample', progress: false });
     const built = buildTestbedModel(spec);
+    if (values.backbone !== undefined && mode !== 'edge') throw new UsageError(`--backbone: only --mode edge runs the backbone on the device; with --mode ${mode} give it to the server (spikesplit serve --backbone)`);
+    const backbone = typeof values.backbone === 'string' ? buildTestbedBackbone(spec, values.backbone) : undefined;
+    const edgeModel = wholeModel(backbone?.backbone ?? built.compressed ?? built.model);
     const results: InferenceResult[] = [];
     let correct = 0;
     try {
-      const client = url === undefined ? undefined : await createDevice({ url, token, device: split(built.model, spec.splitPoint).device, coding, link, slowdown });
+      const client = url === undefined ? undefined : await createDevice({ url, token, head: built.head, coding, link, slowdown });
       try {
         for (let r = 0; r < requests; r++) {
           const indices = Array.from({ length: batch }, (_, k) => (r * batch + k) % data.count);
           const { images, labels } = imageBatch(data, indices, { normalization: CIFAR10_NORMALIZATION });
           try {
-            const result = client ? await client.infer(images, mode === 'raw' ? 'raw' : 'split') : await inferEdgeOnly(built.model, images, { slowdown });
+            const result = !client
+              ? await inferEdgeOnly(edgeModel, images, { slowdown })
+              : mode === 'raw'
+                ? await client.inferRaw(data.subset(indices).images, [batch, data.height, data.width, data.channels])
+                : mode === 'exit'
+                  ? await client.inferEarlyExit(images, exit)
+                  : await client.infer(images);
             const truth = labels.dataSync();
             correct += result.predictions.filter((p, k) => p === truth[k]).length;
             results.push(result);
@@ -95,6 +113,7 @@ export const device: Command = {
         await client?.close();
       }
     } finally {
+      backbone?.backbone.dispose();
       built.dispose();
     }
     const latency = summarizeLatencies(results.map((r) => r.timing.endToEndMs));
@@ -103,15 +122,17 @@ export const device: Command = {
     ) as unknown as RequestTiming;
     const summary = {
       mode,
-      model: `${built.model.name} (width ${spec.width}, T ${spec.T})`,
-      weights: built.source,
+      model: `${mode === 'edge' && backbone ? spec.model : built.name} (width ${spec.width}, T ${spec.T})`,
+      weights: backbone?.source ?? built.source,
+      exit: mode === 'exit' ? exit : undefined,
+      meanStepsUsed: results.reduce((s, r) => s + r.steps, 0) / results.length,
       link: mode === 'edge' ? 'none (edge-only)' : describeLink(link),
       slowdown,
       data: data.source,
       requests,
       batch,
       accuracy: correct / (requests * batch),
-      bytesPerRequest: results[0].bytesSent,
+      bytesPerRequest: results.reduce((s, r) => s + r.bytesSent, 0) / results.length,
       latency,
       meanTiming,
     };

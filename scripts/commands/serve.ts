@@ -3,13 +3,17 @@
  * `device` command shares with it: the model both sides build, and the emulated link.
  */
 import {
+  buildTestbedBackbone,
   buildTestbedModel,
+  CIFAR10_NORMALIZATION,
+  CIFAR100_NORMALIZATION,
   createServer,
   describeLink,
   initBackend,
   MODEL_NAMES,
-  split,
+  readTestbedSpec,
   UNSHAPED_LINK,
+  wholeModel,
   type LinkConfig,
   type TestbedModelSpec,
 } from 'spikesplit';
@@ -26,6 +30,8 @@ export const testbedModelOptions = {
     channels: { type: 'string' },
     weights: { type: 'string' },
     seed: { type: 'string' },
+    'sent-steps': { type: 'string' },
+    spec: { type: 'string' },
   } satisfies Options,
   help: {
     model: `${MODEL_NAMES.join(' | ')}; default resnet18`,
@@ -36,14 +42,31 @@ export const testbedModelOptions = {
     channels: 'bottleneck channels; default 2',
     weights: 'directory holding weights.json/.bin of the bottlenecked model; default: fresh weights from --seed',
     seed: 'seed of fresh weights; default 0',
+    'sent-steps': "time steps sent, T' < T dividing T: learned temporal compression (NeuCODEX); default: all T",
+    spec: 'a spec.json (as `spikesplit neucodex` writes) giving all of the above; no other model option with it',
   },
 };
 
+const MODEL_OPTION_NAMES = Object.keys(testbedModelOptions.options).filter((k) => k !== 'spec');
+
 export function testbedModelSpec(values: Values): TestbedModelSpec {
+  if (typeof values.spec === 'string') {
+    const given = MODEL_OPTION_NAMES.filter((k) => values[k] !== undefined);
+    if (given.length > 0) throw new UsageError(`--spec: the spec file gives the model; drop ${given.map((k) => `--${k}`).join(', ')}`);
+    try {
+      return readTestbedSpec(values.spec);
+    } catch (err) {
+      throw new UsageError(`--spec: ${(err as Error).message}`);
+    }
+  }
+  const T = numberOption(values, 'T', 2, { min: 1, max: 64, integer: true });
+  const sentSteps = values['sent-steps'] === undefined ? undefined : numberOption(values, 'sent-steps', T, { min: 1, max: T - 1, integer: true });
+  if (sentSteps !== undefined && T % sentSteps !== 0) throw new UsageError(`--sent-steps: expected a divisor of T = ${T} below it, got ${sentSteps}`);
   return {
+    sentSteps,
     model: choiceOption(values, 'model', MODEL_NAMES, 'resnet18'),
     width: numberOption(values, 'width', 1 / 16, { min: 1 / 64, max: 4 }),
-    T: numberOption(values, 'T', 2, { min: 1, max: 64, integer: true }),
+    T,
     classes: numberOption(values, 'classes', 10, { min: 2, max: 10000, integer: true }),
     splitPoint: typeof values.split === 'string' ? values.split : 'RB2',
     channels: numberOption(values, 'channels', 2, { min: 1, max: 4096, integer: true }),
@@ -90,10 +113,12 @@ export function tokenOption(values: Values): string {
 
 export const serve: Command = {
   name: 'serve',
-  summary: 'Serve the server part (split mode) and the whole model (raw offload) over WebSocket on loopback.',
+  summary: 'Serve the server part (split, early exit) and the whole model (raw offload) over WebSocket on loopback.',
   options: {
     ...testbedModelOptions.options,
     ...linkOptions.options,
+    backbone: { type: 'string' },
+    dataset: { type: 'string' },
     port: { type: 'string' },
     host: { type: 'string' },
     token: { type: 'string' },
@@ -104,6 +129,8 @@ export const serve: Command = {
   help: {
     ...testbedModelOptions.help,
     ...linkOptions.help,
+    backbone: 'directory holding weights.json/.bin of the backbone alone: raw offload runs it; default: raw offload runs the split model whole',
+    dataset: 'cifar10 | cifar100: the normalisation of raw-offload pixels; default cifar10',
     port: 'TCP port; default 8765, 0: the OS picks',
     host: '127.0.0.1 (default) or ::1: loopback only',
     token: 'the token every request must carry; default $SPIKESPLIT_TOKEN',
@@ -119,13 +146,18 @@ export const serve: Command = {
     const maxFrameBytes = numberOption(values, 'max-frame-bytes', 16 * 2 ** 20, { min: 1, max: 2 ** 30, integer: true });
     const maxInFlightPerConnection = numberOption(values, 'max-in-flight', 4, { min: 1, max: 1024, integer: true });
     const forS = values['for-s'] === undefined ? undefined : numberOption(values, 'for-s', 0, { min: 0, max: 7 * 24 * 3600 });
+    const normalization = choiceOption(values, 'dataset', ['cifar10', 'cifar100'] as const, 'cifar10') === 'cifar10' ? CIFAR10_NORMALIZATION : CIFAR100_NORMALIZATION;
     const link = linkConfig(values);
     await initBackend(undefined, () => undefined);
     const built = buildTestbedModel(spec);
+    let backbone: ReturnType<typeof buildTestbedBackbone> | undefined;
     try {
-      const server = await createServer({ server: split(built.model, spec.splitPoint).server, model: built.model, port, host, token, maxFrameBytes, maxInFlightPerConnection, link });
-      console.log(`serving ${built.model.name} (width ${spec.width}, T ${spec.T}) at ${server.url}`);
+      backbone = typeof values.backbone === 'string' ? buildTestbedBackbone(spec, values.backbone) : undefined;
+      const whole = wholeModel(backbone?.backbone ?? built.compressed ?? built.model);
+      const server = await createServer({ tail: built.tail, whole, normalization, port, host, token, maxFrameBytes, maxInFlightPerConnection, link });
+      console.log(`serving ${built.name} (width ${spec.width}, T ${spec.T}) at ${server.url}`);
       console.log(`model: ${built.source}`);
+      console.log(`raw offload runs: ${backbone ? `the backbone alone, ${backbone.source}` : 'the split model whole'}`);
       console.log(`link (replies): ${describeLink(link)}`);
       await new Promise<void>((resolve) => {
         const timer = forS === undefined ? undefined : setTimeout(resolve, forS * 1000);
@@ -143,6 +175,7 @@ export const serve: Command = {
       const { served, errors } = server.stats();
       console.log(`served ${served} requests; error replies: ${JSON.stringify(errors)}`);
     } finally {
+      backbone?.backbone.dispose();
       built.dispose();
     }
   },

@@ -1,7 +1,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { WebSocket } from 'ws';
-import { createServer, decodeReply, deviceEncode, encodeFrame, encodeRequest, initBackend, type CoinferServer, type ProtocolReply } from 'spikesplit';
+import * as tf from '@tensorflow/tfjs-core';
+import { createServer, decodeReply, deviceEncode, encodeFrame, encodeRequest, encodeSent, initBackend, type CoinferServer, type ProtocolReply } from 'spikesplit';
 import { jointLogits, smallSplitModel, SPLIT_POINT, TOKEN, type SmallSplitModel } from './fixture';
 
 const MAX_FRAME_BYTES = 4096;
@@ -16,7 +17,7 @@ before(async () => {
   frame = deviceEncode(fx.device, fx.x); // 1044 bytes: [4, 32, 32, 2] packed spikes + header
   truth = jointLogits(fx.model, fx.x);
   // replies are delayed 50 ms on their way back, so requests sent together are in flight together
-  server = await createServer({ server: fx.server, port: 0, token: TOKEN, maxFrameBytes: MAX_FRAME_BYTES, maxInFlightPerConnection: 1, link: { bandwidthMbps: Infinity, latencyMs: 50 } });
+  server = await createServer({ tail: fx.tail, port: 0, token: TOKEN, maxFrameBytes: MAX_FRAME_BYTES, maxInFlightPerConnection: 1, link: { bandwidthMbps: Infinity, latencyMs: 50 } });
 });
 
 after(async () => {
@@ -120,7 +121,7 @@ test('a body over maxFrameBytes is refused as oversized; a message too big to re
 });
 
 test('a mode the server has no model for is unsupported', async () => {
-  await badThenGood(encodeRequest({ id: 11, token: TOKEN, mode: 'raw', shape: [1, 8, 8, 3] }, new Uint8Array(8 * 8 * 3 * 4)), 11, 'unsupported');
+  await badThenGood(encodeRequest({ id: 11, token: TOKEN, mode: 'raw', shape: [1, 8, 8, 3] }, new Uint8Array(8 * 8 * 3)), 11, 'unsupported');
 });
 
 test('requests over the in-flight cap are refused as busy, the one in flight is answered', async () => {
@@ -131,6 +132,31 @@ test('requests over the in-flight cap are refused as busy, the one in flight is 
     assert.equal(byId.get(20)?.ok, true);
     assertError(byId.get(21)!, 21, 'busy');
     assertError(byId.get(22)!, 22, 'busy');
+  } finally {
+    ws.close();
+  }
+});
+
+test('early-exit messages out of order, with a bad exit rule, or holding every step are refused; a refused request can start again', async () => {
+  const sent = fx.device.forward(fx.x); // [2*2, 32, 32, 2]: steps 0 and 1 of both images
+  const step0 = tf.tidy(() => tf.slice(sent, 0, 2).dataSync());
+  sent.dispose();
+  const stepFrame = encodeSent(fx.head, step0, [2, ...fx.head.sentShape], 1, 'packed');
+  const exit = { threshold: 1, confidence: 'max-softmax' as const };
+  const stepRequest = (id: number, step: number, body = stepFrame) => encodeRequest({ id, token: TOKEN, mode: 'steps', step, exit }, body);
+  await badThenGood(stepRequest(30, 1), 30, 'malformed');
+  await badThenGood(encodeRequest({ id: 31, token: TOKEN, mode: 'steps', step: 0, exit: { threshold: 2, confidence: 'max-softmax' } }, stepFrame), 31, 'malformed');
+  await badThenGood(encodeRequest({ id: 32, token: TOKEN, mode: 'steps', exit } as never, stepFrame), 32, 'malformed');
+  await badThenGood(stepRequest(33, 0, frame), 33, 'mismatch');
+  const ws = await connect();
+  try {
+    const [first] = await exchange(ws, [stepRequest(34, 0)]);
+    assert.equal(first.ok, true, JSON.stringify(first));
+    if (first.ok) assert.deepEqual({ done: first.exit?.done, steps: first.steps, stepsUsed: first.exit?.stepsUsed }, { done: false, steps: 1, stepsUsed: [1, 1] });
+    const [again] = await exchange(ws, [stepRequest(34, 0)]);
+    assertError(again, 34, 'malformed');
+    const [restarted] = await exchange(ws, [stepRequest(34, 0)]);
+    assert.equal(restarted.ok, true, JSON.stringify(restarted));
   } finally {
     ws.close();
   }

@@ -21,7 +21,7 @@ function run(args: string[]): Promise<{ code: number | null; stdout: string; std
   });
 }
 
-test('serve answers device in split and raw modes, refuses a wrong token, and reports what it served on SIGTERM', async () => {
+test('serve answers device in split, early-exit and raw modes, refuses a wrong token (the message only, no stack), and reports what it served on SIGTERM', async () => {
   const serve = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--token', 'cli-token', '--for-s', '60', '--latency-ms', '1'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   serve.stdout.on('data', (d) => (out += d));
@@ -37,7 +37,7 @@ test('serve answers device in split and raw modes, refuses a wrong token, and re
     assert.match(out, /model: fresh weights from seed 0/);
     assert.match(out, /link \(replies\): application-level shaping: no rate limit, latency 1 ms/);
 
-    for (const mode of ['split', 'raw']) {
+    for (const mode of ['split', 'exit', 'raw']) {
       const r = await run(['device', '--server', url, '--token', 'cli-token', '--mode', mode, '--requests', '3', '--bandwidth-mbps', '50', '--json']);
       assert.equal(r.code, 0, r.stderr);
       const summary = JSON.parse(r.stdout);
@@ -50,11 +50,12 @@ test('serve answers device in split and raw modes, refuses a wrong token, and re
     const refused = await run(['device', '--server', url, '--token', 'wrong', '--requests', '1']);
     assert.equal(refused.code, 1);
     assert.match(refused.stderr, /token does not match/);
+    assert.doesNotMatch(refused.stderr, /\n\s+at /);
   } finally {
     serve.kill('SIGTERM');
   }
   assert.equal(await exited, 0, out);
-  assert.match(out, /served 6 requests; error replies: \{"unauthorized":1\}/);
+  assert.match(out, /served 9 requests; error replies: \{"unauthorized":1\}/);
 });
 
 test('device refuses a server URL off loopback, and edge-only needs no server', async () => {
@@ -67,4 +68,13 @@ test('device refuses a server URL off loopback, and edge-only needs no server', 
   assert.equal(summary.link, 'none (edge-only)');
   assert.equal(summary.slowdown, 2);
   assert.equal(summary.bytesPerRequest, 0);
+});
+
+test('testbed names a bad preset and the accepted ones, and describes itself', async () => {
+  const bad = await run(['testbed', '--preset', 'huge']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--preset: expected one of tiny, cpu, paper, got 'huge'/);
+  const help = await run(['testbed', '--help']);
+  assert.equal(help.code, 0);
+  assert.match(help.stdout, /usage: spikesplit testbed/);
 });

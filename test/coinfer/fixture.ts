@@ -1,6 +1,6 @@
 /** A small split model shared by the co-inference tests: spiking ResNet-18 at width 1/16, T = 2, bottleneck at RB2. */
 import * as tf from '@tensorflow/tfjs-core';
-import { insertBottleneck, spikingResNet18, split, type BottleneckedModel, type DevicePart, type ServerPart } from 'spikesplit';
+import { CIFAR10_NORMALIZATION, ImageDataset, imageBatch, insertBottleneck, spikingResNet18, split, splitEnds, wholeModel, type BottleneckedModel, type DevicePart, type ServerPart, type SplitHead, type SplitTail, type WholeModel } from 'spikesplit';
 
 export const TOKEN = 'test-token';
 export const SPLIT_POINT = 'RB2';
@@ -11,8 +11,22 @@ export interface SmallSplitModel {
   dispose(): void;
   device: DevicePart;
   server: ServerPart;
+  /** What the testbed's device and server run (model-ends.ts). */
+  head: SplitHead;
+  tail: SplitTail;
+  whole: WholeModel;
   /** A batch of 2 images [2, 32, 32, 3] the model fires on. */
   x: tf.Tensor;
+}
+
+/** Two images as uint8 pixels `[2, 32, 32, 3]` and as the model takes them (normalised by the data pipeline). */
+export function pixelImages(): { pixels: Uint8Array; shape: number[]; x: tf.Tensor } {
+  const pixels = new Uint8Array(2 * 32 * 32 * 3);
+  for (let i = 0; i < pixels.length; i++) pixels[i] = (i * 37 + (i >> 7) * 11) % 256;
+  const data = new ImageDataset({ images: pixels, labels: new Uint8Array(2), classes: ['a'], height: 32, width: 32, channels: 3, source: 'test pixels' });
+  const { images, labels } = imageBatch(data, [0, 1], { normalization: CIFAR10_NORMALIZATION });
+  labels.dispose();
+  return { pixels, shape: [2, 32, 32, 3], x: images };
 }
 
 export function smallSplitModel(): SmallSplitModel {
@@ -26,7 +40,7 @@ export function smallSplitModel(): SmallSplitModel {
     backbone.dispose();
     x.dispose();
   };
-  return { model, dispose, ...split(model, SPLIT_POINT), x };
+  return { model, dispose, ...split(model, SPLIT_POINT), ...splitEnds(model), whole: wholeModel(model), x };
 }
 
 /** The joint model's logits as rows, computed in-process: the truth the networked runs are checked against. */

@@ -1,10 +1,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import * as tf from '@tensorflow/tfjs-core';
 import { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
-import { CoinferError, createDevice, decodeRequest, createServer, deviceEncode, initBackend, inferEdgeOnly, MAX_HEADER_BYTES, type CoinferServer, type DeviceClient } from 'spikesplit';
-import { jointLogits, smallSplitModel, TOKEN, type SmallSplitModel } from './fixture';
+import { CIFAR10_NORMALIZATION, CoinferError, createDevice, decodeRequest, createServer, deviceEncode, initBackend, inferEdgeOnly, MAX_HEADER_BYTES, type CoinferServer, type DeviceClient } from 'spikesplit';
+import { jointLogits, pixelImages, smallSplitModel, TOKEN, type SmallSplitModel } from './fixture';
 
 let fx: SmallSplitModel;
 let server: CoinferServer;
@@ -13,8 +12,8 @@ let client: DeviceClient;
 before(async () => {
   await initBackend('wasm', () => {});
   fx = smallSplitModel();
-  server = await createServer({ server: fx.server, model: fx.model, port: 0, token: TOKEN });
-  client = await createDevice({ url: server.url, token: TOKEN, device: fx.device });
+  server = await createServer({ tail: fx.tail, whole: fx.whole, normalization: CIFAR10_NORMALIZATION, port: 0, token: TOKEN });
+  client = await createDevice({ url: server.url, token: TOKEN, head: fx.head });
 });
 
 after(async () => {
@@ -35,7 +34,7 @@ test('server on 127.0.0.1 with an OS-picked port', () => {
 test('split mode over loopback gives the joint model\'s logits exactly, and sends one frame plus a small header', async () => {
   const truth = jointLogits(fx.model, fx.x);
   assert.ok(new Set(truth.flat()).size > 10, 'the model fires: its logits vary');
-  const result = await client.infer(fx.x, 'split');
+  const result = await client.infer(fx.x);
   assert.equal(result.mode, 'split');
   assert.deepEqual(result.logits, truth);
   assert.deepEqual(result.predictions, argmaxRows(truth));
@@ -47,31 +46,44 @@ test('split mode over loopback gives the joint model\'s logits exactly, and send
   assert.ok(t.endToEndMs >= t.deviceComputeMs + t.encodeMs + t.serverComputeMs, JSON.stringify(t));
 });
 
-test('raw offload and edge-only give the joint model\'s logits exactly', async () => {
-  const truth = jointLogits(fx.model, fx.x);
-  const raw = await client.infer(fx.x, 'raw');
-  assert.deepEqual(raw.logits, truth);
-  assert.equal(raw.bytesSent > 2 * 32 * 32 * 3 * 4, true);
-  assert.equal(raw.timing.deviceComputeMs, 0);
-  const edge = await inferEdgeOnly(fx.model, fx.x);
-  assert.deepEqual(edge.logits, truth);
-  assert.deepEqual(edge.predictions, argmaxRows(truth));
-  assert.equal(edge.bytesSent, 0);
+test('raw offload sends uint8 pixels, normalised on the server, and gives the joint model\'s logits exactly; so does edge-only', async () => {
+  const images = pixelImages();
+  try {
+    const truth = jointLogits(fx.model, images.x);
+    const raw = await client.inferRaw(images.pixels, images.shape);
+    assert.deepEqual(raw.logits, truth);
+    assert.ok(raw.bytesSent > 2 * 32 * 32 * 3 && raw.bytesSent < 2 * 32 * 32 * 3 + 7 + MAX_HEADER_BYTES, `${raw.bytesSent} bytes for 6144 pixels`);
+    assert.equal(raw.timing.deviceComputeMs, 0);
+    const edge = await inferEdgeOnly(fx.whole, images.x);
+    assert.deepEqual(edge.logits, truth);
+    assert.deepEqual(edge.predictions, argmaxRows(truth));
+    assert.equal(edge.bytesSent, 0);
+  } finally {
+    images.x.dispose();
+  }
 });
 
 test('a raw input of another shape is a mismatch, and the connection keeps serving', async () => {
-  const small = tf.zeros([1, 8, 8, 3]);
-  await assert.rejects(client.infer(small, 'raw'), (err: CoinferError) => err.code === 'mismatch' && /this model takes \[B, 32, 32, 3\]/.test(err.message));
-  small.dispose();
-  const result = await client.infer(fx.x, 'raw');
-  assert.deepEqual(result.logits, jointLogits(fx.model, fx.x));
+  await assert.rejects(client.inferRaw(new Uint8Array(8 * 8 * 3), [1, 8, 8, 3]), (err: CoinferError) => err.code === 'mismatch' && /this model takes \[B, 32, 32, 3\]/.test(err.message));
+  const images = pixelImages();
+  try {
+    const result = await client.inferRaw(images.pixels, images.shape);
+    assert.deepEqual(result.logits, jointLogits(fx.model, images.x));
+  } finally {
+    images.x.dispose();
+  }
 });
 
 test('requests sent together are all answered, each with its own reply', async () => {
-  const truth = jointLogits(fx.model, fx.x);
-  const results = await Promise.all([client.infer(fx.x, 'split'), client.infer(fx.x, 'raw'), client.infer(fx.x, 'split')]);
-  for (const r of results) assert.deepEqual(r.logits, truth);
-  assert.deepEqual(results.map((r) => r.mode), ['split', 'raw', 'split']);
+  const images = pixelImages();
+  try {
+    const truth = jointLogits(fx.model, images.x);
+    const results = await Promise.all([client.infer(images.x), client.inferRaw(images.pixels, images.shape), client.infer(images.x)]);
+    for (const r of results) assert.deepEqual(r.logits, truth);
+    assert.deepEqual(results.map((r) => r.mode), ['split', 'raw', 'split']);
+  } finally {
+    images.x.dispose();
+  }
 });
 
 test('the device sends exactly the frame deviceEncode makes, packed or entropy-coded, under a header with its id, token and mode', async () => {
@@ -89,8 +101,8 @@ test('the device sends exactly the frame deviceEncode makes, packed or entropy-c
   const url = `ws://127.0.0.1:${(stub.address() as AddressInfo).port}`;
   try {
     for (const coding of ['packed', 'entropy'] as const) {
-      const device = await createDevice({ url, token: 'stub-token', device: fx.device, coding });
-      await device.infer(fx.x, 'split');
+      const device = await createDevice({ url, token: 'stub-token', head: fx.head, coding });
+      await device.infer(fx.x);
       await device.close();
       const { header, body } = decodeRequest(received[received.length - 1]);
       assert.deepEqual(header, { id: 0, token: 'stub-token', mode: 'split' });

@@ -22,8 +22,8 @@ async function until(condition: () => boolean, what: string, timeoutMs = 2000): 
 
 test('close() with a request in flight finishes it, refuses new ones, then closes the connection and the port', async () => {
   // replies take 100 ms to cross the link, so the request is still in flight when close() is called
-  const server = await createServer({ server: fx.server, port: 0, token: TOKEN, link: { bandwidthMbps: Infinity, latencyMs: 100 } });
-  const client = await createDevice({ url: server.url, token: TOKEN, device: fx.device });
+  const server = await createServer({ tail: fx.tail, port: 0, token: TOKEN, link: { bandwidthMbps: Infinity, latencyMs: 100 } });
+  const client = await createDevice({ url: server.url, token: TOKEN, head: fx.head });
   const inFlight = client.infer(fx.x);
   await until(() => server.stats().inFlight === 1, 'the request to reach the server');
   const closed = server.close();
@@ -33,6 +33,6 @@ test('close() with a request in flight finishes it, refuses new ones, then close
   await assert.rejects(late, (err: CoinferError) => err instanceof CoinferError && err.code === 'shutting-down');
   await closed;
   assert.deepEqual({ ...server.stats(), errors: undefined }, { connections: 0, inFlight: 0, served: 1, errors: undefined });
-  await assert.rejects(createDevice({ url: server.url, token: TOKEN, device: fx.device, timeoutMs: 2000 }), (err: CoinferError) => err.code === 'closed');
+  await assert.rejects(createDevice({ url: server.url, token: TOKEN, head: fx.head, timeoutMs: 2000 }), (err: CoinferError) => err.code === 'closed');
   await client.close();
 });

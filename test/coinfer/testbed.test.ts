@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs-core';
-import { buildTestbedModel, initBackend, nearestRankPercentile, saveWeights, summarizeLatencies, type TestbedModelSpec } from 'spikesplit';
+import { buildTestbedModel, createDevice, createServer, initBackend, nearestRankPercentile, readTestbedSpec, saveWeights, summarizeLatencies, type TestbedModelSpec } from 'spikesplit';
 
 before(async () => {
   await initBackend('wasm', () => {});
@@ -44,6 +44,42 @@ test('a testbed model built from a weights directory computes what the saved mod
   } finally {
     saved.dispose();
     fresh.dispose();
+    x.dispose();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a testbed model with sentSteps round-trips through spec.json and weights, and over loopback predicts what the joint compressed model predicts', async () => {
+  const spec: TestbedModelSpec = { model: 'resnet18', width: 1 / 16, T: 4, classes: 10, splitPoint: 'RB2', channels: 2, seed: 4, sentSteps: 2 };
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'coinfer-compressed-'));
+  const saved = buildTestbedModel(spec);
+  const x = tf.randomUniform([2, 32, 32, 3], -2, 2, 'float32', 8);
+  try {
+    saved.compressed!.forward(x, { training: true }).dispose(); // running statistics that differ from a fresh model's
+    saveWeights(saved.compressed!, path.join(dir, 'weights.json'));
+    fs.writeFileSync(path.join(dir, 'spec.json'), JSON.stringify({ ...spec, seed: 9, weightsDir: '.' }));
+    const read = readTestbedSpec(path.join(dir, 'spec.json'));
+    assert.equal(read.weightsDir, dir);
+    const loaded = buildTestbedModel(read);
+    const server = await createServer({ tail: loaded.tail, port: 0, token: 't' });
+    const client = await createDevice({ url: server.url, token: 't', head: loaded.head });
+    try {
+      assert.equal(loaded.name, 'resnet18+bottleneck@RB2+temporal4to2');
+      const joint = saved.compressed!.forward(x);
+      const truth = joint.arraySync() as number[][];
+      joint.dispose();
+      const r = await client.infer(x);
+      assert.deepEqual(r.logits, truth);
+      assert.deepEqual(r.predictions, truth.map((row) => row.indexOf(Math.max(...row))));
+    } finally {
+      await client.close();
+      await server.close();
+      loaded.dispose();
+    }
+    fs.writeFileSync(path.join(dir, 'bad.json'), JSON.stringify({ ...spec, T: 0 }));
+    assert.throws(() => readTestbedSpec(path.join(dir, 'bad.json')), /bad\.json: T is 0; expected an integer >= 1/);
+  } finally {
+    saved.dispose();
     x.dispose();
     fs.rmSync(dir, { recursive: true, force: true });
   }
