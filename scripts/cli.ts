@@ -10,9 +10,10 @@ import { train } from './commands/train';
 import { linkErrors } from './commands/link-errors';
 import { serve } from './commands/serve';
 import { device } from './commands/device';
+import { neucodex } from './commands/neucodex';
 import { parse, usage, UsageError, type Command } from './commands/command';
 
-const COMMANDS: Command[] = [info, model, train, sweep, linkErrors, evalCommand, bits, energy, serve, device];
+const COMMANDS: Command[] = [info, model, train, sweep, linkErrors, neucodex, evalCommand, bits, energy, serve, device];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -7,3 +7,4 @@ export * from './sweep';
 export * from './selection';
 export * from './results';
 export * from './link-errors';
+export * from './neucodex';
