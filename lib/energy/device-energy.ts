@@ -56,6 +56,8 @@ export interface DeviceEnergy {
   readonly partsPJ: Readonly<Record<DeviceEnergyPart, number>>;
   /** Energy per image of everything the device runs, pJ. */
   readonly totalPJ: number;
+  /** Of which the layers reading real values (MACs: the stem on a direct-encoded image), pJ. */
+  readonly realInputPJ: number;
 }
 
 export interface DeviceEnergyOptions {
@@ -92,7 +94,8 @@ export function deviceEnergy(layers: readonly DeviceLayer[], options: DeviceEner
     partsPJ[l.part] += energy.energyPJ;
     return energy;
   });
-  return { hardware, layers: energies, partsPJ, totalPJ: DEVICE_ENERGY_PARTS.reduce((s, p) => s + partsPJ[p], 0) };
+  const realInputPJ = energies.filter((l) => l.opUnit === 'MAC').reduce((s, l) => s + l.energyPJ, 0);
+  return { hardware, layers: energies, partsPJ, totalPJ: DEVICE_ENERGY_PARTS.reduce((s, p) => s + partsPJ[p], 0), realInputPJ };
 }
 
 /**

@@ -77,8 +77,9 @@ export interface NeucodexBackbone extends Provenance {
   /** Edge-only test accuracy (fraction). */
   accuracy: number;
   firingRates: Record<string, number>;
-  /** The whole model on the device, pJ per image. */
+  /** The whole model on the device, pJ per image, and of it the layers reading real values (the stem on images). */
   edgeOnlyEnergyPJ: number;
+  edgeOnlyRealInputPJ: number;
   trainSeconds: number;
 }
 
@@ -115,6 +116,11 @@ export interface NeucodexRow extends Provenance, NeucodexConfig {
     edgeOnlyPJ: number;
     /** 1 - devicePJ / edgeOnlyPJ. */
     reduction: number;
+    /** Of devicePJ and edgeOnlyPJ, the layers reading real values (MACs: the stem on a direct-encoded image). */
+    realInputPJ: number;
+    edgeOnlyRealInputPJ: number;
+    /** The reduction counting only the layers that read spikes (SpikeBottleNet leaves the image-reading stem out). */
+    spikingReduction: number;
   };
   earlyExit: { confidence: string; exitEvery: number; rows: ExitSweepRow[] };
   firingRates: Record<string, number>;
@@ -241,6 +247,7 @@ async function runBackbone(preset: Preset, c: NeucodexConfig, data: PresetData, 
     const { history } = await train(model, sources.train, sources.test, nx.pretrain, { ...options, runDir: dir });
     const { accuracy, firingRates } = measured(model, sources.test, nx.pretrain.batchSize);
     saveWeights(model, path.join(dir, 'weights.json'));
+    const edgeOnly = deviceEnergy(backboneDeviceLayers(model), { hardware: nx.hardware, firingRates });
     const summary: NeucodexBackbone = {
       ...provenance(preset.name, nx.pretrain.seed),
       group: c.group,
@@ -252,7 +259,8 @@ async function runBackbone(preset: Preset, c: NeucodexConfig, data: PresetData, 
       history,
       accuracy,
       firingRates,
-      edgeOnlyEnergyPJ: deviceEnergy(backboneDeviceLayers(model), { hardware: nx.hardware, firingRates }).totalPJ,
+      edgeOnlyEnergyPJ: edgeOnly.totalPJ,
+      edgeOnlyRealInputPJ: edgeOnly.realInputPJ,
       trainSeconds: history.reduce((s, r) => s + r.seconds, 0),
     };
     writeJsonAtomic(summaryFile, summary);
@@ -347,6 +355,9 @@ async function runConfig(preset: Preset, c: NeucodexConfig, data: PresetData, so
         partsPJ: { ...energy.partsPJ },
         edgeOnlyPJ: backbone.edgeOnlyEnergyPJ,
         reduction: 1 - energy.totalPJ / backbone.edgeOnlyEnergyPJ,
+        realInputPJ: energy.realInputPJ,
+        edgeOnlyRealInputPJ: backbone.edgeOnlyRealInputPJ,
+        spikingReduction: 1 - (energy.totalPJ - energy.realInputPJ) / (backbone.edgeOnlyEnergyPJ - backbone.edgeOnlyRealInputPJ),
       },
       earlyExit: { confidence: nx.earlyExit.confidence, exitEvery, rows: exits },
       firingRates,

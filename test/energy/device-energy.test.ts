@@ -38,6 +38,7 @@ test('a compressed model\'s device energy counts the head, the bottleneck encode
   close(energy.partsPJ['temporal encoder'], expected['temporal.encoder.mix'], 'temporal encoder part');
   close(energy.totalPJ, Object.values(expected).reduce((s, v) => s + v, 0), 'total');
   assert.deepEqual(energy.layers.map((l) => l.opUnit), ['MAC', 'SyOP', 'SyOP', 'SyOP', 'SyOP']);
+  close(energy.realInputPJ, expected['stem.conv'], 'layers reading real values: the stem');
 
   // The plain split (no temporal compression) is the same without the mix.
   const plain = deviceEnergy(splitDeviceLayers(model.model), { hardware: '45nm', firingRates: rates });
