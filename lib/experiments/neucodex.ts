@@ -196,7 +196,9 @@ function makeSources(nx: NeucodexPreset, data: PresetData): Record<NeucodexInput
   const { height, width, channels } = data.images.test;
   const emulate = (split: 'train' | 'finetune' | 'test'): EmulatedEventSource =>
     emulatedEventSource(data.images[split], { T: nx.T, seed: nx.events.seed, splitBy: nx.events.splitBy, binary: true });
-  const events = { train: emulate('train'), finetune: emulate('finetune'), test: emulate('test') };
+  const train = emulate('train');
+  // Fine-tuning on the whole training set shares its recordings (and cache).
+  const events = { train, finetune: data.images.finetune === data.images.train ? train : emulate('finetune'), test: emulate('test') };
   return {
     static: {
       ...data,
@@ -204,7 +206,7 @@ function makeSources(nx: NeucodexPreset, data: PresetData): Record<NeucodexInput
     },
     events: {
       ...events,
-      description: `${events.test.description.replace(/ of .*$/, '')} of ${data.description}`,
+      description: `emulated DVS recordings (${nx.T} binary frames, split by ${nx.events.splitBy}) of ${data.description}`,
       rawInput() {
         let count = 0;
         for (let i = 0; i < events.test.count; i++) count += events.test.eventCount(i);

@@ -128,7 +128,7 @@ export const PRESETS: Record<PresetName, Preset> = {
       width: 1 / 8,
       T: 4,
       sentSteps: [4, 2, 1],
-      data: { dataset: 'cifar10', source: 'auto', trainPerClass: 150, testPerClass: 50, finetunePerClass: 50 },
+      data: { dataset: 'cifar10', source: 'auto', trainPerClass: 150, testPerClass: 50, finetunePerClass: 80 },
       events: { seed: 1, splitBy: 'number' },
       pretrain: { epochs: 3, batchSize: 32, optimizer: ADAM, schedule: { kind: 'cosine', lr: 2e-3, epochs: 3 }, seed: 1, augment: true },
       finetune: { epochs: 1, batchSize: 32, optimizer: ADAM, schedule: { kind: 'cosine', lr: 1e-3, epochs: 1 }, seed: 1, augment: true },
