@@ -11,10 +11,11 @@ import { linkErrors } from './commands/link-errors';
 import { serve } from './commands/serve';
 import { device } from './commands/device';
 import { testbed } from './commands/testbed';
+import { neucodex } from './commands/neucodex';
 import { CoinferError } from 'spikesplit';
 import { parse, usage, UsageError, type Command } from './commands/command';
 
-const COMMANDS: Command[] = [info, model, train, sweep, linkErrors, evalCommand, bits, energy, serve, device, testbed];
+const COMMANDS: Command[] = [info, model, train, sweep, linkErrors, neucodex, evalCommand, bits, energy, serve, device, testbed];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -1,7 +1,7 @@
 /**
  * `npm run reproduce`: the main job. At the preset named by SPIKESPLIT_PRESET (default cpu): runs the
- * experiments (the backbone, then the split sweep, then the link study; each resumes or skips finished work;
- * then the edge-to-cloud testbed, measured afresh, which needs the NeuCODEX models),
+ * experiments (the backbone, then the split sweep, then the link study, then NeuCODEX; each resumes or skips
+ * finished work; then the edge-to-cloud testbed, measured afresh on the NeuCODEX models),
  * then executes every notebook headlessly, which read the results and export the figures to figures/<preset>/,
  * then writes figures/<preset>/report.html, one page with every figure. Prints each step's time.
  */
@@ -36,6 +36,7 @@ function main(): void {
   const timed = (label: string, args: string[]) => steps.push({ label, seconds: step(label, args, env) });
   timed('experiments', [CLI, 'sweep', '--preset', preset.name]);
   timed('link study', [CLI, 'link-errors', '--preset', preset.name]);
+  timed('neucodex', [CLI, 'neucodex', '--preset', preset.name]);
   timed('testbed', [CLI, 'testbed', '--preset', preset.name]);
   timed('notebooks', [NOTEBOOKS]);
   const figures = path.join(ROOT, 'figures', preset.name);

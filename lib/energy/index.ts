@@ -11,3 +11,5 @@ export type { EnergyOptions, EnergyReport, EnergyRow, LayerEnergy, NetworkKind }
 export { energyTable } from './energy-table';
 export type { EnergyTableOptions } from './energy-table';
 export { SPIKEBOTTLENET_TABLE3_FIRING_RATES } from './spikebottlenet-rates';
+export { DEVICE_ENERGY_PARTS, backboneDeviceLayers, deviceEnergy, splitDeviceLayers } from './device-energy';
+export type { DeviceEnergy, DeviceEnergyOptions, DeviceLayer, DeviceLayerEnergy, DeviceEnergyPart } from './device-energy';

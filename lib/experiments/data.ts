@@ -10,6 +10,8 @@ export interface PresetData {
   finetune: LabelledSource;
   test: LabelledSource;
   classes: number;
+  /** The drawn images themselves (what an event source emulates recordings of). */
+  images: { train: ImageDataset; finetune: ImageDataset; test: ImageDataset };
   /** For results and figure labels, e.g. `cifar10-jpg (5000 of 50000 train, 1000 of 10000 test)`. */
   description: string;
 }
@@ -35,6 +37,7 @@ export async function presetData(preset: Preset): Promise<PresetData> {
     finetune: imageSource(finetune, normalization, `${description}: ${finetune.count} fine-tuning`),
     test: imageSource(test, normalization, `${description}: test`),
     classes: fullTrain.classes.length,
+    images: { train, finetune, test },
     description,
   };
 }

@@ -8,3 +8,4 @@ export * from './selection';
 export * from './results';
 export * from './link-errors';
 export * from './testbed';
+export * from './neucodex';

@@ -1,5 +1,6 @@
 /**
- * Step 2 and the split sweep (paper 3.6, 4.2): for each split point, compression level and T, insert a
+ * Step 2 and the split sweep (paper 3.6, 4.2): for each split point, compression level and T (and, when the
+ * preset has the T' axis `sweep.sentSteps`, each T' dividing T: learned temporal compression, NeuCODEX), insert a
  * spike bottleneck into the pretrained backbone, fine-tune the whole model end to end, evaluate it and
  * record one row. Each row is written atomically to its own folder, so a rerun skips finished rows and
  * several processes can share one sweep (`shard`).
@@ -8,6 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { insertBottleneck } from '../bottleneck/bottlenecked-model';
 import { modelSplitShapes, transmissionBits } from '../bottleneck/bits';
+import { TemporallyCompressedModel } from '../neucodex/compressed-model';
 import { FiringRateMonitor } from '../snn/monitor';
 import { evaluate } from '../train/evaluate';
 import { train, type EpochRecord, type TrainOptions } from '../train/trainer';
@@ -24,6 +26,8 @@ export interface SweepConfig {
   split: string;
   compression: Compression;
   T: number;
+  /** Steps sent T' < T with temporal compression; absent when all T steps are sent (the ids of such rows have no T'). */
+  sentSteps?: number;
   /** The reduced shape sent per image per step `[h', w', c']`. */
   sentShape: [number, number, number];
   splitShape: [number, number, number];
@@ -34,7 +38,7 @@ export interface SweepRow extends Provenance, SweepConfig {
   model: string;
   width: number;
   data: string;
-  /** Bits sent per image (c' h' w' x T) and the ratio to the split point's uncompressed spikes. */
+  /** Bits sent per image (c' h' w' x T, or x T' with temporal compression) and the ratio to the split point's uncompressed spikes (T h w c). */
   bits: number;
   bytes: number;
   compressionRatio: number;
@@ -54,22 +58,29 @@ export function sweepConfigs(preset: Preset): SweepConfig[] {
   for (const split of preset.sweep.splitPoints) {
     for (const compression of preset.sweep.compressions) {
       for (const T of preset.sweep.T) {
-        const b = bitsFor(preset, split, compression, T);
-        const [h, w, c] = b.sentShape;
-        configs.push({ id: `${split}-${h}x${w}x${c}-T${T}`, split, compression, T, sentShape: b.sentShape, splitShape: b.splitShape });
+        for (const sent of (preset.sweep.sentSteps ?? [T]).filter((s) => s <= T && T % s === 0)) {
+          const b = sweepBits(preset, split, compression, T, sent);
+          const [h, w, c] = b.sentShape;
+          const temporal = sent < T ? { sentSteps: sent } : {};
+          configs.push({ id: `${split}-${h}x${w}x${c}-T${T}${sent < T ? `to${sent}` : ''}`, split, compression, T, ...temporal, sentShape: b.sentShape, splitShape: b.splitShape });
+        }
       }
     }
   }
   return configs;
 }
 
-function bitsFor(preset: Preset, split: string, compression: Compression, T: number) {
+/** Bits sent at T' = `sent` steps (T' h' w' c'), and their ratio to the split point's spikes over all T steps. */
+export function sweepBits(preset: Preset, split: string, compression: Compression, T: number, sent = T) {
   const splitShape = modelSplitShapes(preset.model.name, preset.model.width).shapes[split];
   if (!splitShape) throw new RangeError(`preset '${preset.name}': ${preset.model.name} has no split point '${split}'`);
   const [h, w, c] = splitShape;
   const channels = Math.max(1, Math.round(c / compression.channelDivisor));
   const size: [number, number] = [Math.max(1, Math.round(h / compression.spatialDivisor)), Math.max(1, Math.round(w / compression.spatialDivisor))];
-  return transmissionBits({ model: preset.model.name, splitPoint: split, channels, size, width: preset.model.width, T });
+  const config = { model: preset.model.name, splitPoint: split, channels, size, width: preset.model.width };
+  const bits = transmissionBits({ ...config, T: sent });
+  const uncompressedBits = sent === T ? bits.uncompressedBits : transmissionBits({ ...config, T }).uncompressedBits;
+  return { ...bits, uncompressedBits, ratio: uncompressedBits / bits.bits };
 }
 
 export function readRow(preset: Preset, id: string): SweepRow | null {
@@ -88,7 +99,8 @@ export async function runSweepRow(preset: Preset, config: SweepConfig, data: Pre
   const t0 = Date.now();
   const backbone = loadBackbone(preset, data.classes, config.T);
   const [h, w, c] = config.sentShape;
-  const model = insertBottleneck(backbone, config.split, { channels: c, size: [h, w] }, { seed: preset.finetune.seed });
+  const split = insertBottleneck(backbone, config.split, { channels: c, size: [h, w] }, { seed: preset.finetune.seed });
+  const model = config.sentSteps === undefined ? split : new TemporallyCompressedModel(split, { sentSteps: config.sentSteps });
   try {
     const dir = sweepRowDir(preset.name, config.id);
     const { history } = await train(model, data.finetune, data.test, preset.finetune, { ...options, runDir: dir });
@@ -96,7 +108,7 @@ export async function runSweepRow(preset: Preset, config: SweepConfig, data: Pre
     const test = evaluate(model, data.test, preset.finetune.batchSize, { observer: monitor });
     const firingRates = Object.fromEntries(monitor.read().map((r) => [r.name, r.rate]));
     monitor.clear();
-    const bits = bitsFor(preset, config.split, config.compression, config.T);
+    const bits = sweepBits(preset, config.split, config.compression, config.T, config.sentSteps);
     const row: SweepRow = {
       ...provenance(preset.name, preset.finetune.seed),
       ...config,
@@ -116,7 +128,8 @@ export async function runSweepRow(preset: Preset, config: SweepConfig, data: Pre
     writeJsonAtomic(path.join(dir, 'row.json'), row);
     return row;
   } finally {
-    model.dispose();
+    if (model !== split) model.dispose();
+    split.dispose();
     backbone.dispose();
   }
 }

@@ -14,6 +14,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { BottleneckedModel } from '../bottleneck/bottlenecked-model';
+import { DeviceLayer, splitDeviceLayers } from '../energy/device-energy';
 import { LifParams } from '../snn/lif';
 import { ForwardContext, makeRun, NamedVariable, Run } from '../snn/module';
 import { TemporalEncoder, temporalExpander, TimeMix } from './temporal-compression';
@@ -83,6 +84,18 @@ export class TemporallyCompressedModel {
   /** Logits averaged over T: `[B, classes]`. */
   forward(x: tf.Tensor, ctx: ForwardContext = {}): tf.Tensor {
     return tf.tidy(() => tf.mean(this.forwardSteps(x, ctx), 0));
+  }
+
+  /**
+   * What the device runs, for `deviceEnergy`: the backbone's head and the bottleneck encoder, then the temporal
+   * encoder's time mix, which reads the bottleneck encoder's spikes over T steps and multiplies each by one
+   * weight: h' w' c' MACs per image per input step (its tdBN folds into those weights at inference).
+   */
+  deviceLayers(): DeviceLayer[] {
+    const unitEncoder = this.model.unit.encoder.layers;
+    const [h, w, c] = this.sentShape;
+    const mix: DeviceLayer = { name: this.encoder.mix.name, part: 'temporal encoder', macs: h * w * c, inputFrom: unitEncoder[unitEncoder.length - 1].name, T: this.T };
+    return [...splitDeviceLayers(this.model), mix];
   }
 
   /** The bottlenecked model's variables, then the temporal encoder's and expander's (`temporal.encoder.mix.weight`, ...). */

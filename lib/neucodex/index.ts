@@ -9,4 +9,4 @@ export type { TemporalCompressionOptions } from './temporal-compression';
 export { TemporallyCompressedModel } from './compressed-model';
 export type { TemporalCompressionConfig } from './compressed-model';
 export { emulatedEventSource } from './event-source';
-export type { EmulatedEventSourceOptions } from './event-source';
+export type { EmulatedEventSource, EmulatedEventSourceOptions } from './event-source';

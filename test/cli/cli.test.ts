@@ -27,7 +27,7 @@ test('--help lists every command, and each command has its own --help', () => {
   const r = spikesplit(['--help']);
   assert.equal(r.code, 0);
   const commands = [...r.stdout.matchAll(/^ {2}(\S+) {2,}/gm)].map((m) => m[1]);
-  for (const name of ['info', 'model', 'train', 'sweep', 'eval', 'bits', 'energy']) assert.ok(commands.includes(name), `${name} in ${commands}`);
+  for (const name of ['info', 'model', 'train', 'sweep', 'neucodex', 'eval', 'bits', 'energy']) assert.ok(commands.includes(name), `${name} in ${commands}`);
   for (const name of commands) {
     const h = spikesplit([name, '--help']);
     assert.equal(h.code, 0, `${name} --help`);
@@ -54,6 +54,8 @@ test('bad arguments name the argument and the accepted values, with exit code 2'
     [['model', 'resnet51'], /--model: expected one of resnet18, resnet50, vgg16, resnet50-dnn, resnet18-dnn, got 'resnet51'/],
     [['model', 'resnet50', '--width', 'wide'], /--width: expected a number in/],
     [['sweep', '--preset', 'huge'], /--preset: expected one of tiny, cpu, paper, got 'huge'/],
+    [['neucodex', '--preset', 'huge'], /--preset: expected one of tiny, cpu, paper, got 'huge'/],
+    [['neucodex', '--thresholds', '0.5'], /Unknown option '--thresholds'/],
     [['train', '--epochs', '3'], /Unknown option '--epochs'/],
   ];
   for (const [args, message] of cases) {

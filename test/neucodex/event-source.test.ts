@@ -57,3 +57,24 @@ test('a tiny ResNet-18 with the frames encoder runs forward and backward on emul
   tf.dispose([x, labels, steps, atRB4, value, ...Object.values(grads)]);
   model.dispose();
 });
+
+test('the frame cache: each recording is emulated once, and cached frames equal freshly emulated ones (binary and counts)', () => {
+  const T = 4;
+  const indices = [3, 9, 3, 40];
+  for (const binary of [true, false]) {
+    const source = emulatedEventSource(sample, { T, seed: 5, binary });
+    const first = source.batch(indices);
+    assert.equal(source.emulated, 3, 'index 3 twice in one batch is emulated once');
+    const cached = source.batch(indices);
+    assert.equal(source.emulated, 3, 'a second draw emulates nothing');
+    const fresh = emulatedEventSource(sample, { T, seed: 5, binary }).batch(indices);
+    const values = first.x.dataSync();
+    assert.deepEqual([...cached.x.dataSync()], [...values], `cached ${binary ? 'binary' : 'count'} frames equal the first draw`);
+    assert.deepEqual([...fresh.x.dataSync()], [...values], `and a fresh source's`);
+    if (!binary) assert.ok(values.some((v) => v > 1), 'count frames keep counts above 1');
+    const image = sample.images.subarray(9 * 32 * 32 * 3, 10 * 32 * 32 * 3);
+    assert.equal(source.eventCount(9), emulateDvs(image, [32, 32, 3], { seed: 5 * 1_000_003 + 9 }).x.length);
+    assert.throws(() => source.eventCount(-1), /index -1 at position 0 is outside \[0, 200\)/);
+    tf.dispose([first, cached, fresh]);
+  }
+});
