@@ -1,11 +1,11 @@
 /**
  * `npm run reproduce`: the main job. At the preset named by SPIKESPLIT_PRESET (default cpu): runs the
- * experiments (the backbone, then the split sweep, then the link study, then NeuCODEX; each resumes or skips
- * finished work; then the edge-to-cloud testbed, measured afresh on the NeuCODEX models),
- * then executes every notebook headlessly, which read the results and export the figures to figures/<preset>/,
+ * experiments (the backbone and then the split sweep, beside NeuCODEX in a second process, since the backbone
+ * trains on one core; then the link study; each resumes or skips finished work; then the edge-to-cloud
+ * testbed, measured afresh on the NeuCODEX models), then executes every notebook headlessly, which read the results and export the figures to figures/<preset>/,
  * then writes figures/<preset>/report.html, one page with every figure. Prints each step's time.
  */
-import { spawnSync } from 'child_process';
+import { spawn } from 'child_process';
 import * as path from 'path';
 import { getPreset, reportHtml, reportInput, writeFileAtomic, type ReportTime } from 'spikesplit';
 
@@ -13,32 +13,37 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const CLI = path.join(__dirname, 'cli.js');
 const NOTEBOOKS = path.join(__dirname, 'run-notebooks.js');
 
-function step(label: string, args: string[], env: NodeJS.ProcessEnv): number {
+/** Runs one step as a child process; resolves to its wall time (s); a failed step ends the job. */
+function step(label: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   console.error(`reproduce: ${label}`);
   const t0 = Date.now();
-  const r = spawnSync(process.execPath, args, { cwd: ROOT, env, stdio: 'inherit' });
-  const seconds = (Date.now() - t0) / 1000;
-  if (r.status !== 0) {
-    console.error(`reproduce: '${label}' failed (${r.signal ?? `exit code ${r.status}`}) after ${seconds.toFixed(0)} s`);
-    process.exit(1);
-  }
-  console.error(`reproduce: ${label} done in ${seconds.toFixed(0)} s`);
-  return seconds;
+  return new Promise((resolve) => {
+    spawn(process.execPath, args, { cwd: ROOT, env, stdio: 'inherit' }).on('exit', (code, signal) => {
+      const seconds = (Date.now() - t0) / 1000;
+      if (code !== 0) {
+        console.error(`reproduce: '${label}' failed (${signal ?? `exit code ${code}`}) after ${seconds.toFixed(0)} s`);
+        process.exit(1);
+      }
+      console.error(`reproduce: ${label} done in ${seconds.toFixed(0)} s`);
+      resolve(seconds);
+    });
+  });
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const preset = getPreset(process.env.SPIKESPLIT_PRESET, 'cpu');
   const env = { ...process.env, SPIKESPLIT_PRESET: preset.name };
   console.error(`reproduce: preset ${preset.name}: ${preset.description}`);
   const runStarted = new Date();
   const t0 = runStarted.getTime();
   const steps: ReportTime[] = [];
-  const timed = (label: string, args: string[]) => steps.push({ label, seconds: step(label, args, env) });
-  timed('experiments', [CLI, 'sweep', '--preset', preset.name]);
-  timed('link study', [CLI, 'link-errors', '--preset', preset.name]);
-  timed('neucodex', [CLI, 'neucodex', '--preset', preset.name]);
-  timed('testbed', [CLI, 'testbed', '--preset', preset.name]);
-  timed('notebooks', [NOTEBOOKS]);
+  const timed = async (label: string, args: string[]) => {
+    steps.push({ label, seconds: await step(label, args, env) });
+  };
+  await Promise.all([timed('experiments', [CLI, 'sweep', '--preset', preset.name]), timed('neucodex', [CLI, 'neucodex', '--preset', preset.name])]);
+  await timed('link study', [CLI, 'link-errors', '--preset', preset.name]);
+  await timed('testbed', [CLI, 'testbed', '--preset', preset.name]);
+  await timed('notebooks', [NOTEBOOKS]);
   const figures = path.join(ROOT, 'figures', preset.name);
   const report = path.join(figures, 'report.html');
   writeFileAtomic(report, reportHtml(reportInput(preset, { steps, figuresDir: figures, runStarted })));
@@ -46,4 +51,4 @@ function main(): void {
   console.error(`reproduce: preset ${preset.name} finished in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
 }
 
-main();
+void main();

@@ -407,7 +407,7 @@ export async function runNeucodex(preset: Preset, options: TrainOptions = {}): P
     if (finished) continue;
     const backbone = await runBackbone(preset, c, data, sources[c.input], options);
     const row = await runConfig(preset, c, data, sources[c.input], backbone, options);
-    log(`neucodex: ${c.id}: accuracy ${(100 * row.accuracy).toFixed(2)}% (edge-only ${(100 * row.edgeOnlyAccuracy).toFixed(2)}%), ${row.bits.sent} bits, device energy ${(100 * row.energy.reduction).toFixed(1)}% below edge-only`);
+    log(`neucodex: ${c.id}: accuracy ${(100 * row.accuracy).toFixed(2)}% (edge-only ${(100 * row.edgeOnlyAccuracy).toFixed(2)}%), ${row.bits.sent} bits, device energy ${(100 * Math.abs(row.energy.reduction)).toFixed(1)}% ${row.energy.reduction >= 0 ? 'below' : 'above'} edge-only`);
   }
   return collectNeucodex(preset);
 }

@@ -12,3 +12,4 @@ export * from './vgg';
 export * from './registry';
 export * from './describe';
 export * from './weights';
+export * from './residual';

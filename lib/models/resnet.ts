@@ -6,8 +6,9 @@
  *   out = act(norm3(conv3(...)) + shortcut(x)),
  * the last neuron after the addition. SpikeBottleNet's blocks are "CONV-tdBN-LIF three times" and transmit
  * RB16's output as 4x4x2048 one-bit spikes per step (131,072 bits at T = 4), so a block's output must be
- * binary: SEW ResNet's spike + spike (values 0..2) and MS-ResNet's membrane shortcut are not. tdBN's alpha is
- * 1/sqrt(2) on the two branches that meet in the addition (norm3 and the shortcut's norm), 1 elsewhere.
+ * binary: SEW ResNet's spike + spike (values 0..2) and MS-ResNet's membrane shortcut are not; SEW's IAND join
+ * is, and makes `sew-resnet50` (residual.ts says why it is here). tdBN's alpha is 1/sqrt(2) on the two branches
+ * that meet in the addition (norm3 and the shortcut's norm), 1 elsewhere.
  * Downsampling blocks put the stride on the 3x3 conv (torchvision v1.5; the paper's Table 3 MACs need it)
  * and use a 1x1 conv + norm shortcut wherever the shape changes.
  *
@@ -23,14 +24,14 @@ import { Classifier } from './classifier';
 import { Conv2d } from './conv';
 import { dnnKit, NeuronKit, spikingKit } from './kit';
 import { BackboneOptions, scaledWidth } from './options';
-
-const RESIDUAL_ALPHA = Math.SQRT1_2;
+import { joinResidual, residualAlpha, ResidualKind, shortcutSpikes } from './residual';
 
 interface BlockArgs {
   readonly inPlanes: number;
   readonly planes: number;
   readonly stride: number;
   readonly kit: NeuronKit;
+  readonly residual: ResidualKind;
   readonly rng: Rng;
 }
 
@@ -40,12 +41,13 @@ interface BlockType {
   new (name: string, args: BlockArgs): Module;
 }
 
-/** 1x1 conv with the block's stride + norm (alpha 1/sqrt(2)), where the identity would not fit. */
-function shortcut(name: string, inPlanes: number, outPlanes: number, stride: number, kit: NeuronKit, rng: Rng): Module | null {
+/** 1x1 conv with the block's stride + norm (+ LIF for SEW), where the identity would not fit. */
+function shortcut(name: string, inPlanes: number, outPlanes: number, { stride, kit, residual, rng }: BlockArgs): Module | null {
   if (stride === 1 && inPlanes === outPlanes) return null;
   return new Sequential(`${name}.shortcut`, [
     new Conv2d(`${name}.shortcut.conv`, { inChannels: inPlanes, outChannels: outPlanes, kernel: 1, stride, role: 'shortcut', rng }),
-    kit.norm(`${name}.shortcut.bn`, outPlanes, RESIDUAL_ALPHA),
+    kit.norm(`${name}.shortcut.bn`, outPlanes, residualAlpha(residual)),
+    ...(shortcutSpikes(residual) ? [kit.activation(`${name}.shortcut.${kit.act}`)] : []),
   ]);
 }
 
@@ -59,16 +61,19 @@ export class BasicBlock extends Module {
   readonly bn2: Module;
   readonly shortcut: Module | null;
   readonly act2: Module;
+  readonly residual: ResidualKind;
 
-  constructor(name: string, { inPlanes, planes, stride, kit, rng }: BlockArgs) {
+  constructor(name: string, args: BlockArgs) {
     super(name);
+    const { inPlanes, planes, stride, kit, rng } = args;
+    this.residual = args.residual;
     const role = 'block';
     this.conv1 = this.child(new Conv2d(`${name}.conv1`, { inChannels: inPlanes, outChannels: planes, kernel: 3, stride, role, rng }));
     this.bn1 = this.child(kit.norm(`${name}.bn1`, planes));
     this.act1 = this.child(kit.activation(`${name}.${kit.act}1`));
     this.conv2 = this.child(new Conv2d(`${name}.conv2`, { inChannels: planes, outChannels: planes, kernel: 3, role, rng }));
-    this.bn2 = this.child(kit.norm(`${name}.bn2`, planes, RESIDUAL_ALPHA));
-    const sc = shortcut(name, inPlanes, planes, stride, kit, rng);
+    this.bn2 = this.child(kit.norm(`${name}.bn2`, planes, residualAlpha(this.residual)));
+    const sc = shortcut(name, inPlanes, planes, args);
     this.shortcut = sc && this.child(sc);
     this.act2 = this.child(kit.activation(`${name}.${kit.act}2`));
   }
@@ -78,7 +83,7 @@ export class BasicBlock extends Module {
       const identity = this.shortcut ? this.shortcut.forward(x, run) : x;
       let out = this.act1.forward(this.bn1.forward(this.conv1.forward(x, run), run), run);
       out = this.bn2.forward(this.conv2.forward(out, run), run);
-      return this.act2.forward(tf.add(out, identity), run);
+      return joinResidual(this.residual, out, identity, this.act2, this.name, run);
     });
   }
 
@@ -100,9 +105,12 @@ export class Bottleneck extends Module {
   readonly bn3: Module;
   readonly shortcut: Module | null;
   readonly act3: Module;
+  readonly residual: ResidualKind;
 
-  constructor(name: string, { inPlanes, planes, stride, kit, rng }: BlockArgs) {
+  constructor(name: string, args: BlockArgs) {
     super(name);
+    const { inPlanes, planes, stride, kit, rng } = args;
+    this.residual = args.residual;
     const role = 'block';
     const outPlanes = planes * Bottleneck.expansion;
     this.conv1 = this.child(new Conv2d(`${name}.conv1`, { inChannels: inPlanes, outChannels: planes, kernel: 1, role, rng }));
@@ -112,8 +120,8 @@ export class Bottleneck extends Module {
     this.bn2 = this.child(kit.norm(`${name}.bn2`, planes));
     this.act2 = this.child(kit.activation(`${name}.${kit.act}2`));
     this.conv3 = this.child(new Conv2d(`${name}.conv3`, { inChannels: planes, outChannels: outPlanes, kernel: 1, role, rng }));
-    this.bn3 = this.child(kit.norm(`${name}.bn3`, outPlanes, RESIDUAL_ALPHA));
-    const sc = shortcut(name, inPlanes, outPlanes, stride, kit, rng);
+    this.bn3 = this.child(kit.norm(`${name}.bn3`, outPlanes, residualAlpha(this.residual)));
+    const sc = shortcut(name, inPlanes, outPlanes, args);
     this.shortcut = sc && this.child(sc);
     this.act3 = this.child(kit.activation(`${name}.${kit.act}3`));
   }
@@ -124,7 +132,7 @@ export class Bottleneck extends Module {
       let out = this.act1.forward(this.bn1.forward(this.conv1.forward(x, run), run), run);
       out = this.act2.forward(this.bn2.forward(this.conv2.forward(out, run), run), run);
       out = this.bn3.forward(this.conv3.forward(out, run), run);
-      return this.act3.forward(tf.add(out, identity), run);
+      return joinResidual(this.residual, out, identity, this.act3, this.name, run);
     });
   }
 
@@ -137,17 +145,17 @@ export class Bottleneck extends Module {
  * torchvision's `_make_layer`: `count` blocks of `planes`, the first with `stride` (and a projection shortcut
  * when the shape changes), named `RB<firstIndex>`, `RB<firstIndex + 1>`, ...
  */
-function makeLayer(block: BlockType, firstIndex: number, inPlanes: number, planes: number, count: number, stride: number, kit: NeuronKit, rng: Rng): BackboneStage[] {
+function makeLayer(block: BlockType, firstIndex: number, inPlanes: number, planes: number, count: number, stride: number, net: Pick<BlockArgs, 'kit' | 'residual' | 'rng'>): BackboneStage[] {
   const stages: BackboneStage[] = [];
   for (let i = 0; i < count; i++) {
     const name = `RB${firstIndex + i}`;
-    const args = { inPlanes: i === 0 ? inPlanes : planes * block.expansion, planes, stride: i === 0 ? stride : 1, kit, rng };
+    const args = { ...net, inPlanes: i === 0 ? inPlanes : planes * block.expansion, planes, stride: i === 0 ? stride : 1 };
     stages.push({ name, module: new block(name, args) });
   }
   return stages;
 }
 
-function resnet(name: string, block: BlockType, layers: number[], kit: NeuronKit, T: number, o: BackboneOptions): SplitBackbone {
+function resnet(name: string, block: BlockType, layers: number[], kit: NeuronKit, T: number, o: BackboneOptions, residual: ResidualKind = 'standard'): SplitBackbone {
   const rng = new Rng(o.seed ?? 0);
   const inputShape = o.inputShape ?? [32, 32, 3];
   const [w1, w2, w3, w4] = [64, 128, 256, 512].map((c) => scaledWidth(c, o.width ?? 1));
@@ -157,11 +165,12 @@ function resnet(name: string, block: BlockType, layers: number[], kit: NeuronKit
     kit.activation(`stem.${kit.act}`),
   ]);
   const e = block.expansion;
+  const net = { kit, residual, rng };
   const stages = [
-    ...makeLayer(block, 1, w1, w1, layers[0], 1, kit, rng),
-    ...makeLayer(block, 1 + layers[0], w1 * e, w2, layers[1], 2, kit, rng),
-    ...makeLayer(block, 1 + layers[0] + layers[1], w2 * e, w3, layers[2], 2, kit, rng),
-    ...makeLayer(block, 1 + layers[0] + layers[1] + layers[2], w3 * e, w4, layers[3], 2, kit, rng),
+    ...makeLayer(block, 1, w1, w1, layers[0], 1, net),
+    ...makeLayer(block, 1 + layers[0], w1 * e, w2, layers[1], 2, net),
+    ...makeLayer(block, 1 + layers[0] + layers[1], w2 * e, w3, layers[2], 2, net),
+    ...makeLayer(block, 1 + layers[0] + layers[1] + layers[2], w3 * e, w4, layers[3], 2, net),
   ];
   const classifier = new Classifier('fc', w4 * e, o.classes ?? 10, rng);
   return new SplitBackbone({ name, T, spiking: kit.spiking, inputShape, encoder: o.encoder ?? directEncoder(), stem, stages, classifier });
@@ -177,14 +186,19 @@ export function spikingResNet50(o: BackboneOptions = {}): SplitBackbone {
   return resnet('resnet50', Bottleneck, [3, 4, 6, 3], spikingKit(o), o.T ?? 4, o);
 }
 
-/** BottleNet++'s DNN ResNet-50 (BatchNorm + ReLU), same structure and split point names; T must be 1. */
-/** A DNN ResNet (BatchNorm + ReLU, no time steps): the backbone BottleNet++ splits. */
+/** A DNN ResNet (BatchNorm + ReLU, no time steps, the standard join): the backbone BottleNet++ splits. */
 function dnnResNet(name: string, block: BlockType, layers: number[], o: BackboneOptions): SplitBackbone {
   if (o.T !== undefined && o.T !== 1) throw new RangeError(`${name} has no time steps: T must be 1, got ${o.T}`);
   if (o.lif) throw new RangeError(`${name} has no LIF neurons: drop the lif option`);
   return resnet(name, block, layers, dnnKit(o), 1, o);
 }
 
+/** Spiking ResNet-50 whose blocks join branch and shortcut by SEW's IAND (residual.ts); same shapes and split points. */
+export function sewResNet50(o: BackboneOptions = {}): SplitBackbone {
+  return resnet('sew-resnet50', Bottleneck, [3, 4, 6, 3], spikingKit(o), o.T ?? 4, o, 'sew-iand');
+}
+
+/** BottleNet++'s DNN ResNet-50 (BatchNorm + ReLU), same structure and split point names; T must be 1. */
 export function dnnResNet50(o: BackboneOptions = {}): SplitBackbone {
   return dnnResNet('resnet50-dnn', Bottleneck, [3, 4, 6, 3], o);
 }

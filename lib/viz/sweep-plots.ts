@@ -64,8 +64,9 @@ function bottleNetPPBytes(row: SweepRow): number {
 export function table1Entries(results: Results): Table1Entry[] {
   return configurationPerSplit(results).map(({ split, row, choice }) => {
     const bnpp = bottleNetPPBytes(row);
-    // The paper's column is ResNet-50's: beside another backbone's split point of the same name it would mislead.
-    const k = row.model === 'resnet50' ? PAPER_TABLE1_PRINTED.splitPoints.indexOf(split as (typeof PAPER_TABLE1_PRINTED.splitPoints)[number]) : -1;
+    // The paper's column is ResNet-50's (the SEW variant has its shapes): beside another backbone's split point
+    // of the same name it would mislead.
+    const k = row.model === 'resnet50' || row.model === 'sew-resnet50' ? PAPER_TABLE1_PRINTED.splitPoints.indexOf(split as (typeof PAPER_TABLE1_PRINTED.splitPoints)[number]) : -1;
     return {
       split,
       rowId: row.id,

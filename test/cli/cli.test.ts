@@ -51,7 +51,7 @@ test('bad arguments name the argument and the accepted values, with exit code 2'
   const cases: [string[], RegExp][] = [
     [['nonsense'], /unknown command 'nonsense'; expected one of: info, /],
     [['info', '--backend', 'gpu'], /--backend: expected one of node, wasm, cpu, got 'gpu'/],
-    [['model', 'resnet51'], /--model: expected one of resnet18, resnet50, vgg16, resnet50-dnn, resnet18-dnn, got 'resnet51'/],
+    [['model', 'resnet51'], /--model: expected one of resnet18, resnet50, sew-resnet50, vgg16, resnet50-dnn, resnet18-dnn, got 'resnet51'/],
     [['model', 'resnet50', '--width', 'wide'], /--width: expected a number in/],
     [['sweep', '--preset', 'huge'], /--preset: expected one of tiny, cpu, paper, got 'huge'/],
     [['neucodex', '--preset', 'huge'], /--preset: expected one of tiny, cpu, paper, got 'huge'/],

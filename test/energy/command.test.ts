@@ -44,7 +44,7 @@ test('energy --hardware rolls --firing-rates FILE: the SpikeBottleNet ROLLS row'
 
 test('bad arguments exit 2 and name the argument and what it accepts', () => {
   for (const [args, message] of [
-    [['--model', 'resnet51', '--dnn'], /--model: expected one of resnet18, resnet50, vgg16, resnet50-dnn, resnet18-dnn, got 'resnet51'/],
+    [['--model', 'resnet51', '--dnn'], /--model: expected one of resnet18, resnet50, sew-resnet50, vgg16, resnet50-dnn, resnet18-dnn, got 'resnet51'/],
     [['--model', 'resnet50', '--dnn', '--hardware', 'tpu'], /--hardware: expected one of 45nm, rolls, or a path to a \.json profile, got 'tpu'/],
     [['--model', 'resnet50'], /--firing-rates: required for SNN energy, a JSON file .*; or pass --dnn/],
     [['--model', 'resnet50', '--dnn', '--T', '4'], /--T: applies to SNN energy/],

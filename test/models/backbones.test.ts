@@ -158,7 +158,7 @@ test('clear errors: unknown split point or model, wrong shapes, T for the DNN', 
   assert.throws(() => model.forwardFrom(tf.zeros([2, 16, 16, 16]), 'RB1'), /forwardFrom\('RB1'\): expected \[T\*B, 32, 32, 8\]/);
   assert.throws(() => model.forward(tf.zeros([1, 28, 28, 3])), /expected direct input \[B, 32, 32, 3\]/);
   assert.throws(() => model.forward(image(1), { T: 0 }), /T must be a positive integer/);
-  assert.throws(() => createModel('resnet101'), /unknown model 'resnet101'; expected one of resnet18, resnet50, vgg16, resnet50-dnn, resnet18-dnn/);
+  assert.throws(() => createModel('resnet101'), /unknown model 'resnet101'; expected one of resnet18, resnet50, sew-resnet50, vgg16, resnet50-dnn, resnet18-dnn/);
   assert.throws(() => dnnResNet50({ T: 4 }), /resnet50-dnn has no time steps: T must be 1/);
   model.dispose();
 });
