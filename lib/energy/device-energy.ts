@@ -21,7 +21,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { BottleneckedModel } from '../bottleneck/bottlenecked-model';
 import { Shape3, SplittableModel } from '../models/backbone';
-import { ForwardContext, ForwardObserver, makeRun } from '../snn/module';
+import { describeLayers } from '../models/describe';
+import { ForwardContext, makeRun } from '../snn/module';
 import { hardwareProfile, HardwareProfile } from './profiles';
 import { syops } from './syops';
 
@@ -99,27 +100,17 @@ export function deviceEnergy(layers: readonly DeviceLayer[], options: DeviceEner
 }
 
 /**
- * The weight layers one pass of `device` runs, for one input `[H, W, C]` at one step, each with the spike
- * layer it reads (tracked by tensor: an activation's output read unchanged by the layer). Bottleneck layers
- * are the bottleneck encoder; the rest belong to the backbone. Their T is `T`.
+ * The weight layers one pass of `device` runs, for one input `[H, W, C]`, each with the spike layer it reads
+ * (`describeLayers`). Bottleneck layers are the bottleneck encoder; the rest belong to the backbone. Their T is `T`.
  */
 function traceDeviceLayers(device: (x: tf.Tensor, ctx: ForwardContext) => tf.Tensor, inputShape: Readonly<Shape3>, T: number): DeviceLayer[] {
-  const sources = new Map<number, string>(); // tensor id -> activation name
-  const layers: DeviceLayer[] = [];
-  const observer: ForwardObserver = {
-    activation: (name, out) => void sources.set(out.id, name),
-    weightLayer(layer, x, y) {
-      layers.push({
-        name: layer.name,
-        part: layer.role === 'bottleneck' ? 'bottleneck encoder' : 'backbone',
-        macs: layer.macs(x.shape.slice(1), y.shape.slice(1)),
-        inputFrom: sources.get(x.id) ?? null,
-        T,
-      });
-    },
-  };
-  tf.tidy(() => void device(tf.zeros([1, ...inputShape]), { T: 1, observer }));
-  return layers;
+  return describeLayers({ forward: device, inputShape }).map((l) => ({
+    name: l.name,
+    part: l.role === 'bottleneck' ? 'bottleneck encoder' : 'backbone',
+    macs: l.macs,
+    inputFrom: l.inputFrom,
+    T,
+  }));
 }
 
 /** Edge-only inference: every layer of `model`, classifier included, at `T` steps (default the model's). */

@@ -64,8 +64,11 @@ class LayerTracer implements ForwardObserver {
   }
 }
 
-/** Every conv / deconv / linear layer of `model`, in the order it runs, for one input `[H, W, C]`. */
-export function describeLayers(model: SplittableModel, inputShape: readonly number[] = model.inputShape): LayerDescription[] {
+/**
+ * Every conv / deconv / linear layer of `model`, in the order it runs, for one input `[H, W, C]`. Any forward
+ * pass will do (a backbone, or a device part: the head then a bottleneck encoder).
+ */
+export function describeLayers(model: Pick<SplittableModel, 'forward' | 'inputShape'>, inputShape: readonly number[] = model.inputShape): LayerDescription[] {
   const tracer = new LayerTracer();
   tf.tidy(() => {
     model.forward(tf.zeros([1, ...inputShape]), { T: 1, observer: tracer });

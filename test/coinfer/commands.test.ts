@@ -29,8 +29,9 @@ test('serve answers device in split, early-exit and raw modes, refuses a wrong t
   const exited = new Promise<number | null>((resolve) => serve.once('exit', resolve));
   try {
     const deadline = Date.now() + 30_000;
-    while (!/ws:\/\/127\.0\.0\.1:\d+/.test(out)) {
-      assert.ok(Date.now() < deadline, `serve printed no URL: ${out}`);
+    // the banner ends with the reply link's line; stdout may arrive in pieces
+    while (!/link \(replies\): .*\n/.test(out)) {
+      assert.ok(Date.now() < deadline, `serve printed no banner: ${out}`);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     const url = /ws:\/\/127\.0\.0\.1:\d+/.exec(out)![0];

@@ -12,7 +12,7 @@ before(async () => {
 
 after(() => fx.dispose());
 
-async function until(condition: () => boolean, what: string, timeoutMs = 2000): Promise<void> {
+async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
@@ -21,8 +21,9 @@ async function until(condition: () => boolean, what: string, timeoutMs = 2000): 
 }
 
 test('close() with a request in flight finishes it, refuses new ones, then closes the connection and the port', async () => {
-  // replies take 100 ms to cross the link, so the request is still in flight when close() is called
-  const server = await createServer({ tail: fx.tail, port: 0, token: TOKEN, link: { bandwidthMbps: Infinity, latencyMs: 100 } });
+  // replies take 1 s to cross the link, so the request is still in flight when close() is called, and the late
+  // request (its head computed first, slowly on a loaded machine) reaches the server before that reply leaves
+  const server = await createServer({ tail: fx.tail, port: 0, token: TOKEN, link: { bandwidthMbps: Infinity, latencyMs: 1000 } });
   const client = await createDevice({ url: server.url, token: TOKEN, head: fx.head });
   const inFlight = client.infer(fx.x);
   await until(() => server.stats().inFlight === 1, 'the request to reach the server');

@@ -1,17 +1,18 @@
 // The NeuCODEX experiment at a minimal configuration: finite results, models on disk in the testbed's format,
 // a rerun skips every row.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  createModel, frameEncoder, initBackend, insertBottleneck, loadWeights, PRESETS, readNeucodex, runNeucodex, TemporallyCompressedModel,
+  createModel, frameEncoder, insertBottleneck, loadWeights, PRESETS, readNeucodex, runNeucodex, TemporallyCompressedModel,
   type NeucodexModelSpec, type Preset,
 } from 'spikesplit';
 
-const runs = fs.mkdtempSync(path.join(os.tmpdir(), 'spikesplit-neucodex-'));
+import { useTempRunsDir } from './temp-runs';
+
+const runs = useTempRunsDir('spikesplit-neucodex-');
 const tiny = PRESETS.tiny;
 const preset: Preset = {
   ...tiny,
@@ -24,15 +25,6 @@ const preset: Preset = {
   },
 };
 
-before(async () => {
-  await initBackend('wasm', () => {});
-  process.env.SPIKESPLIT_RUNS_DIR = runs;
-});
-
-after(() => {
-  delete process.env.SPIKESPLIT_RUNS_DIR;
-  fs.rmSync(runs, { recursive: true, force: true });
-});
 
 test('neucodex at a minimal configuration: finite rows, testbed-format models, and a rerun skips every row', async () => {
   const tensors = tf.memory().numTensors;

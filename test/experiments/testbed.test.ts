@@ -1,26 +1,13 @@
 // The testbed experiment at a minimal config: a real serve process on loopback, models as `spikesplit neucodex`
 // writes them (fresh weights), a well-formed runs/<preset>/testbed.json.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
-import { getPreset, initBackend, runTestbed, TESTBED_CONFIGS, TESTBED_MODES, testbedFile, type Testbed } from 'spikesplit';
+import { getPreset, runTestbed, TESTBED_CONFIGS, TESTBED_MODES, testbedFile, type Testbed } from 'spikesplit';
 import { writeNeucodexModels } from '../coinfer/neucodex-models';
+import { useTempRunsDir } from './temp-runs';
 
-const root = fs.mkdtempSync(path.join(os.tmpdir(), 'testbed-runs-'));
-const previous = process.env.SPIKESPLIT_RUNS_DIR;
-
-before(async () => {
-  process.env.SPIKESPLIT_RUNS_DIR = root;
-  await initBackend('wasm', () => {});
-});
-
-after(() => {
-  if (previous === undefined) delete process.env.SPIKESPLIT_RUNS_DIR;
-  else process.env.SPIKESPLIT_RUNS_DIR = previous;
-  fs.rmSync(root, { recursive: true, force: true });
-});
+const root = useTempRunsDir('testbed-runs-');
 
 test('without the NeuCODEX models the testbed fails naming what is missing and the command that makes it', async () => {
   await assert.rejects(runTestbed(getPreset('tiny')), /no backbone weights at .*backbone.*spikesplit neucodex --preset tiny/s);
