@@ -19,6 +19,7 @@ import {
   type RadioProfile,
 } from 'spikesplit';
 import { choiceOption, numberOption, UsageError, type Command, type Values } from './command';
+import { printColumns } from './text-table';
 
 /** Runs `f`, turning a library's complaint about the argument's content into a usage error naming the argument. */
 function asUsage<T>(prefix: string, f: () => T): T {
@@ -67,8 +68,7 @@ function printTable(report: EnergyReport): void {
     mj(r.cumulativeEnergyPJ),
     ...(r.transmittedBits === undefined || r.transmitEnergyPJ === undefined ? [] : [String(r.transmittedBits), mj(r.transmitEnergyPJ)]),
   ]);
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
-  for (const row of [head, ...body]) console.log(row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  '));
+  printColumns(head, body);
 }
 
 export const energy: Command = {

@@ -1,14 +1,13 @@
 import { initBackend, runLinkErrors, type LinkErrors } from 'spikesplit';
 import { experimentOptions, presetOption, type Command } from './command';
+import { printColumns } from './text-table';
 
 function printTable(study: LinkErrors): void {
   console.log(`${study.data}; one frame per image`);
-  console.log('split  row               frame B  channel     policy      rate     accuracy  lost frames');
-  for (const s of study.splits) {
-    for (const p of s.points) {
-      console.log(`${s.split.padEnd(5)}  ${s.rowId.padEnd(16)}  ${String(s.frameBytes).padStart(7)}  ${p.channel.padEnd(10)}  ${(p.policy ?? '-').padEnd(10)}  ${String(p.rate).padEnd(7)}  ${(100 * p.accuracy).toFixed(2).padStart(7)}%  ${p.lostFrames}/${s.frames}`);
-    }
-  }
+  const rows = study.splits.flatMap((s) =>
+    s.points.map((p) => [s.split, s.rowId, String(s.frameBytes), p.channel, p.policy ?? '-', String(p.rate), `${(100 * p.accuracy).toFixed(2)}%`, `${p.lostFrames}/${s.frames}`]),
+  );
+  printColumns(['split', 'row', 'frame B', 'channel', 'policy', 'rate', 'accuracy', 'lost frames'], rows);
 }
 
 export const linkErrors: Command = {

@@ -1,5 +1,6 @@
 import { describeModel, initBackend, MODEL_NAMES } from 'spikesplit';
 import { choiceOption, numberOption, UsageError, type Command } from './command';
+import { printColumns } from './text-table';
 
 export const model: Command = {
   name: 'model',
@@ -22,10 +23,10 @@ export const model: Command = {
       return;
     }
     console.log(`${d.model} (width ${d.width}, T ${d.T}, ${d.classes} classes): MACs per image per time step`);
-    console.log('split  shape [h,w,c]        MACs    cumulative');
-    for (const p of d.splitPoints) {
-      console.log(`${p.name.padEnd(5)}  ${`[${p.shape.join(',')}]`.padEnd(14)}  ${p.macs.toExponential(3).padStart(10)}  ${p.cumulativeMacs.toExponential(3).padStart(10)}`);
-    }
+    printColumns(
+      ['split', 'shape [h,w,c]', 'MACs', 'cumulative'],
+      d.splitPoints.map((p) => [p.name, `[${p.shape.join(',')}]`, p.macs.toExponential(3), p.cumulativeMacs.toExponential(3)]),
+    );
     console.log(`total (with the classifier): ${d.totalMacs.toExponential(3)}`);
   },
 };

@@ -1,16 +1,22 @@
 import { initBackend, runNeucodex, type NeucodexResults } from 'spikesplit';
 import { experimentOptions, presetOption, type Command } from './command';
+import { printColumns } from './text-table';
 
 const pct = (f: number) => `${(100 * f).toFixed(1)}%`;
 
 function printTable(results: NeucodexResults): void {
-  console.log("row                       T->T'  bits sent  vs raw  vs feature  edge-only  split   drop   device energy");
-  for (const r of results.rows) {
-    console.log(
-      `${r.id.padEnd(24)}  ${`${r.T}->${r.sentSteps}`.padEnd(5)}  ${String(r.bits.sent).padStart(9)}  ${`${r.bits.reductionVsRawInput.toFixed(0)}x`.padStart(6)}  ` +
-        `${`${r.bits.reductionVsFeature.toFixed(0)}x`.padStart(10)}  ${pct(r.edgeOnlyAccuracy).padStart(9)}  ${pct(r.accuracy).padStart(6)}  ${pct(r.drop).padStart(5)}  ${pct(1 - r.energy.reduction)} of edge-only`,
-    );
-  }
+  const rows = results.rows.map((r) => [
+    r.id,
+    `${r.T}->${r.sentSteps}`,
+    String(r.bits.sent),
+    `${r.bits.reductionVsRawInput.toFixed(0)}x`,
+    `${r.bits.reductionVsFeature.toFixed(0)}x`,
+    pct(r.edgeOnlyAccuracy),
+    pct(r.accuracy),
+    pct(r.drop),
+    `${pct(1 - r.energy.reduction)} of edge-only`,
+  ]);
+  printColumns(['row', "T->T'", 'bits sent', 'vs raw', 'vs feature', 'edge-only', 'split', 'drop', 'device energy'], rows);
   if (results.missing.length > 0) console.log(`not run yet: ${results.missing.join(', ')}`);
 }
 

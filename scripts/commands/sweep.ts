@@ -1,6 +1,7 @@
 import { spawn } from 'child_process';
 import { collectResults, initBackend, pretrainBackbone, runSweep, type Results } from 'spikesplit';
 import { experimentOptions, numberOption, presetOption, UsageError, type Command, type Values } from './command';
+import { printColumns } from './text-table';
 
 /** `--shard i/n`: this process runs the configurations with index = i (mod n). */
 function shardOption(values: Values): { index: number; count: number } | undefined {
@@ -23,12 +24,12 @@ async function runShards(preset: string, count: number): Promise<void> {
 }
 
 function printTable(results: Results): void {
-  console.log('split  sent [h,w,c]  T  bits  ratio  accuracy  drop  chosen');
-  for (const r of results.rows) {
+  const rows = results.rows.map((r) => {
     const sel = results.selection.find((s) => s.split === r.split);
     const chosen = sel?.chosen === r.id ? (sel.relaxed ? 'yes (4%)' : 'yes') : '';
-    console.log(`${r.split.padEnd(5)}  ${`[${r.sentShape.join(',')}]`.padEnd(12)}  ${r.T}  ${String(r.bits).padStart(6)}  ${r.compressionRatio.toFixed(0).padStart(5)}x  ${(100 * r.accuracy).toFixed(2).padStart(6)}%  ${(100 * r.drop).toFixed(2).padStart(6)}%  ${chosen}`);
-  }
+    return [r.split, `[${r.sentShape.join(',')}]`, String(r.T), String(r.bits), `${r.compressionRatio.toFixed(0)}x`, `${(100 * r.accuracy).toFixed(2)}%`, `${(100 * r.drop).toFixed(2)}%`, chosen];
+  });
+  printColumns(['split', 'sent [h,w,c]', 'T', 'bits', 'ratio', 'accuracy', 'drop', 'chosen'], rows);
   if (results.missing.length > 0) console.log(`not run yet: ${results.missing.join(', ')}`);
 }
 
