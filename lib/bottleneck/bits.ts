@@ -44,7 +44,7 @@ export function modelSplitShapes(model: string, width = 1): ModelSplitShapes {
 
 /** A bottleneck configuration as the paper's tables state one. */
 export interface TransmissionConfig {
-  /** A `createModel` name: 'resnet18', 'resnet50', 'vgg16', 'resnet50-dnn'. */
+  /** A `createModel` name (`MODEL_NAMES`). */
   readonly model: string;
   readonly splitPoint: string;
   /** Reduced channels c'. */

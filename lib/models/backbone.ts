@@ -21,7 +21,7 @@ import { sameShape } from '../util/shape';
 export type Shape3 = [number, number, number];
 
 export interface SplittableModel {
-  /** 'resnet18', 'resnet50', 'vgg16', 'resnet50-dnn'. */
+  /** A registry name (`MODEL_NAMES`): 'resnet50', 'sew-resnet50', 'vgg16', ... */
   readonly name: string;
   /** Default time steps (1 for the DNN). */
   readonly T: number;
