@@ -1,6 +1,7 @@
 // The public surface of spikesplit: `import { ... } from 'spikesplit'` in notebooks, tests, scripts.
 export * from './util';
 export * from './backend';
+export * from './engine';
 export * from './data';
 export * from './codec';
 export * from './snn';

@@ -1,0 +1,32 @@
+/**
+ * The process's spike engine: one kernel pool, made on first use with `engineThreads()` threads.
+ * `useEngineThreads` replaces it (tests compare thread counts; a worker replica runs one thread).
+ */
+import { KernelPool } from './pool';
+import { engineThreads } from './threads';
+
+let pool: KernelPool | null = null;
+
+export function kernelPool(): KernelPool {
+  pool ??= KernelPool.create(engineThreads());
+  return pool;
+}
+
+/** Replaces the pool by one of `threads` threads (the old one's workers stop). */
+export function useEngineThreads(threads: number): KernelPool {
+  const old = pool;
+  pool = KernelPool.create(threads);
+  void old?.close();
+  return pool;
+}
+
+/** What `spikesplit info` reports of the engine. */
+export interface EngineInfo {
+  /** Threads the spike kernels run on (SPIKESPLIT_THREADS, else every core). */
+  threads: number;
+  kernels: string;
+}
+
+export function engineInfo(): EngineInfo {
+  return { threads: kernelPool().threads, kernels: 'accumulate-only spike convolution, LIF: WebAssembly SIMD (AssemblyScript), shared memory' };
+}

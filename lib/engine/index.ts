@@ -1,0 +1,4 @@
+export * from './threads';
+export * from './engine';
+export * from './pool';
+export * from './spike-conv';

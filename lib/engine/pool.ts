@@ -1,0 +1,129 @@
+/**
+ * The kernel pool: the spike kernels (kernels.wasm, built from assembly/kernels.ts) instantiated on one shared
+ * WebAssembly memory by the calling thread and by `threads - 1` worker threads. `run` is synchronous: it
+ * writes the arguments, wakes the workers, does share 0 itself and waits until every thread is done, so an
+ * op inside a tfjs forward or gradient function can call it like any other kernel. Model code never sees it.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { Worker } from 'worker_threads';
+import { ARENA_BYTES, ARGS_BYTES, CTRL, CTRL_BYTES, KERNELS, MAX_PAGES, PAGE_BYTES, type KernelFn, type KernelName } from './layout';
+
+/** An f32 argument (every other argument is an i32 or a pointer). */
+export class F32 {
+  constructor(readonly value: number) {}
+}
+
+export type KernelArg = number | F32;
+
+const ARGS_AT = CTRL_BYTES;
+
+export class KernelPool {
+  readonly memory: WebAssembly.Memory;
+  private readonly kernels: KernelFn[];
+  private readonly workers: Worker[] = [];
+  private readonly ctrl: Int32Array;
+  /** The arena's next free byte; `reset` rewinds it. */
+  private top = ARENA_BYTES;
+
+  private constructor(readonly threads: number, module: WebAssembly.Module) {
+    this.memory = new WebAssembly.Memory({ initial: 16, maximum: MAX_PAGES, shared: true });
+    const exports = new WebAssembly.Instance(module, { env: { memory: this.memory } }).exports as Record<string, KernelFn>;
+    this.kernels = KERNELS.map((name) => {
+      if (typeof exports[name] !== 'function') throw new Error(`kernels.wasm exports no kernel '${name}'; rebuild it with npm run build`);
+      return exports[name];
+    });
+    this.ctrl = new Int32Array(this.memory.buffer, 0, CTRL_BYTES / 4);
+  }
+
+  /**
+   * A pool of `threads` threads: the caller's and `threads - 1` workers, started here. Nothing waits for them
+   * to come up: a worker starts from generation 0, so a dispatch made before it runs is picked up once it does.
+   */
+  static create(threads: number): KernelPool {
+    if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`kernel pool: threads must be a positive integer, got ${threads}`);
+    const file = path.join(__dirname, 'kernels.wasm');
+    if (!fs.existsSync(file)) throw new Error(`the spike kernels are not built: ${file} is missing (run npm run build)`);
+    const module = new WebAssembly.Module(fs.readFileSync(file));
+    const pool = new KernelPool(threads, module);
+    for (let tid = 1; tid < threads; tid++) {
+      const worker = new Worker(path.join(__dirname, 'worker.js'), { workerData: { module, memory: pool.memory, tid } });
+      worker.unref(); // a waiting worker never keeps the process alive
+      pool.workers.push(worker);
+    }
+    return pool;
+  }
+
+  /** Runs `kernel` on every thread with `args` (written to the argument block) and returns when all are done. */
+  run(kernel: KernelName, args: readonly KernelArg[], threads = this.threads): void {
+    if (args.length > ARGS_BYTES / 4) throw new RangeError(`kernel ${kernel}: at most ${ARGS_BYTES / 4} arguments, got ${args.length}`);
+    const buffer = this.memory.buffer;
+    const ints = new Int32Array(buffer, ARGS_AT, args.length);
+    const floats = new Float32Array(buffer, ARGS_AT, args.length);
+    args.forEach((a, i) => (a instanceof F32 ? (floats[i] = a.value) : (ints[i] = a)));
+    const nt = Math.min(threads, this.threads);
+    const id = KERNELS.indexOf(kernel);
+    const ctrl = this.ctrl;
+    if (this.workers.length > 0) {
+      Atomics.store(ctrl, CTRL.kernel, id);
+      Atomics.store(ctrl, CTRL.args, ARGS_AT);
+      Atomics.store(ctrl, CTRL.threads, nt);
+      Atomics.store(ctrl, CTRL.done, 0);
+      Atomics.add(ctrl, CTRL.generation, 1);
+      Atomics.notify(ctrl, CTRL.generation);
+    }
+    this.kernels[id](ARGS_AT, 0, nt);
+    for (let done = Atomics.load(ctrl, CTRL.done); done < this.workers.length; done = Atomics.load(ctrl, CTRL.done)) {
+      Atomics.wait(ctrl, CTRL.done, done);
+    }
+    if (Atomics.load(ctrl, CTRL.failed) !== 0) {
+      Atomics.store(ctrl, CTRL.failed, 0);
+      throw new Error(`spike engine: a worker thread failed to run kernel '${kernel}'; set SPIKESPLIT_THREADS=1 to run without workers`);
+    }
+  }
+
+  /** `bytes` of arena memory, 16-byte aligned, valid until the next `reset`; grows the memory as needed. */
+  alloc(bytes: number): number {
+    const at = this.top;
+    const end = at + Math.ceil(bytes / 16) * 16;
+    const have = this.memory.buffer.byteLength;
+    if (end > have) {
+      const pages = Math.ceil((end - have) / PAGE_BYTES);
+      if (have / PAGE_BYTES + pages > MAX_PAGES) {
+        throw new RangeError(`spike engine: an op needs ${(end / 2 ** 30).toFixed(2)} GiB of kernel memory, more than wasm32's 4 GiB`);
+      }
+      this.memory.grow(pages);
+    }
+    this.top = end;
+    return at;
+  }
+
+  /** Frees everything `alloc` handed out. */
+  reset(): void {
+    this.top = ARENA_BYTES;
+  }
+
+  f32(at: number, length: number): Float32Array {
+    return new Float32Array(this.memory.buffer, at, length);
+  }
+
+  u32(at: number, length: number): Uint32Array {
+    return new Uint32Array(this.memory.buffer, at, length);
+  }
+
+  f64(at: number, length: number): Float64Array {
+    return new Float64Array(this.memory.buffer, at, length);
+  }
+
+  i32(at: number, length: number): Int32Array {
+    return new Int32Array(this.memory.buffer, at, length);
+  }
+
+  /** Stops the workers. */
+  async close(): Promise<void> {
+    Atomics.store(this.ctrl, CTRL.kernel, -1);
+    Atomics.add(this.ctrl, CTRL.generation, 1);
+    Atomics.notify(this.ctrl, CTRL.generation);
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}

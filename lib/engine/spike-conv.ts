@@ -1,0 +1,147 @@
+/**
+ * Convolutions of binary spike tensors, accumulate-only (the engine's kernels): every spike adds the weight
+ * rows it selects, so the cost follows the firing rate, with no multiplies.
+ * - forward: out[o, :] = sum over taps and the spikes c of the input pixel each tap reads of w[tap, c, :];
+ * - filter gradient: dw[tap, c, :] = sum over output pixels o whose tap-th input pixel has spike c of dy[o, :];
+ * - input gradient: dense, since dy is (tfjs's conv2dTranspose / conv2d, XNNPACK on wasm).
+ * The spikes are bit-packed once in the forward pass and kept (32x smaller than float32) for the filter
+ * gradient. An input value that is neither 0 nor 1 is an error naming the layer. Each pass reports the
+ * accumulates it executed (spikes met x output channels) to `onAccumulates`.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { kernelPool } from './engine';
+import type { KernelPool } from './pool';
+import { copyArrayIn, copyIn, tensorAt } from './transfer';
+
+export type SpikePass = 'forward' | 'filter-grad';
+export type AccumulateSink = (accumulates: number, pass: SpikePass) => void;
+
+export interface SpikeConvOptions {
+  readonly stride: number;
+  /** Zeros on each side (top/left; bottom/right follow from the output size), as tfjs's numeric pad. */
+  readonly pad: number;
+  /** Names the layer in errors. */
+  readonly name: string;
+  readonly onAccumulates?: AccumulateSink;
+}
+
+/** The geometry the kernels read: args[0..12] of convForward and filterGrad. */
+interface Geometry {
+  N: number; H: number; W: number; Cin: number; wpp: number;
+  k: number; stride: number; pad: number; OH: number; OW: number; Cout: number; transposed: 0 | 1;
+}
+
+function geometryArgs(bits: number, g: Geometry): number[] {
+  return [bits, g.N, g.H, g.W, g.Cin, g.wpp, g.k, g.stride, g.pad, g.OH, g.OW, g.Cout, g.transposed];
+}
+
+/** Sums the per-thread f64 slots at `at`. */
+function total(pool: KernelPool, at: number): number {
+  return pool.f64(at, pool.threads).reduce((a, b) => a + b, 0);
+}
+
+/** Bit-packs binary `x` `[N, H, W, C]`: `wpp` words per pixel. Throws, naming the layer, on a non-binary value. */
+function pack(pool: KernelPool, x: tf.Tensor, name: string): { bits: Uint32Array; wpp: number } {
+  const [n, h, w, c] = x.shape;
+  const pixels = n * h * w;
+  const wpp = Math.ceil(c / 32);
+  const xs = copyIn(pool, x);
+  const bits = pool.alloc(pixels * wpp * 4);
+  const bad = pool.alloc(pool.threads * 4);
+  const ones = pool.alloc(pool.threads * 8);
+  pool.run('pack', [xs, pixels, c, wpp, bits, bad, ones]);
+  const nonBinary = pool.i32(bad, pool.threads).reduce((a, b) => a + b, 0);
+  if (nonBinary > 0) {
+    throw new RangeError(`${name}: a spike convolution reads binary spikes (0 or 1), but ${nonBinary} of the ${x.size} input values are neither`);
+  }
+  return { bits: pool.u32(bits, pixels * wpp).slice(), wpp };
+}
+
+function forward(pool: KernelPool, bits: Uint32Array, g: Geometry, wKio: tf.Tensor, sink?: AccumulateSink): tf.Tensor4D {
+  const bitsAt = copyArrayIn(pool, bits);
+  const wAt = copyIn(pool, wKio);
+  const out = pool.alloc(g.N * g.OH * g.OW * g.Cout * 4);
+  const acs = pool.alloc(pool.threads * 8);
+  pool.run('convForward', [...geometryArgs(bitsAt, g), wAt, out, acs]);
+  sink?.(total(pool, acs), 'forward');
+  return tensorAt<tf.Rank.R4>(pool, out, [g.N, g.OH, g.OW, g.Cout]);
+}
+
+/** dL/dw in the kernels' layout `[k, k, Cin, Cout]`. */
+function filterGrad(pool: KernelPool, bits: Uint32Array, g: Geometry, dy: tf.Tensor, sink?: AccumulateSink): tf.Tensor4D {
+  const size = g.k * g.k * g.Cin * g.Cout;
+  const block = Math.ceil(size / 4) * 4;
+  const bitsAt = copyArrayIn(pool, bits);
+  const dyAt = copyIn(pool, dy);
+  const partial = pool.alloc(pool.threads * block * 4);
+  const acs = pool.alloc(pool.threads * 8);
+  pool.run('filterGrad', [...geometryArgs(bitsAt, g), dyAt, partial, acs]);
+  if (pool.threads > 1) pool.run('reduce', [partial, pool.threads, size]);
+  sink?.(total(pool, acs), 'filter-grad');
+  return tensorAt<tf.Rank.R4>(pool, partial, [g.k, g.k, g.Cin, g.Cout]);
+}
+
+/** Runs `body` with a fresh arena, which it frees afterwards. */
+function withArena<T>(body: (pool: KernelPool) => T): T {
+  const pool = kernelPool();
+  pool.reset();
+  try {
+    return body(pool);
+  } finally {
+    pool.reset();
+  }
+}
+
+/** conv2d(x, w, stride, pad) for binary `x` `[N, H, W, Cin]` and `w` `[k, k, Cin, Cout]`: `[N, OH, OW, Cout]`. */
+export function spikeConv2d(x: tf.Tensor4D, w: tf.Tensor4D, { stride, pad, name, onAccumulates }: SpikeConvOptions): tf.Tensor4D {
+  const [N, H, W, Cin] = x.shape;
+  const [k, , wCin, Cout] = w.shape;
+  if (wCin !== Cin) throw new RangeError(`${name}: the filter reads ${wCin} channels, the input has ${Cin}`);
+  const OH = Math.floor((H + 2 * pad - k) / stride) + 1, OW = Math.floor((W + 2 * pad - k) / stride) + 1;
+  const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const [xs, ws] = args as [tf.Tensor4D, tf.Tensor4D];
+    return withArena((pool) => {
+      const { bits, wpp } = pack(pool, xs, name);
+      const g: Geometry = { N, H, W, Cin, wpp, k, stride, pad, OH, OW, Cout, transposed: 0 };
+      return {
+        value: forward(pool, bits, g, ws, onAccumulates),
+        gradFunc: (dy: tf.Tensor) => [
+          tf.conv2dTranspose(dy as tf.Tensor4D, ws, [N, H, W, Cin], stride, pad),
+          withArena((p) => filterGrad(p, bits, g, dy, onAccumulates)),
+        ],
+      };
+    });
+  }) as (x: tf.Tensor4D, w: tf.Tensor4D) => tf.Tensor4D;
+  return op(x, w);
+}
+
+/**
+ * conv2dTranspose(x, w, outShape, stride, pad) for binary `x` `[N, H, W, Cin]` and `w` `[k, k, Cout, Cin]`
+ * (tfjs's layout): output pixel o gets w[tap, :, c] from every spike c of the input pixel i with
+ * o = i * stride + tap - pad.
+ */
+export function spikeConvTranspose2d(x: tf.Tensor4D, w: tf.Tensor4D, [OH, OW]: readonly [number, number], { stride, pad, name, onAccumulates }: SpikeConvOptions): tf.Tensor4D {
+  const [N, H, W, Cin] = x.shape;
+  const [k, , Cout, wCin] = w.shape;
+  if (wCin !== Cin) throw new RangeError(`${name}: the filter reads ${wCin} channels, the input has ${Cin}`);
+  const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const [xs, ws] = args as [tf.Tensor4D, tf.Tensor4D];
+    return withArena((pool) => {
+      const { bits, wpp } = pack(pool, xs, name);
+      const g: Geometry = { N, H, W, Cin, wpp, k, stride, pad, OH, OW, Cout, transposed: 1 };
+      const wKio = tf.transpose(ws, [0, 1, 3, 2]); // [k, k, Cin, Cout]
+      const value = forward(pool, bits, g, wKio, onAccumulates);
+      wKio.dispose();
+      return {
+        value,
+        gradFunc: (dy: tf.Tensor) => {
+          const dwKio = withArena((p) => filterGrad(p, bits, g, dy, onAccumulates));
+          const dw = tf.transpose(dwKio, [0, 1, 3, 2]);
+          dwKio.dispose();
+          return [tf.conv2d(dy as tf.Tensor4D, ws, stride, pad), dw];
+        },
+      };
+    });
+  }) as (x: tf.Tensor4D, w: tf.Tensor4D) => tf.Tensor4D;
+  return op(x, w);
+}
