@@ -86,14 +86,14 @@ export class BottleneckUnit extends Module {
     if (activation !== 'sigmoid' && activation !== 'relu') throw new RangeError(`bottleneck activation must be 'sigmoid' or 'relu', got '${activation}'`);
     this.encoder = this.child(
       new Sequential('bottleneck.encoder', [
-        new Conv2d('bottleneck.encoder.conv', { inChannels: c, outChannels: c2, kernel, stride, padding, role, rng }),
+        new Conv2d('bottleneck.encoder.conv', { inChannels: c, outChannels: c2, kernel, stride, padding, role, spikes: this.spiking, rng }),
         kit.norm('bottleneck.encoder.bn', c2),
         this.spiking || activation === 'relu' ? kit.activation(`bottleneck.encoder.${kit.act}`) : new Sigmoid('bottleneck.encoder.sigmoid'),
       ]),
     );
     this.decoder = this.child(
       new Sequential('bottleneck.decoder', [
-        new ConvTranspose2d('bottleneck.decoder.deconv', { inChannels: c2, outChannels: c, kernel, stride, padding, role, rng }),
+        new ConvTranspose2d('bottleneck.decoder.deconv', { inChannels: c2, outChannels: c, kernel, stride, padding, role, spikes: this.spiking, rng }),
         kit.norm('bottleneck.decoder.bn', c),
         kit.activation(`bottleneck.decoder.${kit.act}`),
       ]),

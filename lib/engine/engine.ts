@@ -6,6 +6,17 @@ import { KernelPool } from './pool';
 import { engineThreads } from './threads';
 
 let pool: KernelPool | null = null;
+let spikeKernels = true;
+
+/** Whether convolutions that read spikes run the spike kernels (true) or tfjs's dense convolution. */
+export function spikeKernelsEnabled(): boolean {
+  return spikeKernels;
+}
+
+/** Chooses the spike kernels or the dense convolution for every layer that reads spikes (parity checks, baselines). */
+export function useSpikeKernels(enabled: boolean): void {
+  spikeKernels = enabled;
+}
 
 export function kernelPool(): KernelPool {
   pool ??= KernelPool.create(engineThreads());

@@ -2,3 +2,4 @@ export * from './threads';
 export * from './engine';
 export * from './pool';
 export * from './spike-conv';
+export * from './lif-kernels';

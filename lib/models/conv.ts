@@ -1,5 +1,9 @@
-/** A 2-D convolution over NHWC `[T*B, H, W, Cin]`, no bias (a normalisation always follows), PyTorch padding. */
+/**
+ * A 2-D convolution over NHWC `[T*B, H, W, Cin]`, no bias (a normalisation always follows), PyTorch padding.
+ * One that reads spikes (`spikes: true`, a LIF's output) runs the engine's accumulate-only spike kernel.
+ */
 import * as tf from '@tensorflow/tfjs-core';
+import { spikeConv2d, spikeKernelsEnabled, type AccumulateSink } from '../engine';
 import { LayerRole, Module, Run, WeightLayer } from '../snn/module';
 import { Rng } from '../util/rng';
 import { normalInit } from './init';
@@ -12,6 +16,8 @@ export interface ConvOptions {
   /** Zeros on each side; default floor(kernel / 2) ("same" at stride 1, PyTorch's alignment at stride 2). */
   readonly padding?: number;
   readonly role: LayerRole;
+  /** The input is binary spikes: the forward pass and the filter gradient are accumulate-only. */
+  readonly spikes?: boolean;
   /** Draws the Kaiming-normal weights (fan-out, as torchvision's ResNet). */
   readonly rng: Rng;
 }
@@ -27,9 +33,16 @@ export function checkChannels(name: string, x: tf.Tensor, channels: number): voi
   }
 }
 
+/** Reports a spike kernel's accumulates to the run's observer, if it counts them. */
+export function accumulateSink(layer: WeightLayer, run: Run): AccumulateSink | undefined {
+  const observer = run.observer;
+  return observer?.accumulates ? (count, pass) => observer.accumulates!(layer, count, pass, run) : undefined;
+}
+
 export class Conv2d extends Module implements WeightLayer {
   readonly kind = 'conv';
   readonly role: LayerRole;
+  readonly spikes: boolean;
   readonly kernel: readonly [number, number];
   readonly stride: number;
   readonly padding: number;
@@ -40,6 +53,7 @@ export class Conv2d extends Module implements WeightLayer {
   constructor(name: string, o: ConvOptions) {
     super(name);
     this.role = o.role;
+    this.spikes = o.spikes ?? false;
     this.kernel = [o.kernel, o.kernel];
     this.stride = o.stride ?? 1;
     this.padding = o.padding ?? Math.floor(o.kernel / 2);
@@ -51,7 +65,10 @@ export class Conv2d extends Module implements WeightLayer {
 
   forward(x: tf.Tensor, run: Run): tf.Tensor {
     checkChannels(this.name, x, this.inChannels);
-    const y = tf.conv2d(x as tf.Tensor4D, this.weight as tf.Tensor4D, this.stride, this.padding);
+    const [x4, w4] = [x as tf.Tensor4D, this.weight as tf.Tensor4D];
+    const y = this.spikes && spikeKernelsEnabled()
+      ? spikeConv2d(x4, w4, { stride: this.stride, pad: this.padding, name: this.name, onAccumulates: accumulateSink(this, run) })
+      : tf.conv2d(x4, w4, this.stride, this.padding);
     run.observer?.weightLayer?.(this, x, y, run);
     return y;
   }

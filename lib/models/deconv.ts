@@ -3,9 +3,10 @@
  * no bias, PyTorch's size rule: out = (in - 1) * stride - 2 * padding + kernel + outputPadding.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { spikeConvTranspose2d, spikeKernelsEnabled } from '../engine';
 import { LayerRole, Module, Run, WeightLayer } from '../snn/module';
 import { Rng } from '../util/rng';
-import { checkChannels } from './conv';
+import { accumulateSink, checkChannels } from './conv';
 import { normalInit } from './init';
 
 export interface DeconvOptions {
@@ -17,6 +18,8 @@ export interface DeconvOptions {
   /** Extra rows/columns at the bottom/right, < stride. */
   readonly outputPadding?: number;
   readonly role: LayerRole;
+  /** The input is binary spikes: the forward pass and the filter gradient are accumulate-only. */
+  readonly spikes?: boolean;
   /** Draws Kaiming-normal weights, fan = Cin * k * k / stride^2 (the inputs reaching one output pixel). */
   readonly rng: Rng;
 }
@@ -24,6 +27,7 @@ export interface DeconvOptions {
 export class ConvTranspose2d extends Module implements WeightLayer {
   readonly kind = 'deconv';
   readonly role: LayerRole;
+  readonly spikes: boolean;
   readonly kernel: readonly [number, number];
   readonly stride: number;
   readonly padding: number;
@@ -35,6 +39,7 @@ export class ConvTranspose2d extends Module implements WeightLayer {
   constructor(name: string, o: DeconvOptions) {
     super(name);
     this.role = o.role;
+    this.spikes = o.spikes ?? false;
     this.kernel = [o.kernel, o.kernel];
     this.stride = o.stride ?? 1;
     this.padding = o.padding ?? 0;
@@ -51,7 +56,10 @@ export class ConvTranspose2d extends Module implements WeightLayer {
   forward(x: tf.Tensor, run: Run): tf.Tensor {
     checkChannels(this.name, x, this.inChannels);
     const [oh, ow] = this.outShape(x.shape.slice(1));
-    const y = tf.conv2dTranspose(x as tf.Tensor4D, this.weight as tf.Tensor4D, [x.shape[0], oh, ow, this.outChannels], this.stride, this.padding);
+    const [x4, w4] = [x as tf.Tensor4D, this.weight as tf.Tensor4D];
+    const y = this.spikes && spikeKernelsEnabled()
+      ? spikeConvTranspose2d(x4, w4, [oh, ow], { stride: this.stride, pad: this.padding, name: this.name, onAccumulates: accumulateSink(this, run) })
+      : tf.conv2dTranspose(x4, w4, [x.shape[0], oh, ow, this.outChannels], this.stride, this.padding);
     run.observer?.weightLayer?.(this, x, y, run);
     return y;
   }

@@ -45,7 +45,7 @@ interface BlockType {
 function shortcut(name: string, inPlanes: number, outPlanes: number, { stride, kit, residual, rng }: BlockArgs): Module | null {
   if (stride === 1 && inPlanes === outPlanes) return null;
   return new Sequential(`${name}.shortcut`, [
-    new Conv2d(`${name}.shortcut.conv`, { inChannels: inPlanes, outChannels: outPlanes, kernel: 1, stride, role: 'shortcut', rng }),
+    new Conv2d(`${name}.shortcut.conv`, { inChannels: inPlanes, outChannels: outPlanes, kernel: 1, stride, role: 'shortcut', spikes: kit.spiking, rng }),
     kit.norm(`${name}.shortcut.bn`, outPlanes, residualAlpha(residual)),
     ...(shortcutSpikes(residual) ? [kit.activation(`${name}.shortcut.${kit.act}`)] : []),
   ]);
@@ -68,10 +68,11 @@ export class BasicBlock extends Module {
     const { inPlanes, planes, stride, kit, rng } = args;
     this.residual = args.residual;
     const role = 'block';
-    this.conv1 = this.child(new Conv2d(`${name}.conv1`, { inChannels: inPlanes, outChannels: planes, kernel: 3, stride, role, rng }));
+    const spikes = kit.spiking; // every block conv reads the spikes of a LIF (or of the block before)
+    this.conv1 = this.child(new Conv2d(`${name}.conv1`, { inChannels: inPlanes, outChannels: planes, kernel: 3, stride, role, spikes, rng }));
     this.bn1 = this.child(kit.norm(`${name}.bn1`, planes));
     this.act1 = this.child(kit.activation(`${name}.${kit.act}1`));
-    this.conv2 = this.child(new Conv2d(`${name}.conv2`, { inChannels: planes, outChannels: planes, kernel: 3, role, rng }));
+    this.conv2 = this.child(new Conv2d(`${name}.conv2`, { inChannels: planes, outChannels: planes, kernel: 3, role, spikes, rng }));
     this.bn2 = this.child(kit.norm(`${name}.bn2`, planes, residualAlpha(this.residual)));
     const sc = shortcut(name, inPlanes, planes, args);
     this.shortcut = sc && this.child(sc);
@@ -112,14 +113,15 @@ export class Bottleneck extends Module {
     const { inPlanes, planes, stride, kit, rng } = args;
     this.residual = args.residual;
     const role = 'block';
+    const spikes = kit.spiking;
     const outPlanes = planes * Bottleneck.expansion;
-    this.conv1 = this.child(new Conv2d(`${name}.conv1`, { inChannels: inPlanes, outChannels: planes, kernel: 1, role, rng }));
+    this.conv1 = this.child(new Conv2d(`${name}.conv1`, { inChannels: inPlanes, outChannels: planes, kernel: 1, role, spikes, rng }));
     this.bn1 = this.child(kit.norm(`${name}.bn1`, planes));
     this.act1 = this.child(kit.activation(`${name}.${kit.act}1`));
-    this.conv2 = this.child(new Conv2d(`${name}.conv2`, { inChannels: planes, outChannels: planes, kernel: 3, stride, role, rng }));
+    this.conv2 = this.child(new Conv2d(`${name}.conv2`, { inChannels: planes, outChannels: planes, kernel: 3, stride, role, spikes, rng }));
     this.bn2 = this.child(kit.norm(`${name}.bn2`, planes));
     this.act2 = this.child(kit.activation(`${name}.${kit.act}2`));
-    this.conv3 = this.child(new Conv2d(`${name}.conv3`, { inChannels: planes, outChannels: outPlanes, kernel: 1, role, rng }));
+    this.conv3 = this.child(new Conv2d(`${name}.conv3`, { inChannels: planes, outChannels: outPlanes, kernel: 1, role, spikes, rng }));
     this.bn3 = this.child(kit.norm(`${name}.bn3`, outPlanes, residualAlpha(this.residual)));
     const sc = shortcut(name, inPlanes, outPlanes, args);
     this.shortcut = sc && this.child(sc);

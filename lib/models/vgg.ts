@@ -35,7 +35,7 @@ export function spikingVGG16(o: BackboneOptions = {}): SplitBackbone {
     for (let i = 1; i <= convs; i++) {
       const role = s === 0 && i === 1 ? 'stem' : 'block';
       layers.push(
-        new Conv2d(`${name}.conv${i}`, { inChannels, outChannels: out, kernel: 3, role, rng }),
+        new Conv2d(`${name}.conv${i}`, { inChannels, outChannels: out, kernel: 3, role, spikes: role === 'block', rng }),
         kit.norm(`${name}.bn${i}`, out),
         kit.activation(`${name}.lif${i}`),
       );

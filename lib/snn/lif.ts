@@ -8,6 +8,7 @@
  * the o[t] of the reset term carries no gradient.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { lifBackwardKernel, lifForwardKernel, type LifKernelParams } from '../engine/lif-kernels';
 import { Module, Run } from './module';
 import { stopGradient } from './stop-gradient';
 import { rectangularSurrogate, Surrogate } from './surrogate';
@@ -69,11 +70,12 @@ export function lifMultiStep(x: tf.Tensor, T: number, p: LifParams, u0?: tf.Tens
 }
 
 /**
- * The spikes of `lifMultiStep` from rest, `[T*B, ...]` -> `[T*B, ...]`: what the LIF layer runs. A small
- * kernel over the flat values with a hand-written backward pass through time, one gradient-tape node per layer:
- * the recurrence is sequential in t and memory-bound, while tensor ops would need a slice per step (slow on
- * wasm) and record ~7 ops per step, each of whose output gradients tfjs keeps until the backward pass ends.
- * The membranes h (saved for the backward pass) live in JavaScript memory, outside the backend's heap.
+ * The spikes of `lifMultiStep` from rest, `[T*B, ...]` -> `[T*B, ...]`: what the LIF layer runs. The engine's
+ * kernels (lib/engine/lif-kernels.ts) do the recurrence on every thread, with a hand-written backward pass
+ * through time, one gradient-tape node per layer: the recurrence is sequential in t and memory-bound, while
+ * tensor ops would need a slice per step (slow on wasm) and record ~7 ops per step, each of whose output
+ * gradients tfjs keeps until the backward pass ends. The membranes h (saved for the backward pass) live in
+ * JavaScript memory, outside the backend's heap.
  * With s = H(h - Vth) and du the gradient reaching u[t] from step t+1 (du = tau dh[t+1], 0 after the last step):
  *   dh[t] = (ds[t] + du * du/ds) * g'(h[t] - Vth) + du * du/dh,
  *   hard reset: du/ds = -h[t], du/dh = 1 - s[t];  soft: du/ds = -Vth, du/dh = 1;  detached: du/ds = 0;
@@ -84,44 +86,14 @@ export function lifSpikes(x: tf.Tensor, T: number, p: LifParams): tf.Tensor {
   if (!Number.isInteger(T) || T < 1 || rows % T !== 0) {
     throw new RangeError(`LIF expects [T*B, ...] with T = ${T} dividing the rows, got shape [${x.shape.join(', ')}]`);
   }
-  const { tau, vth, detachReset, surrogate } = p;
-  const hard = p.reset === 'hard';
-  const n = x.size / T; // values per step
+  const { name, params } = p.surrogate;
+  const kernel: LifKernelParams = {
+    decay: p.tau, vth: p.vth, hard: p.reset === 'hard', detachReset: p.detachReset,
+    surrogate: { kind: name, param: name === 'rectangular' ? params.a : params.alpha },
+  };
   const forward = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
-    const input = args[0] as tf.Tensor;
-    const xs = input.dataSync() as Float32Array;
-    const h = new Float32Array(xs.length); // membrane before firing
-    const spikes = new Float32Array(xs.length);
-    const u = new Float32Array(n); // post-reset membrane, from rest
-    for (let t = 0, k = 0; t < T; t++) {
-      for (let i = 0; i < n; i++, k++) {
-        const hk = tau * u[i] + xs[k];
-        const s = hk >= vth ? 1 : 0;
-        h[k] = hk;
-        spikes[k] = s;
-        u[i] = hard ? hk * (1 - s) : hk - vth * s;
-      }
-    }
-    return {
-      value: tf.tensor(spikes, input.shape),
-      gradFunc: (dy: tf.Tensor) => {
-        const dys = dy.dataSync() as Float32Array;
-        const dx = new Float32Array(dys.length);
-        const du = new Float32Array(n); // dL/du[t], from step t+1
-        for (let t = T - 1; t >= 0; t--) {
-          for (let i = 0, k = t * n; i < n; i++, k++) {
-            const hk = h[k];
-            const s = hk >= vth ? 1 : 0;
-            const dudS = detachReset ? 0 : hard ? -hk : -vth;
-            const dudH = hard ? 1 - s : 1;
-            const dh = (dys[k] + du[i] * dudS) * surrogate.derivative(hk - vth) + du[i] * dudH;
-            dx[k] = dh;
-            du[i] = tau * dh;
-          }
-        }
-        return tf.tensor(dx, dy.shape);
-      },
-    };
+    const { spikes, h } = lifForwardKernel(args[0] as tf.Tensor, T, kernel);
+    return { value: spikes, gradFunc: (dy: tf.Tensor) => lifBackwardKernel(h, dy, T, kernel) };
   });
   return forward(x);
 }

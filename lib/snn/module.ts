@@ -5,6 +5,7 @@
  * and running statistics only, never membrane state.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import type { SpikePass } from '../engine/spike-conv';
 
 /** What a caller passes to a model's forward pass. */
 export interface ForwardContext {
@@ -54,6 +55,8 @@ export interface ForwardObserver {
   activation?(name: string, out: tf.Tensor, spiking: boolean, run: Run): void;
   /** A weight layer mapped `x` `[T*B, ...]` to `y` `[T*B, ...]`. */
   weightLayer?(layer: WeightLayer, x: tf.Tensor, y: tf.Tensor, run: Run): void;
+  /** A spike kernel of `layer` executed `count` accumulates in `pass` (the filter gradient's come in the backward pass). */
+  accumulates?(layer: WeightLayer, count: number, pass: SpikePass, run: Run): void;
 }
 
 /** A variable with its stable dotted name (`RB3.conv2.weight`), used by save/load. */
