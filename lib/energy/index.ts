@@ -13,3 +13,4 @@ export type { EnergyTableOptions } from './energy-table';
 export { SPIKEBOTTLENET_TABLE3_FIRING_RATES } from './spikebottlenet-rates';
 export { DEVICE_ENERGY_PARTS, backboneDeviceLayers, deviceEnergy, splitDeviceLayers } from './device-energy';
 export type { DeviceEnergy, DeviceEnergyOptions, DeviceLayer, DeviceLayerEnergy, DeviceEnergyPart } from './device-energy';
+export * from './accumulate-counter';

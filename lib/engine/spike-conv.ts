@@ -31,8 +31,14 @@ interface Geometry {
   k: number; stride: number; pad: number; OH: number; OW: number; Cout: number; transposed: 0 | 1;
 }
 
-function geometryArgs(bits: number, g: Geometry): number[] {
-  return [bits, g.N, g.H, g.W, g.Cin, g.wpp, g.k, g.stride, g.pad, g.OH, g.OW, g.Cout, g.transposed];
+/** The geometry, then the input's spike lists (`lists`: per pixel a count and its channel indices). */
+function geometryArgs(pool: KernelPool, bits: Uint32Array, g: Geometry): number[] {
+  const pixels = g.N * g.H * g.W;
+  const bitsAt = copyArrayIn(pool, bits);
+  const counts = pool.alloc(pixels * 4);
+  const idx = pool.alloc(pixels * g.Cin * 2);
+  pool.run('lists', [bitsAt, pixels, g.wpp, g.Cin, counts, idx]);
+  return [bitsAt, g.N, g.H, g.W, g.Cin, g.wpp, g.k, g.stride, g.pad, g.OH, g.OW, g.Cout, g.transposed, counts, idx];
 }
 
 /** Sums the per-thread f64 slots at `at`. */
@@ -58,11 +64,11 @@ function pack(pool: KernelPool, x: tf.Tensor, name: string): { bits: Uint32Array
 }
 
 function forward(pool: KernelPool, bits: Uint32Array, g: Geometry, wKio: tf.Tensor, sink?: AccumulateSink): tf.Tensor4D {
-  const bitsAt = copyArrayIn(pool, bits);
+  const spikes = geometryArgs(pool, bits, g);
   const wAt = copyIn(pool, wKio);
   const out = pool.alloc(g.N * g.OH * g.OW * g.Cout * 4);
   const acs = pool.alloc(pool.threads * 8);
-  pool.run('convForward', [...geometryArgs(bitsAt, g), wAt, out, acs]);
+  pool.run('convForward', [...spikes, wAt, out, acs]);
   sink?.(total(pool, acs), 'forward');
   return tensorAt<tf.Rank.R4>(pool, out, [g.N, g.OH, g.OW, g.Cout]);
 }
@@ -71,11 +77,11 @@ function forward(pool: KernelPool, bits: Uint32Array, g: Geometry, wKio: tf.Tens
 function filterGrad(pool: KernelPool, bits: Uint32Array, g: Geometry, dy: tf.Tensor, sink?: AccumulateSink): tf.Tensor4D {
   const size = g.k * g.k * g.Cin * g.Cout;
   const block = Math.ceil(size / 4) * 4;
-  const bitsAt = copyArrayIn(pool, bits);
+  const spikes = geometryArgs(pool, bits, g);
   const dyAt = copyIn(pool, dy);
   const partial = pool.alloc(pool.threads * block * 4);
   const acs = pool.alloc(pool.threads * 8);
-  pool.run('filterGrad', [...geometryArgs(bitsAt, g), dyAt, partial, acs]);
+  pool.run('filterGrad', [...spikes, dyAt, partial, acs]);
   if (pool.threads > 1) pool.run('reduce', [partial, pool.threads, size]);
   sink?.(total(pool, acs), 'filter-grad');
   return tensorAt<tf.Rank.R4>(pool, partial, [g.k, g.k, g.Cin, g.Cout]);

@@ -76,61 +76,82 @@ export function pack(args: usize, tid: i32, nt: i32): void {
 }
 
 /**
+ * lists(bits u32 [pixels, wpp], pixels, wpp, Cin, counts u32 [pixels], idx u16 [pixels, Cin]): each pixel's
+ * spikes as a list of channel indices, so the convolutions decode every pixel's bits once, not once per tap.
+ */
+export function lists(args: usize, tid: i32, nt: i32): void {
+  const bits = ptr(args, 0), pixels = arg(args, 1), wpp = arg(args, 2), Cin = arg(args, 3), counts = ptr(args, 4), idx = ptr(args, 5);
+  const range = share(pixels, tid, nt);
+  for (let p = <i32>(range >> 32), p1 = <i32>range; p < p1; p++) {
+    const px = bits + (<usize>p * <usize>wpp << 2);
+    const list = idx + (<usize>p * <usize>Cin << 1);
+    let n: i32 = 0;
+    for (let j = 0; j < wpp; j++) {
+      let word = load<u32>(px + (<usize>j << 2));
+      while (word != 0) {
+        store<u16>(list + (<usize>n << 1), <u16>((j << 5) + <i32>ctz<u32>(word)));
+        n++;
+        word &= word - 1;
+      }
+    }
+    store<u32>(counts + (<usize>p << 2), n);
+  }
+}
+
+/**
  * Accumulate-only forward: out[n, oh, ow, :] = sum over taps and the spikes c of the input pixel each tap
- * reads of w[tap, c, :] (w [k, k, Cin, Cout]). Geometry in args[0..12], then w (13), out (14), acs f64 [nt] (15):
- * acs[tid] counts the accumulates executed (spikes met x Cout).
+ * reads of w[tap, c, :] (w [k, k, Cin, Cout]). Geometry in args[0..12] (args[0] unused: the spikes come as
+ * `lists`), then counts (13), idx (14), w (15), out (16), acs f64 [nt] (17): acs[tid] counts the accumulates
+ * executed (spikes met x Cout). Output channels go 32 at a time (eight v128 accumulators), then 4, then 1.
  */
 export function convForward(args: usize, tid: i32, nt: i32): void {
-  const bits = ptr(args, 0), N = arg(args, 1), H = arg(args, 2), W = arg(args, 3), Cin = arg(args, 4), wpp = arg(args, 5);
+  const N = arg(args, 1), H = arg(args, 2), W = arg(args, 3), Cin = arg(args, 4);
   const k = arg(args, 6), stride = arg(args, 7), pad = arg(args, 8), OH = arg(args, 9), OW = arg(args, 10), Cout = arg(args, 11);
-  const transposed = arg(args, 12), w = ptr(args, 13), out = ptr(args, 14), acsOut = ptr(args, 15);
+  const transposed = arg(args, 12), counts = ptr(args, 13), idx = ptr(args, 14), w = ptr(args, 15), out = ptr(args, 16), acsOut = ptr(args, 17);
   const range = share(N * OH, tid, nt);
   const r0 = <i32>(range >> 32), r1 = <i32>range;
   const rowBytes = <usize>Cout << 2;
   const tapBytes = <usize>Cin * rowBytes;
+  const listBytes = <usize>Cin << 1;
   let met: i64 = 0; // spikes met, summed over output pixels and taps
   for (let r = r0; r < r1; r++) {
     const n = r / OH, oh = r % OH;
     for (let ow = 0; ow < OW; ow++) {
       const o = out + (<usize>(r * OW + ow) * rowBytes);
-      // Count the spikes this pixel meets once; then one pass over them per 16 (then 4, then 1) output channels.
       for (let kh = 0; kh < k; kh++) {
         const ih = source(oh, kh, stride, pad, H, transposed);
         if (ih < 0) continue;
         for (let kw = 0; kw < k; kw++) {
           const iw = source(ow, kw, stride, pad, W, transposed);
-          if (iw < 0) continue;
-          const px = bits + (<usize>((n * H + ih) * W + iw) * <usize>wpp << 2);
-          for (let j = 0; j < wpp; j++) met += <i64>popcnt<u32>(load<u32>(px + (<usize>j << 2)));
+          if (iw >= 0) met += <i64>load<u32>(counts + (<usize>((n * H + ih) * W + iw) << 2));
         }
       }
       let co = 0;
-      for (; co + 16 <= Cout; co += 16) {
+      for (; co + 32 <= Cout; co += 32) {
         let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
+        let a4 = f32x4.splat(0), a5 = f32x4.splat(0), a6 = f32x4.splat(0), a7 = f32x4.splat(0);
         for (let kh = 0; kh < k; kh++) {
           const ih = source(oh, kh, stride, pad, H, transposed);
           if (ih < 0) continue;
           for (let kw = 0; kw < k; kw++) {
             const iw = source(ow, kw, stride, pad, W, transposed);
             if (iw < 0) continue;
-            const px = bits + (<usize>((n * H + ih) * W + iw) * <usize>wpp << 2);
+            const p = (n * H + ih) * W + iw;
+            const cnt = load<u32>(counts + (<usize>p << 2));
+            const list = idx + <usize>p * listBytes;
             const wt = w + <usize>(kh * k + kw) * tapBytes + (<usize>co << 2);
-            for (let j = 0; j < wpp; j++) {
-              let word = load<u32>(px + (<usize>j << 2));
-              while (word != 0) {
-                const c = (j << 5) + <i32>ctz<u32>(word);
-                word &= word - 1;
-                const row = wt + <usize>c * rowBytes;
-                a0 = f32x4.add(a0, v128.load(row));
-                a1 = f32x4.add(a1, v128.load(row, 16));
-                a2 = f32x4.add(a2, v128.load(row, 32));
-                a3 = f32x4.add(a3, v128.load(row, 48));
-              }
+            for (let j: u32 = 0; j < cnt; j++) {
+              const row = wt + <usize>load<u16>(list + (<usize>j << 1)) * rowBytes;
+              a0 = f32x4.add(a0, v128.load(row)); a1 = f32x4.add(a1, v128.load(row, 16));
+              a2 = f32x4.add(a2, v128.load(row, 32)); a3 = f32x4.add(a3, v128.load(row, 48));
+              a4 = f32x4.add(a4, v128.load(row, 64)); a5 = f32x4.add(a5, v128.load(row, 80));
+              a6 = f32x4.add(a6, v128.load(row, 96)); a7 = f32x4.add(a7, v128.load(row, 112));
             }
           }
         }
         const dst = o + (<usize>co << 2);
         v128.store(dst, a0); v128.store(dst, a1, 16); v128.store(dst, a2, 32); v128.store(dst, a3, 48);
+        v128.store(dst, a4, 64); v128.store(dst, a5, 80); v128.store(dst, a6, 96); v128.store(dst, a7, 112);
       }
       for (; co + 4 <= Cout; co += 4) {
         let a = f32x4.splat(0);
@@ -140,16 +161,11 @@ export function convForward(args: usize, tid: i32, nt: i32): void {
           for (let kw = 0; kw < k; kw++) {
             const iw = source(ow, kw, stride, pad, W, transposed);
             if (iw < 0) continue;
-            const px = bits + (<usize>((n * H + ih) * W + iw) * <usize>wpp << 2);
+            const p = (n * H + ih) * W + iw;
+            const cnt = load<u32>(counts + (<usize>p << 2));
+            const list = idx + <usize>p * listBytes;
             const wt = w + <usize>(kh * k + kw) * tapBytes + (<usize>co << 2);
-            for (let j = 0; j < wpp; j++) {
-              let word = load<u32>(px + (<usize>j << 2));
-              while (word != 0) {
-                const c = (j << 5) + <i32>ctz<u32>(word);
-                word &= word - 1;
-                a = f32x4.add(a, v128.load(wt + <usize>c * rowBytes));
-              }
-            }
+            for (let j: u32 = 0; j < cnt; j++) a = f32x4.add(a, v128.load(wt + <usize>load<u16>(list + (<usize>j << 1)) * rowBytes));
           }
         }
         v128.store(o + (<usize>co << 2), a);
@@ -162,16 +178,11 @@ export function convForward(args: usize, tid: i32, nt: i32): void {
           for (let kw = 0; kw < k; kw++) {
             const iw = source(ow, kw, stride, pad, W, transposed);
             if (iw < 0) continue;
-            const px = bits + (<usize>((n * H + ih) * W + iw) * <usize>wpp << 2);
+            const p = (n * H + ih) * W + iw;
+            const cnt = load<u32>(counts + (<usize>p << 2));
+            const list = idx + <usize>p * listBytes;
             const wt = w + <usize>(kh * k + kw) * tapBytes + (<usize>co << 2);
-            for (let j = 0; j < wpp; j++) {
-              let word = load<u32>(px + (<usize>j << 2));
-              while (word != 0) {
-                const c = (j << 5) + <i32>ctz<u32>(word);
-                word &= word - 1;
-                a += load<f32>(wt + <usize>c * rowBytes);
-              }
-            }
+            for (let j: u32 = 0; j < cnt; j++) a += load<f32>(wt + <usize>load<u16>(list + (<usize>j << 1)) * rowBytes);
           }
         }
         store<f32>(o + (<usize>co << 2), a);
@@ -183,17 +194,17 @@ export function convForward(args: usize, tid: i32, nt: i32): void {
 
 /**
  * Accumulate-only filter gradient: dw[tap, c, :] += dy[n, oh, ow, :] for every spike c of the input pixel that
- * output pixel (n, oh, ow) reads through tap. Geometry in args[0..12], then dy (13), partial sums (14):
- * thread tid writes its own [k, k, Cin, Cout] block (padded to a multiple of 4 floats) at partial + tid * block;
- * acs f64 [nt] (15).
- * `reduce` then sums the blocks.
+ * output pixel (n, oh, ow) reads through tap. Geometry in args[0..12] (args[0] unused), then counts (13),
+ * idx (14), dy (15), partial sums (16): thread tid writes its own [k, k, Cin, Cout] block (padded to a multiple
+ * of 4 floats) at partial + tid * block; acs f64 [nt] (17). `reduce` then sums the blocks.
  */
 export function filterGrad(args: usize, tid: i32, nt: i32): void {
-  const bits = ptr(args, 0), N = arg(args, 1), H = arg(args, 2), W = arg(args, 3), Cin = arg(args, 4), wpp = arg(args, 5);
+  const N = arg(args, 1), H = arg(args, 2), W = arg(args, 3), Cin = arg(args, 4);
   const k = arg(args, 6), stride = arg(args, 7), pad = arg(args, 8), OH = arg(args, 9), OW = arg(args, 10), Cout = arg(args, 11);
-  const transposed = arg(args, 12), dy = ptr(args, 13), partial = ptr(args, 14), acsOut = ptr(args, 15);
+  const transposed = arg(args, 12), counts = ptr(args, 13), idx = ptr(args, 14), dy = ptr(args, 15), partial = ptr(args, 16), acsOut = ptr(args, 17);
   const rowBytes = <usize>Cout << 2;
   const tapBytes = <usize>Cin * rowBytes;
+  const listBytes = <usize>Cin << 1;
   const blockBytes = <usize>((k * k * Cin * Cout + 3) >> 2) << 4; // padded to whole v128s, as reduce reads them
   const dw = partial + <usize>tid * blockBytes;
   memory.fill(dw, 0, blockBytes);
@@ -211,24 +222,21 @@ export function filterGrad(args: usize, tid: i32, nt: i32): void {
         for (let kw = 0; kw < k; kw++) {
           const iw = source(ow, kw, stride, pad, W, transposed);
           if (iw < 0) continue;
-          const px = bits + (<usize>((n * H + ih) * W + iw) * <usize>wpp << 2);
+          const p = (n * H + ih) * W + iw;
+          const cnt = load<u32>(counts + (<usize>p << 2));
+          met += <i64>cnt;
+          const list = idx + <usize>p * listBytes;
           const wt = dw + <usize>(kh * k + kw) * tapBytes;
-          for (let j = 0; j < wpp; j++) {
-            let word = load<u32>(px + (<usize>j << 2));
-            met += <i64>popcnt<u32>(word);
-            while (word != 0) {
-              const c = (j << 5) + <i32>ctz<u32>(word);
-              word &= word - 1;
-              const row = wt + <usize>c * rowBytes;
-              let co = 0;
-              for (; co < vec; co += 4) {
-                const at = row + (<usize>co << 2);
-                v128.store(at, f32x4.add(v128.load(at), v128.load(g + (<usize>co << 2))));
-              }
-              for (; co < Cout; co++) {
-                const at = row + (<usize>co << 2);
-                store<f32>(at, load<f32>(at) + load<f32>(g + (<usize>co << 2)));
-              }
+          for (let j: u32 = 0; j < cnt; j++) {
+            const row = wt + <usize>load<u16>(list + (<usize>j << 1)) * rowBytes;
+            let co = 0;
+            for (; co < vec; co += 4) {
+              const at = row + (<usize>co << 2);
+              v128.store(at, f32x4.add(v128.load(at), v128.load(g + (<usize>co << 2))));
+            }
+            for (; co < Cout; co++) {
+              const at = row + (<usize>co << 2);
+              store<f32>(at, load<f32>(at) + load<f32>(g + (<usize>co << 2)));
             }
           }
         }

@@ -1,0 +1,152 @@
+/**
+ * `npm run bench -- engine [--reps=N] [--threads=1,2] [--cases=conv,train_r18,infer_r18_b1,infer_r18_b32,infer_r50_b8]`:
+ * the spike engine against the peer (PyTorch, `bench/peer.ts`) in the same invocation, at the same shapes, T
+ * and thread counts. Rows:
+ * - one 3x3 convolution `[T*B=128, 32, 32, 64 -> 64]` on binary input at firing rates 0.05, 0.1, 0.2, 0.4:
+ *   tfjs's dense convolution (XNNPACK, one thread), the spike kernel, and PyTorch's F.conv2d;
+ * - spiking ResNet-18 inference at T = 4, batch 1 (the edge device's latency) and batch 32;
+ * - spiking ResNet-50 forward at T = 4, batch 8;
+ * - spiking ResNet-18 training step at T = 4, batch 32 in one pass (forward, backward, SGD), with peak RSS;
+ * each at 1 thread and at all threads (`SPIKESPLIT_THREADS`, else every core). Width 1, 32x32 inputs drawn
+ * uniformly in [0, 1), fresh weights (seed 0), as the peer's. Fresh running statistics (mean 0, variance 1)
+ * leave a fresh network almost silent in inference mode (0.001% of neurons fire), which would time an empty
+ * network: the inference models are built with tdBN momentum 1, and one training-mode pass over the input
+ * (no weight update) sets their running statistics to the batch's, as a trained network's are; they then
+ * fire at about 19% (a trained SNN's rates are 10-20%). The firing rate printed is the one our network
+ * fired at (spikes over neurons x T, all LIF layers) in this run. Medians of `--reps` timed runs after one
+ * warm-up. Ratios are ours / the peer's: below 1 we are faster (the peer's dense kernels cost the same at any
+ * firing rate).
+ */
+import * as os from 'os';
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  crossEntropy, engineThreads, FiringRateMonitor, initBackend, spikeConv2d, spikingResNet18, spikingResNet50,
+  useEngineThreads, type SplittableModel,
+} from 'spikesplit';
+import { peerConv, peerNetworks, peerUnavailable, type PeerRow } from './peer';
+import { printTable, writeResult, type Row } from './report';
+
+const T = 4;
+const CONV_SHAPE = [128, 32, 32, 64, 64]; // N (= T*B), H, W, Cin, Cout
+const CONV_RATES = [0.05, 0.1, 0.2, 0.4];
+const NETWORK_CASES = ['train_r18', 'infer_r18_b1', 'infer_r18_b32', 'infer_r50_b8'] as const;
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+/** Median ms of `reps` runs of `fn` after one warm-up. */
+function timeMs(fn: () => void, reps: number): number {
+  fn();
+  const times: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const t0 = process.hrtime.bigint();
+    fn();
+    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  return median(times);
+}
+
+function binary(shape: number[], rate: number, seed: number): tf.Tensor4D {
+  return tf.tidy(() => tf.cast(tf.less(tf.randomUniform(shape, 0, 1, 'float32', seed), rate), 'float32')) as tf.Tensor4D;
+}
+
+/** Spikes over neurons x T of all LIF layers in one forward pass of `x`. */
+function firingRate(model: SplittableModel, x: tf.Tensor): number {
+  const monitor = new FiringRateMonitor();
+  tf.tidy(() => model.forward(x, { observer: monitor }));
+  const rates = monitor.read(); // inference mode, as timed (the training step's rate is the same pass's)
+  monitor.clear();
+  const spikes = rates.reduce((a, r) => a + r.spikes, 0);
+  const slots = rates.reduce((a, r) => a + r.neurons * r.T * r.samples, 0);
+  return spikes / slots;
+}
+
+/** One SGD step on batch `x` in a single pass. */
+function trainStep(model: SplittableModel, x: tf.Tensor, labels: tf.Tensor1D, lr: number): void {
+  const vars = model.trainableVariables();
+  tf.tidy(() => {
+    const { value, grads } = tf.variableGrads(() => crossEntropy(model.forward(x, { training: true }), labels), vars);
+    for (const v of vars) v.assign(tf.sub(v, tf.mul(grads[v.name], lr)));
+    value.dataSync(); // waits for the step
+  });
+}
+
+interface Network {
+  model: SplittableModel;
+  x: tf.Tensor;
+  step: () => void;
+}
+
+function network(name: (typeof NETWORK_CASES)[number]): Network {
+  const [kind, arch, b] = name.split('_');
+  const batch = b ? Number(b.slice(1)) : 32;
+  const momentum = kind === 'train' ? 0.1 : 1; // 1: the calibration pass below sets the running statistics
+  const model = (arch === 'r18' ? spikingResNet18 : spikingResNet50)({ width: 1, T, classes: arch === 'r18' ? 10 : 100, momentum });
+  const x = tf.randomUniform([batch, 32, 32, 3], 0, 1, 'float32', 1);
+  if (kind === 'train') {
+    const labels = tf.tensor1d(Array.from({ length: batch }, (_, i) => i % 10), 'int32');
+    return { model, x, step: () => trainStep(model, x, labels, 0.01) };
+  }
+  tf.tidy(() => model.forward(x, { training: true }));
+  return { model, x, step: () => tf.tidy(() => model.forward(x).dataSync()) };
+}
+
+export async function main(args: string[]): Promise<void> {
+  const option = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
+  const reps = Number(option('reps') ?? 3);
+  const all = engineThreads();
+  const threadCounts = (option('threads') ?? [...new Set([1, all])].join(',')).split(',').map(Number);
+  const cases = (option('cases') ?? ['conv', ...NETWORK_CASES].join(',')).split(',');
+  const backend = await initBackend(process.env.SPIKESPLIT_BACKEND ? undefined : 'wasm');
+  const peerWhy = peerUnavailable();
+  console.log(peerWhy ? `peer: not measured: ${peerWhy}` : 'peer: PyTorch, measured in this run');
+  const load0 = os.loadavg()[0];
+  const rows: Row[] = [];
+  const ratio = (ours: number, peer: number | null) => (peer === null ? null : ours / peer);
+  const peerMs = (found: PeerRow[], match: (r: PeerRow) => boolean) => found.find(match)?.median_ms ?? null;
+
+  // The training step first, so that the peak RSS read after it is its own.
+  for (const name of cases.filter((c) => c !== 'conv') as (typeof NETWORK_CASES)[number][]) {
+    if (!NETWORK_CASES.includes(name)) throw new Error(`unknown case '${name}'; expected conv or one of ${NETWORK_CASES.join(', ')}`);
+    const net = network(name);
+    const rate = firingRate(net.model, net.x);
+    for (const threads of threadCounts) {
+      useEngineThreads(threads);
+      const ms = timeMs(net.step, reps);
+      const peer = peerWhy ? null : peerMs(peerNetworks([name], threads, T, 1, Math.max(reps, 3)), () => true);
+      const row: Row = { case: name, threads, oursMs: ms, peerMs: peer, ratio: ratio(ms, peer), firingRate: rate };
+      if (name === 'train_r18') row.peakRssMB = process.resourceUsage().maxRSS / 1024;
+      rows.push(row);
+      console.error(JSON.stringify(row));
+    }
+    net.model.dispose();
+    tf.dispose(net.x);
+  }
+
+  if (cases.includes('conv')) {
+    const [n, h, w, cin, cout] = CONV_SHAPE;
+    const weight = tf.randomNormal([3, 3, cin, cout], 0, 0.1, 'float32', 2) as tf.Tensor4D;
+    const dense = new Map<number, number>();
+    for (const threads of threadCounts) {
+      useEngineThreads(threads);
+      const peer = peerWhy ? [] : peerConv(CONV_RATES, threads, CONV_SHAPE, Math.max(reps, 3));
+      for (const rate of CONV_RATES) {
+        const x = binary([n, h, w, cin], rate, 3);
+        const measured = x.mean().dataSync()[0];
+        if (!dense.has(rate)) dense.set(rate, timeMs(() => tf.tidy(() => tf.conv2d(x, weight, 1, 1).dataSync()), reps));
+        const ms = timeMs(() => tf.tidy(() => spikeConv2d(x, weight, { stride: 1, pad: 1, name: 'bench' }).dataSync()), reps);
+        const p = peerWhy ? null : peerMs(peer, (r) => r.rate === rate);
+        rows.push({ case: `conv3x3 [${CONV_SHAPE.join(',')}]`, threads, oursMs: ms, peerMs: p, ratio: ratio(ms, p), firingRate: measured, denseMs: dense.get(rate)!, denseOverSpike: dense.get(rate)! / ms });
+        x.dispose();
+      }
+    }
+    weight.dispose();
+  }
+  useEngineThreads(all);
+  printTable(rows);
+  const load1 = os.loadavg()[0];
+  console.log(`load average (1 min) ${load0.toFixed(2)} at the start, ${load1.toFixed(2)} at the end; ${os.cpus().length} cores, ${os.cpus()[0]?.model}`);
+  writeResult('engine', { backend, T, reps, threadCounts, peer: peerWhy ?? 'PyTorch', loadAverage: [load0, load1], rows });
+}
