@@ -52,11 +52,13 @@ function binary(shape: number[], rate: number, seed: number): tf.Tensor4D {
   return tf.tidy(() => tf.cast(tf.less(tf.randomUniform(shape, 0, 1, 'float32', seed), rate), 'float32')) as tf.Tensor4D;
 }
 
-/** Spikes over neurons x T of all LIF layers in one forward pass of `x`. */
-function firingRate(model: SplittableModel, x: tf.Tensor): number {
+/** Spikes over neurons x T of all LIF layers in one forward pass of `x`, in the mode that is timed. */
+function firingRate(model: SplittableModel, x: tf.Tensor, training: boolean): number {
   const monitor = new FiringRateMonitor();
-  tf.tidy(() => model.forward(x, { observer: monitor }));
-  const rates = monitor.read(); // inference mode, as timed (the training step's rate is the same pass's)
+  tf.tidy(() => {
+    model.forward(x, { observer: monitor, training });
+  });
+  const rates = monitor.read();
   monitor.clear();
   const spikes = rates.reduce((a, r) => a + r.spikes, 0);
   const slots = rates.reduce((a, r) => a + r.neurons * r.T * r.samples, 0);
@@ -76,6 +78,7 @@ function trainStep(model: SplittableModel, x: tf.Tensor, labels: tf.Tensor1D, lr
 interface Network {
   model: SplittableModel;
   x: tf.Tensor;
+  training: boolean;
   step: () => void;
 }
 
@@ -87,10 +90,10 @@ function network(name: (typeof NETWORK_CASES)[number]): Network {
   const x = tf.randomUniform([batch, 32, 32, 3], 0, 1, 'float32', 1);
   if (kind === 'train') {
     const labels = tf.tensor1d(Array.from({ length: batch }, (_, i) => i % 10), 'int32');
-    return { model, x, step: () => trainStep(model, x, labels, 0.01) };
+    return { model, x, training: true, step: () => trainStep(model, x, labels, 0.01) };
   }
   tf.tidy(() => model.forward(x, { training: true }));
-  return { model, x, step: () => tf.tidy(() => model.forward(x).dataSync()) };
+  return { model, x, training: false, step: () => tf.tidy(() => void model.forward(x).dataSync()) };
 }
 
 export async function main(args: string[]): Promise<void> {
@@ -111,7 +114,7 @@ export async function main(args: string[]): Promise<void> {
   for (const name of cases.filter((c) => c !== 'conv') as (typeof NETWORK_CASES)[number][]) {
     if (!NETWORK_CASES.includes(name)) throw new Error(`unknown case '${name}'; expected conv or one of ${NETWORK_CASES.join(', ')}`);
     const net = network(name);
-    const rate = firingRate(net.model, net.x);
+    const rate = firingRate(net.model, net.x, net.training);
     for (const threads of threadCounts) {
       useEngineThreads(threads);
       const ms = timeMs(net.step, reps);
@@ -135,8 +138,9 @@ export async function main(args: string[]): Promise<void> {
       for (const rate of CONV_RATES) {
         const x = binary([n, h, w, cin], rate, 3);
         const measured = x.mean().dataSync()[0];
-        if (!dense.has(rate)) dense.set(rate, timeMs(() => tf.tidy(() => tf.conv2d(x, weight, 1, 1).dataSync()), reps));
-        const ms = timeMs(() => tf.tidy(() => spikeConv2d(x, weight, { stride: 1, pad: 1, name: 'bench' }).dataSync()), reps);
+        // tidy must not return the values: it would walk all 8M of them looking for tensors.
+        if (!dense.has(rate)) dense.set(rate, timeMs(() => tf.tidy(() => void tf.conv2d(x, weight, 1, 1).dataSync()), reps));
+        const ms = timeMs(() => tf.tidy(() => void spikeConv2d(x, weight, { stride: 1, pad: 1, name: 'bench' }).dataSync()), reps);
         const p = peerWhy ? null : peerMs(peer, (r) => r.rate === rate);
         rows.push({ case: `conv3x3 [${CONV_SHAPE.join(',')}]`, threads, oursMs: ms, peerMs: p, ratio: ratio(ms, p), firingRate: measured, denseMs: dense.get(rate)!, denseOverSpike: dense.get(rate)! / ms });
         x.dispose();

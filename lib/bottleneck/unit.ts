@@ -61,6 +61,8 @@ export class BottleneckUnit extends Module {
   readonly reduction: Reduction;
   readonly encoder: Sequential;
   readonly decoder: Sequential;
+  /** The decoder's first layer. */
+  private readonly deconv: ConvTranspose2d;
   /** The DNN's quantiser; null for spikes. */
   readonly quantizer: UniformQuantizer | null;
 
@@ -91,12 +93,9 @@ export class BottleneckUnit extends Module {
         this.spiking || activation === 'relu' ? kit.activation(`bottleneck.encoder.${kit.act}`) : new Sigmoid('bottleneck.encoder.sigmoid'),
       ]),
     );
+    this.deconv = new ConvTranspose2d('bottleneck.decoder.deconv', { inChannels: c2, outChannels: c, kernel, stride, padding, role, spikes: this.spiking, rng });
     this.decoder = this.child(
-      new Sequential('bottleneck.decoder', [
-        new ConvTranspose2d('bottleneck.decoder.deconv', { inChannels: c2, outChannels: c, kernel, stride, padding, role, spikes: this.spiking, rng }),
-        kit.norm('bottleneck.decoder.bn', c),
-        kit.activation(`bottleneck.decoder.${kit.act}`),
-      ]),
+      new Sequential('bottleneck.decoder', [this.deconv, kit.norm('bottleneck.decoder.bn', c), kit.activation(`bottleneck.decoder.${kit.act}`)]),
     );
     this.quantizer = this.spiking ? null : new UniformQuantizer(config.bitWidth ?? 8, config.range ?? 1);
   }
@@ -112,13 +111,25 @@ export class BottleneckUnit extends Module {
 
   /** The server's half: what `encode` sent, `[T*B, h', w', c']` -> restored feature `[T*B, h, w, c]`. */
   decode(z: tf.Tensor, run: Run): tf.Tensor {
-    const expectedDtype = this.quantizer ? 'int32' : 'float32';
-    if (z.rank !== 4 || !sameShape(z.shape.slice(1), this.reduction.to) || z.shape[0] % run.T !== 0 || z.dtype !== expectedDtype) {
-      throw new RangeError(
-        `bottleneck.decode: expected ${expectedDtype} [T*B, ${this.reduction.to.join(', ')}] with T = ${run.T}, got ${z.dtype} [${z.shape.join(', ')}]`,
-      );
-    }
+    this.checkSent('decode', z, run, this.quantizer ? 'int32' : 'float32');
     return tf.tidy(() => this.decoder.forward(this.quantizer ? this.quantizer.values(z) : z, run));
+  }
+
+  /**
+   * The server's half of a spiking unit fed real values `[T*B, h', w', c']` in place of its encoder's spikes
+   * (NeuCODEX's temporal expander restores T steps that way): the deconv runs dense, then tdBN and LIF.
+   */
+  decodeValues(v: tf.Tensor, run: Run): tf.Tensor {
+    if (!this.spiking) throw new RangeError('bottleneck.decodeValues: a DNN unit decodes its codes with decode()');
+    this.checkSent('decodeValues', v, run, 'float32');
+    const [, ...rest] = this.decoder.layers;
+    return tf.tidy(() => rest.reduce((h, m) => m.forward(h, run), this.deconv.forward(v, run, false)));
+  }
+
+  private checkSent(method: string, z: tf.Tensor, run: Run, dtype: string): void {
+    if (z.rank !== 4 || !sameShape(z.shape.slice(1), this.reduction.to) || z.shape[0] % run.T !== 0 || z.dtype !== dtype) {
+      throw new RangeError(`bottleneck.${method}: expected ${dtype} [T*B, ${this.reduction.to.join(', ')}] with T = ${run.T}, got ${z.dtype} [${z.shape.join(', ')}]`);
+    }
   }
 
   /** Encoder then decoder, differentiable (straight-through through the quantiser); equals decode(encode(h)). */

@@ -97,7 +97,7 @@ export function compressedEnds(model: TemporallyCompressedModel): { head: SplitH
           const restored = model.expander.forward(zeros ? tf.concat([sent, zeros], 0) : sent); // [T*B, h', w', c']
           const steps = k * info.group;
           const received = steps < info.T ? tf.slice(restored, 0, steps * B) : restored; // [steps*B, h', w', c']
-          return backbone.forwardStepsFrom(unit.decode(received, makeRun({ T: steps }, steps)), splitPoint, { T: steps });
+          return backbone.forwardStepsFrom(unit.decodeValues(received, makeRun({ T: steps }, steps)), splitPoint, { T: steps });
         });
       },
     },

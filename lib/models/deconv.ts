@@ -53,11 +53,12 @@ export class ConvTranspose2d extends Module implements WeightLayer {
     this.weight = this.variable('weight', normalInit([o.kernel, o.kernel, o.outChannels, o.inChannels], std, o.rng), true);
   }
 
-  forward(x: tf.Tensor, run: Run): tf.Tensor {
+  /** `spikes` false runs the dense transposed convolution on a layer built for spikes (real-valued input). */
+  forward(x: tf.Tensor, run: Run, spikes = this.spikes): tf.Tensor {
     checkChannels(this.name, x, this.inChannels);
     const [oh, ow] = this.outShape(x.shape.slice(1));
     const [x4, w4] = [x as tf.Tensor4D, this.weight as tf.Tensor4D];
-    const y = this.spikes && spikeKernelsEnabled()
+    const y = spikes && spikeKernelsEnabled()
       ? spikeConvTranspose2d(x4, w4, [oh, ow], { stride: this.stride, pad: this.padding, name: this.name, onAccumulates: accumulateSink(this, run) })
       : tf.conv2dTranspose(x4, w4, [x.shape[0], oh, ow, this.outChannels], this.stride, this.padding);
     run.observer?.weightLayer?.(this, x, y, run);

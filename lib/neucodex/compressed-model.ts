@@ -73,7 +73,7 @@ export class TemporallyCompressedModel {
     if (sent.rank !== 4 || sent.shape.slice(1).some((d, i) => d !== this.sentShape[i]) || sent.shape[0] % this.sentSteps !== 0) {
       throw new RangeError(`${this.name}: expected sent spikes [${this.sentSteps}*B, ${this.sentShape.join(', ')}], got shape [${sent.shape.join(', ')}]`);
     }
-    return tf.tidy(() => backbone.forwardStepsFrom(unit.decode(this.expander.forward(sent), run), splitPoint, ctx));
+    return tf.tidy(() => backbone.forwardStepsFrom(unit.decodeValues(this.expander.forward(sent), run), splitPoint, ctx));
   }
 
   /** Per-step logits `[T, B, classes]`: device then server, differentiable end to end. */

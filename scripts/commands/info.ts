@@ -1,14 +1,14 @@
-import { backendInfo, initBackend, BACKENDS } from 'spikesplit';
+import { backendInfo, engineInfo, initBackend, BACKENDS } from 'spikesplit';
 import { choiceOption, type Command } from './command';
 
 export const info: Command = {
   name: 'info',
-  summary: 'The active compute backend, tfjs and Node versions, whether tfjs-node loaded (and why not), and the cores.',
+  summary: 'The active compute backend, tfjs and Node versions, whether tfjs-node loaded (and why not), the cores, and the threads the spike engine uses.',
   options: { json: { type: 'boolean' }, backend: { type: 'string' } },
   help: { json: 'print JSON', backend: `force a backend (${BACKENDS.join(', ')}); default: SPIKESPLIT_BACKEND, else the first that loads` },
   async run(values) {
     await initBackend(values.backend === undefined ? undefined : choiceOption(values, 'backend', BACKENDS), () => undefined);
-    const i = backendInfo();
+    const i = { ...backendInfo(), engine: engineInfo() };
     if (values.json) {
       console.log(JSON.stringify(i, null, 2));
       return;
@@ -18,5 +18,6 @@ export const info: Command = {
     console.log(`node         ${i.nodeVersion} (${i.platform})`);
     console.log(`tfjs-node    ${i.tfjsNode.loaded ? 'loaded' : `not loaded: ${i.tfjsNode.reason}`}`);
     console.log(`cores        ${i.cores}`);
+    console.log(`threads      ${i.engine.threads} (spike engine: ${i.engine.kernels}; SPIKESPLIT_THREADS overrides)`);
   },
 };

@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 const CLI = path.resolve(__dirname, '..', '..', 'scripts', 'cli.js');
@@ -12,7 +13,7 @@ function spikesplit(args: string[], env: NodeJS.ProcessEnv = {}) {
 }
 
 test('SPIKESPLIT_BACKEND=wasm spikesplit info --json reports the wasm backend, versions and cores', () => {
-  const r = spikesplit(['info', '--json'], { SPIKESPLIT_BACKEND: 'wasm' });
+  const r = spikesplit(['info', '--json'], { SPIKESPLIT_BACKEND: 'wasm', SPIKESPLIT_THREADS: '' });
   assert.equal(r.code, 0, r.stderr);
   const info = JSON.parse(r.stdout);
   assert.equal(info.backend, 'wasm');
@@ -21,6 +22,16 @@ test('SPIKESPLIT_BACKEND=wasm spikesplit info --json reports the wasm backend, v
   assert.equal(typeof info.tfjsNode.loaded, 'boolean');
   if (!info.tfjsNode.loaded) assert.ok(info.tfjsNode.reason.length > 0, 'says why tfjs-node did not load');
   assert.ok(info.cores >= 1);
+  assert.equal(info.engine.threads, os.availableParallelism());
+});
+
+test('spikesplit info reports the threads SPIKESPLIT_THREADS sets, and refuses a bad value naming it', () => {
+  const r = spikesplit(['info', '--json'], { SPIKESPLIT_BACKEND: 'cpu', SPIKESPLIT_THREADS: '3' });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(JSON.parse(r.stdout).engine.threads, 3);
+  const bad = spikesplit(['info'], { SPIKESPLIT_BACKEND: 'cpu', SPIKESPLIT_THREADS: 'two' });
+  assert.notEqual(bad.code, 0);
+  assert.match(bad.stderr, /SPIKESPLIT_THREADS must be a positive integer, got 'two'/);
 });
 
 test('--help lists every command, and each command has its own --help', () => {
