@@ -5,7 +5,8 @@
  * - `Conv2DBackpropInput` (the input gradient, and `conv2dTranspose`; wasm's own runs at a tenth of the
  *   forward conv's speed): NHWC, any kernel size, any stride, TensorFlow's `same` padding rule, `valid` or
  *   explicit pads, dilation 1. A 1x1 kernel without padding is a matrix product; every other case is one
- *   forward conv;
+ *   forward conv. On more than one thread it is split by batch rows across the dense pool (dense-pool.ts):
+ *   the input gradient is the largest dense part of a spiking network's training step;
  * - `BatchMatMul` with a transposed operand (every matMul gradient): wasm's runs 7-10x slower than an
  *   explicit transpose followed by the untransposed product, so it is wrapped to do exactly that;
  * - `Identity` (every tensor a custom gradient saves, `tf.clone`): wasm's copies the data; kernels never
@@ -13,6 +14,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { densePool } from './dense-pool';
 
 type TensorInfo = tf.TensorInfo;
 type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: object; attrs?: tf.NamedAttrMap };
@@ -120,8 +122,27 @@ export function conv2dBackpropFilterWasm({ inputs, backend, attrs }: KernelArgs)
   });
 }
 
-/** dx[n, ih, iw, ci] = sum over kh, kw, co of dy[n, oh, ow, co] * W[kh, kw, ci, co] where ih = oh*s + kh - padTop. */
-export function conv2dBackpropInputWasm({ inputs, backend, attrs }: KernelArgs): TensorInfo {
+/**
+ * dx[n, ih, iw, ci] = sum over kh, kw, co of dy[n, oh, ow, co] * W[kh, kw, ci, co] where ih = oh*s + kh - padTop.
+ * The rows n of a batch are independent: on more than one thread, the dense pool takes a share of them.
+ */
+export function conv2dBackpropInputWasm(args: KernelArgs): TensorInfo {
+  const { dy, filter } = args.inputs as { dy: TensorInfo; filter: TensorInfo };
+  const attrs = args.attrs as unknown as { inputShape: number[] };
+  const pool = densePool();
+  const rows = dy.shape[0];
+  if (!pool || rows < pool.threads) return conv2dBackpropInputRows(args);
+  const forRows = (n: number) => ({ ...args.attrs, inputShape: [n, ...attrs.inputShape.slice(1)] });
+  return pool.splitBatch(args.backend as never, 'Conv2DBackpropInput', ['dy', dy], { filter }, forRows, attrs.inputShape, (n) =>
+    scoped(args.backend as BackendWasm, (op) => {
+      const part = op('Slice', { x: dy }, { begin: [0, 0, 0, 0], size: [n, ...dy.shape.slice(1)] });
+      return conv2dBackpropInputRows({ inputs: { dy: part, filter }, backend: args.backend, attrs: forRows(n) as unknown as tf.NamedAttrMap });
+    }),
+  );
+}
+
+/** The input gradient on this thread. */
+function conv2dBackpropInputRows({ inputs, backend, attrs }: KernelArgs): TensorInfo {
   const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
   const { strides, pad, dimRoundingMode, inputShape, dataFormat } = attrs as unknown as {
     strides: number | [number, number]; pad: Pad; dimRoundingMode: unknown; inputShape: number[]; dataFormat: unknown;

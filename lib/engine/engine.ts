@@ -23,6 +23,11 @@ export function kernelPool(): KernelPool {
   return pool;
 }
 
+/** The threads the engine uses now: the kernel pool's, and the dense pool's (lib/backend/dense-pool.ts). */
+export function kernelThreads(): number {
+  return kernelPool().threads;
+}
+
 /** Replaces the pool by one of `threads` threads (the old one's workers stop). */
 export function useEngineThreads(threads: number): KernelPool {
   const old = pool;
