@@ -27,6 +27,7 @@ import { runAtDeviceSpeed, checkSlowdown } from './device-speed';
 import { LinkConfig, LinkShaper, UNSHAPED_LINK } from './link';
 import { SplitHead, WholeModel } from './model-ends';
 import { readPredictions } from './predictions';
+import { ConnectionLimits, helloMessage, readChallenge, readWelcome } from './handshake';
 import { decodeReply, encodeRequest, ExitRule, ExitState, ProtocolErrorCode, ProtocolError, ProtocolReply, RequestHeader, RequestMode, SuccessReply } from './protocol';
 
 export type InferenceMode = 'edge' | RequestMode;
@@ -69,9 +70,11 @@ export class CoinferError extends Error {
 }
 
 export interface DeviceOptions {
-  /** `ws://127.0.0.1:port`. */
+  /** `ws://127.0.0.1:port`, or `wss://host:port` (TLS). */
   readonly url: string;
   readonly token: string;
+  /** wss://: the PEM certificate(s) of the authority the server's certificate must chain to; default: the system's. */
+  readonly ca?: string | Buffer;
   /** The head of a split model (model-ends.ts), for split and early exit. */
   readonly head?: SplitHead;
   /** Frame coding; default 'packed'. */
@@ -91,6 +94,8 @@ export interface DeviceClient {
   inferEarlyExit(x: tf.Tensor, exit: ExitRule): Promise<InferenceResult>;
   /** Raw offload of images as uint8 pixels `[B, H, W, C]`, row-major. */
   inferRaw(pixels: Uint8Array, shape: readonly number[]): Promise<InferenceResult>;
+  /** What the server admits per request (its welcome). */
+  readonly limits: ConnectionLimits;
   /** Fails requests still waiting (code 'closed') and closes the connection. */
   close(): Promise<void>;
 }
@@ -108,21 +113,8 @@ export async function createDevice(options: DeviceOptions): Promise<DeviceClient
   const { url, token, head, coding = 'packed', slowdown = 1, timeoutMs = 30_000 } = options;
   checkSlowdown(slowdown);
   const shaper = new LinkShaper(options.link ?? UNSHAPED_LINK);
-  const ws = new WebSocket(url, { maxPayload: 64 * 2 ** 20 });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      ws.terminate();
-      reject(new CoinferError('timeout', `no connection to ${url} within ${timeoutMs} ms`));
-    }, timeoutMs);
-    ws.once('open', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    ws.once('error', (err) => {
-      clearTimeout(timer);
-      reject(new CoinferError('closed', `cannot connect to ${url}: ${err.message}`));
-    });
-  });
+  const ws = new WebSocket(url, { maxPayload: 64 * 2 ** 20, perMessageDeflate: false, ca: options.ca });
+  const limits = await authenticate(ws, url, token, timeoutMs);
   const pending = new Map<number, Pending>();
   let nextId = 0;
   const failAll = (err: CoinferError) => {
@@ -148,7 +140,6 @@ export async function createDevice(options: DeviceOptions): Promise<DeviceClient
     if (reply.ok) p.resolve(reply);
     else p.reject(new CoinferError(reply.error.code, `server refused request ${reply.id}: ${reply.error.message}`, reply.error.field));
   });
-  ws.on('error', () => {});
   ws.on('close', (code, reason) => {
     shaper.cancel();
     failAll(new CoinferError('closed', `connection to ${url} closed (${code}${reason.length ? ` ${reason}` : ''})`));
@@ -190,8 +181,8 @@ export async function createDevice(options: DeviceOptions): Promise<DeviceClient
   }
 
   /** Sends one message of request `id` and adds its times to `timing`; encodeStartMs is when building its body began. */
-  async function exchange(id: number, header: Omit<RequestHeader, 'id' | 'token'>, body: Uint8Array, encodeStartMs: number, timing: RequestTiming): Promise<{ reply: SuccessReply; bytes: number }> {
-    const message = encodeRequest({ id, token, ...header }, body);
+  async function exchange(id: number, header: Omit<RequestHeader, 'id'>, body: Uint8Array, encodeStartMs: number, timing: RequestTiming): Promise<{ reply: SuccessReply; bytes: number }> {
+    const message = encodeRequest({ id, ...header }, body);
     const sentAtMs = performance.now();
     const reply = await send(id, message);
     const arrivedMs = performance.now();
@@ -210,6 +201,7 @@ export async function createDevice(options: DeviceOptions): Promise<DeviceClient
   }
 
   return {
+    limits,
     async infer(x) {
       const startMs = performance.now();
       const sent = await runHead(x);
@@ -261,6 +253,57 @@ export async function createDevice(options: DeviceOptions): Promise<DeviceClient
       });
     },
   };
+}
+
+/**
+ * Opens the connection and answers the server's challenge (handshake.ts): the server's limits once it welcomes
+ * the device. Fails with CoinferError: 'unauthorized' (a wrong token, or an address backing off after failed
+ * hellos), 'busy' (over a connection cap), 'closed' (no connection, or a TLS failure), 'timeout'.
+ */
+function authenticate(ws: WebSocket, url: string, token: string, timeoutMs: number): Promise<ConnectionLimits> {
+  return new Promise<ConnectionLimits>((resolve, reject) => {
+    let nonce: string | null = null;
+    let settled = false;
+    ws.on('error', () => {}); // every error also closes the socket, which fails what is waiting
+    const settle = (err: CoinferError | null, limits?: ConnectionLimits) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      ws.off('message', onMessage);
+      if (err) {
+        ws.terminate();
+        reject(err);
+      } else resolve(limits!);
+    };
+    const timer = setTimeout(() => settle(new CoinferError('timeout', `no welcome from ${url} within ${timeoutMs} ms`)), timeoutMs);
+    const onMessage = (data: Buffer, isBinary: boolean) => {
+      const text = String(data);
+      try {
+        if (isBinary) throw new ProtocolError('malformed', 'the server sent a binary message during the handshake');
+        if (nonce === null) {
+          nonce = readChallenge(text);
+          ws.send(helloMessage(token, nonce));
+          return;
+        }
+        if (text.includes('"ok":false')) {
+          const refused = decodeReply(text);
+          if (!refused.ok) return settle(new CoinferError(refused.error.code, `server refused the hello: ${refused.error.message}`));
+        }
+        settle(null, readWelcome(text));
+      } catch (err) {
+        settle(new CoinferError('malformed', `${url}: ${(err as Error).message}`));
+      }
+    };
+    ws.on('message', onMessage);
+    ws.once('unexpected-response', (_req, res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d));
+      res.on('end', () => settle(new CoinferError(res.statusCode === 429 ? 'unauthorized' : 'busy', `${url} refused the connection (${res.statusCode}): ${body.trim()}`)));
+      res.on('error', () => settle(new CoinferError('closed', `${url} refused the connection (${res.statusCode})`)));
+    });
+    ws.once('error', (err) => settle(new CoinferError('closed', `cannot connect to ${url}: ${err.message}`)));
+    ws.once('close', (code, reason) => settle(new CoinferError('closed', `${url} closed the connection during the handshake (${code}${reason.length ? ` ${reason}` : ''})`)));
+  });
 }
 
 /** Edge-only reference: the whole model on the device (at its speed), no network. */

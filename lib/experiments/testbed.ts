@@ -228,12 +228,12 @@ export async function runTestbed(preset: Preset, options: TestbedOptions = {}): 
     for (const bandwidthMbps of config.bandwidthsMbps) {
       const link: LinkConfig = { bandwidthMbps, latencyMs: config.latencyMs };
       links[String(bandwidthMbps)] = describeLink(link);
-      const linkArgs = ['--token', token, '--bandwidth-mbps', String(bandwidthMbps), '--latency-ms', String(config.latencyMs), '--dataset', config.data.dataset];
+      const linkArgs = ['--bandwidth-mbps', String(bandwidthMbps), '--latency-ms', String(config.latencyMs), '--dataset', config.data.dataset];
       for (const served of [
         { spec: found.split.file, extra: ['--backbone', found.backboneDir], head: split.head, modes: ['raw-offload', 'spike-split'] as TestbedMode[] },
         { spec: compressedFound.file, extra: [], head: compressed.head, modes: ['spike-split-tc-exit'] as TestbedMode[] },
       ]) {
-        const server = await startServeProcess(['--spec', served.spec, ...served.extra, ...linkArgs], { forS: 3600 }); // stopped below; forS only bounds an orphan
+        const server = await startServeProcess(['--spec', served.spec, ...served.extra, ...linkArgs], { token, forS: 3600 }); // stopped below; forS only bounds an orphan
         try {
           const client = await createDevice({ url: server.url, token, head: served.head, link, slowdown: config.slowdown });
           try {

@@ -1,8 +1,7 @@
-/** `spikesplit device`: the edge side of the testbed: sends CIFAR-10 sample images to a `serve` on loopback. */
+/** `spikesplit device`: the edge side of the testbed: sends CIFAR-10 sample images to a `serve` (ws:// on loopback, or wss://). */
+import * as fs from 'fs';
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  buildTestbedBackbone,
-  buildTestbedModel,
   CIFAR10_NORMALIZATION,
   createDevice,
   describeLink,
@@ -17,21 +16,31 @@ import {
   type RequestTiming,
 } from 'spikesplit';
 import { choiceOption, numberOption, UsageError, type Command } from './command';
-import { linkConfig, linkOptions, testbedModelOptions, testbedModelSpec, tokenOption } from './serve';
+import { buildBackboneOption, buildModelOption, linkConfig, linkOptions, testbedModelOptions, testbedModelSpec, tokenOption, tokenOptions } from './serve';
+
+function readCa(file: string): Buffer {
+  try {
+    return fs.readFileSync(file);
+  } catch (err) {
+    throw new UsageError(`--ca: cannot read ${file}: ${(err as Error).message}`);
+  }
+}
 
 const MODES = ['split', 'exit', 'raw', 'edge'] as const;
 const LOOPBACK_HOSTS = ['127.0.0.1', '[::1]', 'localhost'];
 
-function loopbackUrl(raw: unknown): string {
-  if (typeof raw !== 'string') throw new UsageError('--server: expected a URL such as ws://127.0.0.1:8765');
+/** `--server`: wss:// to any host, or ws:// to loopback only (off loopback the data would cross in clear). */
+function serverUrl(raw: unknown): string {
+  if (typeof raw !== 'string') throw new UsageError('--server: expected a URL such as ws://127.0.0.1:8765 or wss://host:8765');
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new UsageError(`--server: '${raw}' is not a URL; expected e.g. ws://127.0.0.1:8765`);
+    throw new UsageError(`--server: '${raw}' is not a URL; expected e.g. ws://127.0.0.1:8765 or wss://host:8765`);
   }
+  if (url.protocol === 'wss:') return raw;
   if (url.protocol !== 'ws:' || !LOOPBACK_HOSTS.includes(url.hostname)) {
-    throw new UsageError(`--server: '${raw}' is not a loopback WebSocket URL; this testbed talks only to ws:// on ${LOOPBACK_HOSTS.join(', ')}`);
+    throw new UsageError(`--server: '${raw}' is neither wss:// nor ws:// on loopback (${LOOPBACK_HOSTS.join(', ')}); plain ws:// would cross the network in clear`);
   }
   return raw;
 }
@@ -42,8 +51,9 @@ export const device: Command = {
   options: {
     ...testbedModelOptions.options,
     ...linkOptions.options,
+    ...tokenOptions.options,
     server: { type: 'string' },
-    token: { type: 'string' },
+    ca: { type: 'string' },
     mode: { type: 'string' },
     threshold: { type: 'string' },
     confidence: { type: 'string' },
@@ -57,8 +67,9 @@ export const device: Command = {
   help: {
     ...testbedModelOptions.help,
     ...linkOptions.help,
-    server: 'ws://127.0.0.1:<port> of a running `spikesplit serve` (not needed for --mode edge)',
-    token: 'the server token; default $SPIKESPLIT_TOKEN',
+    ...tokenOptions.help,
+    server: 'ws://127.0.0.1:<port> or wss://<host>:<port> of a running `spikesplit serve` (not needed for --mode edge)',
+    ca: "wss://: PEM certificate of the authority the server's certificate must chain to; default: the system's",
     mode: `${MODES.join(' | ')} (exit: split with early exit, one sent step per message); default split`,
     threshold: 'early exit: exit once the confidence exceeds this, in [0, 1]; default 0.9',
     confidence: `early exit: ${EXIT_CONFIDENCES.join(' | ')}; default max-softmax`,
@@ -78,18 +89,20 @@ export const device: Command = {
     const coding = choiceOption(values, 'coding', ['packed', 'entropy'] as const, 'packed');
     const exit = { threshold: numberOption(values, 'threshold', 0.9, { min: 0, max: 1 }), confidence: choiceOption(values, 'confidence', EXIT_CONFIDENCES, 'max-softmax') };
     const link = linkConfig(values);
-    const url = mode === 'edge' ? undefined : loopbackUrl(values.server);
+    const url = mode === 'edge' ? undefined : serverUrl(values.server);
+    if (values.ca !== undefined && !url?.startsWith('wss:')) throw new UsageError('--ca: only a wss:// --server is checked against a certificate authority');
+    const ca = typeof values.ca === 'string' ? readCa(values.ca) : undefined;
     const token = mode === 'edge' ? '' : tokenOption(values);
     await initBackend(undefined, () => undefined);
     const data = await loadCifar10({ split: 'test', source: 'sample', progress: false });
-    const built = buildTestbedModel(spec);
+    const built = buildModelOption(spec);
     if (values.backbone !== undefined && mode !== 'edge') throw new UsageError(`--backbone: only --mode edge runs the backbone on the device; with --mode ${mode} give it to the server (spikesplit serve --backbone)`);
-    const backbone = typeof values.backbone === 'string' ? buildTestbedBackbone(spec, values.backbone) : undefined;
+    const backbone = typeof values.backbone === 'string' ? buildBackboneOption(spec, values.backbone) : undefined;
     const edgeModel = wholeModel(backbone?.backbone ?? built.compressed ?? built.model);
     const results: InferenceResult[] = [];
     let correct = 0;
     try {
-      const client = url === undefined ? undefined : await createDevice({ url, token, head: built.head, coding, link, slowdown });
+      const client = url === undefined ? undefined : await createDevice({ url, token, ca, head: built.head, coding, link, slowdown });
       try {
         for (let r = 0; r < requests; r++) {
           const indices = Array.from({ length: batch }, (_, k) => (r * batch + k) % data.count);

@@ -50,7 +50,7 @@ test('serve answers device in split, early-exit and raw modes, refuses a wrong t
     }
     const refused = await run(['device', '--server', url, '--token', 'wrong', '--requests', '1']);
     assert.equal(refused.code, 1);
-    assert.match(refused.stderr, /token does not match/);
+    assert.match(refused.stderr, /mac does not match the server token/);
     assert.doesNotMatch(refused.stderr, /\n\s+at /);
   } finally {
     serve.kill('SIGTERM');
@@ -62,7 +62,7 @@ test('serve answers device in split, early-exit and raw modes, refuses a wrong t
 test('device refuses a server URL off loopback, and edge-only needs no server', async () => {
   const off = await run(['device', '--server', 'ws://192.0.2.1:8765', '--token', 'x']);
   assert.equal(off.code, 2);
-  assert.match(off.stderr, /not a loopback WebSocket URL/);
+  assert.match(off.stderr, /neither wss:\/\/ nor ws:\/\/ on loopback/);
   const edge = await run(['device', '--mode', 'edge', '--requests', '2', '--slowdown', '2', '--json']);
   assert.equal(edge.code, 0, edge.stderr);
   const summary = JSON.parse(edge.stdout);
