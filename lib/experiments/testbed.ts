@@ -45,6 +45,7 @@ import { Rng } from '../util/rng';
 import { runsDir } from './paths';
 import type { Preset, PresetName } from './preset';
 import { provenance, type Provenance } from './provenance';
+import { readJsonArtefactIfPresent } from '../util/artefact';
 
 export interface TestbedConfig {
   /** The images: those the NeuCODEX models were trained on (its preset section's data set and source). */
@@ -131,7 +132,7 @@ export const neucodexModelsDir = (preset: string) => path.join(runsDir(preset), 
 /** The testbed result of a preset as last written, or null. */
 export function readTestbed(preset: string): Testbed | null {
   const file = testbedFile(preset);
-  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as Testbed) : null;
+  return readJsonArtefactIfPresent<Testbed>(file);
 }
 
 /** The trained models, or an Error naming what is missing and the command that makes it. */

@@ -15,6 +15,7 @@ import * as path from 'path';
 import * as tf from '@tensorflow/tfjs-core';
 import { NamedVariable } from '../snn/module';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic';
+import { readJsonArtefact } from '../util/artefact';
 
 export const WEIGHTS_FORMAT = 'spikesplit-weights';
 export const WEIGHTS_VERSION = 1;
@@ -83,7 +84,7 @@ export function saveWeights(model: HasNamedVariables, manifestFile: string): Wei
 }
 
 function readManifest(manifestFile: string): WeightsManifest {
-  const m = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as WeightsManifest;
+  const m = readJsonArtefact<WeightsManifest>(manifestFile, 'delete it and its .bin to retrain');
   if (m.format !== WEIGHTS_FORMAT || m.version !== WEIGHTS_VERSION) {
     throw new Error(`${manifestFile}: expected format '${WEIGHTS_FORMAT}' version ${WEIGHTS_VERSION}, got '${m.format}' version ${m.version}`);
   }

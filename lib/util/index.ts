@@ -3,3 +3,5 @@ export * from './atomic';
 export * from './progress';
 export * from './project-root';
 export * from './shape';
+export * from './file-error';
+export * from './artefact';
