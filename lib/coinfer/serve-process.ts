@@ -26,10 +26,10 @@ export interface ServeProcessOptions {
 }
 
 /** The compiled command line (dist/scripts/cli.js), seen from dist/lib/coinfer. */
-export const CLI = path.resolve(__dirname, '..', '..', 'scripts', 'cli.js');
+export const CLI_PATH = path.resolve(__dirname, '..', '..', 'scripts', 'cli.js');
 
 export function startServeProcess(options: string[], { token, forS = 300, readyTimeoutMs = 30_000, prefix = [] }: ServeProcessOptions = {}): Promise<ServeProcess> {
-  const argv = [...prefix, process.execPath, CLI, 'serve', '--port', '0', '--for-s', String(forS), ...options];
+  const argv = [...prefix, process.execPath, CLI_PATH, 'serve', '--port', '0', '--for-s', String(forS), ...options];
   const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], env: token === undefined ? process.env : { ...process.env, SPIKESPLIT_TOKEN: token } });
   let out = '';
   child.stdout.on('data', (d) => (out += d));
