@@ -21,7 +21,7 @@ export { summarizeLatencies, nearestRankPercentile } from './latency-summary';
 export type { LatencySummary } from './latency-summary';
 export { buildTestbedModel, buildTestbedBackbone, readTestbedSpec } from './testbed-model';
 export type { TestbedModelSpec, TestbedModel } from './testbed-model';
-export { startServeProcess, CLI_PATH } from './serve-process';
+export { startServeProcess } from './serve-process';
 export type { ServeProcess } from './serve-process';
 export { probeTcShaping, shapingReport } from './shaping';
 export type { ShapingReport } from './shaping';

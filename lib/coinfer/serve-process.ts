@@ -26,7 +26,7 @@ export interface ServeProcessOptions {
 }
 
 /** The compiled command line (dist/scripts/cli.js), seen from dist/lib/coinfer. */
-export const CLI_PATH = path.resolve(__dirname, '..', '..', 'scripts', 'cli.js');
+const CLI_PATH = path.resolve(__dirname, '..', '..', 'scripts', 'cli.js');
 
 export function startServeProcess(options: string[], { token, forS = 300, readyTimeoutMs = 30_000, prefix = [] }: ServeProcessOptions = {}): Promise<ServeProcess> {
   const argv = [...prefix, process.execPath, CLI_PATH, 'serve', '--port', '0', '--for-s', String(forS), ...options];

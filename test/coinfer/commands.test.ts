@@ -2,24 +2,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import * as path from 'node:path';
+import { CLI, runNode } from './run-node';
 
-const CLI = path.resolve(__dirname, '..', '..', 'scripts', 'cli.js');
-
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const run = (args: string[]) => runNode([CLI, ...args]);
 
 test('serve answers device in split, early-exit and raw modes, refuses a wrong token (the message only, no stack), and reports what it served on SIGTERM', async () => {
   const serve = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--token', 'cli-token', '--for-s', '60', '--latency-ms', '1'], { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -2,11 +2,11 @@
 // with tc tbf where the kernel has it), over TLS. Needs root; skipped with the reason otherwise.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CLI_PATH as CLI, createNetnsLink, netnsUnavailable, startServeProcess, writeTestCertificates, type NetnsLink, type ServeProcess } from 'spikesplit';
+import { createNetnsLink, netnsUnavailable, startServeProcess, writeTestCertificates, type NetnsLink, type ServeProcess } from 'spikesplit';
+import { CLI, runNode } from './run-node';
 
 const why = netnsUnavailable();
 const TOKEN = 'two-hosts-token';
@@ -20,21 +20,7 @@ after(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-function run(prefix: string[], args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const argv = [...prefix, process.execPath, ...args];
-    const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SPIKESPLIT_TOKEN: TOKEN } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const run = (prefix: string[], args: string[]) => runNode(args, { prefix, env: { SPIKESPLIT_TOKEN: TOKEN } });
 
 test('over TLS across two network namespaces: requests are answered; a wrong CA and a plain ws:// client are refused', { skip: why ?? false }, async () => {
   link = createNetnsLink(`ss17-${process.pid}`, { rateMbps: 20 });
