@@ -59,6 +59,7 @@ export const device: Command = {
     confidence: { type: 'string' },
     backbone: { type: 'string' },
     requests: { type: 'string' },
+    warmup: { type: 'string' },
     batch: { type: 'string' },
     slowdown: { type: 'string' },
     coding: { type: 'string' },
@@ -75,6 +76,7 @@ export const device: Command = {
     confidence: `early exit: ${EXIT_CONFIDENCES.join(' | ')}; default max-softmax`,
     backbone: 'edge mode: directory holding weights.json/.bin of the backbone alone, which edge-only then runs; default: the split model whole',
     requests: 'requests sent one after another; default 10',
+    warmup: 'untimed requests sent before them (not in the results); default 0',
     batch: 'images per request; default 1',
     slowdown: 'the device is this many times slower: measured device compute x slowdown, the difference waited; default 1',
     coding: 'frame coding: packed | entropy; default packed',
@@ -84,6 +86,7 @@ export const device: Command = {
     const spec = testbedModelSpec(values);
     const mode = choiceOption(values, 'mode', MODES, 'split');
     const requests = numberOption(values, 'requests', 10, { min: 1, max: 100_000, integer: true });
+    const warmup = numberOption(values, 'warmup', 0, { min: 0, max: 1000, integer: true });
     const batch = numberOption(values, 'batch', 1, { min: 1, max: 256, integer: true });
     const slowdown = numberOption(values, 'slowdown', 1, { min: 1, max: 1000 });
     const coding = choiceOption(values, 'coding', ['packed', 'entropy'] as const, 'packed');
@@ -104,8 +107,8 @@ export const device: Command = {
     try {
       const client = url === undefined ? undefined : await createDevice({ url, token, ca, head: built.head, coding, link, slowdown });
       try {
-        for (let r = 0; r < requests; r++) {
-          const indices = Array.from({ length: batch }, (_, k) => (r * batch + k) % data.count);
+        for (let r = -warmup; r < requests; r++) {
+          const indices = Array.from({ length: batch }, (_, k) => (Math.max(r, 0) * batch + k) % data.count);
           const { images, labels } = imageBatch(data, indices, { normalization: CIFAR10_NORMALIZATION });
           try {
             const result = !client
@@ -115,6 +118,7 @@ export const device: Command = {
                 : mode === 'exit'
                   ? await client.inferEarlyExit(images, exit)
                   : await client.infer(images);
+            if (r < 0) continue; // a warm-up request
             const truth = labels.dataSync();
             correct += result.predictions.filter((p, k) => p === truth[k]).length;
             results.push(result);
