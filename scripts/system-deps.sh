@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Installs the Debian packages spikesplit needs beside npm's: Jupyter (nbclient, nbconvert) for the
-# notebooks, run as /usr/bin/python3, and Chromium for exporting figures to PNG/SVG. Installs only what is
+# Installs the Debian packages spikesplit needs beside npm's: Jupyter (nbclient, nbconvert) for running the
+# notebooks headlessly and the classic notebook server (python3-notebook) for `npm run notebooks`, all run as
+# /usr/bin/python3, and Chromium for exporting figures to PNG/SVG and for the browser tests. Installs only what is
 # missing; as non-root it prints the command instead.
 set -euo pipefail
 packages=()
-/usr/bin/python3 -c 'import nbclient, nbformat, nbconvert, jupyter_client' 2>/dev/null ||
-  packages+=(python3-nbconvert python3-nbclient jupyter-client python3-ipython)
+/usr/bin/python3 -c 'import nbclient, nbformat, nbconvert, jupyter_client, notebook' 2>/dev/null ||
+  packages+=(python3-nbconvert python3-nbclient jupyter-client python3-ipython python3-notebook)
 [ -x /usr/bin/chromium ] || packages+=(chromium)
 [ ${#packages[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
