@@ -20,6 +20,8 @@
  *   endToEndMs       from the start of device compute to the (last) reply's arrival
  */
 import * as tf from '@tensorflow/tfjs-core';
+// Used through the standard WebSocket API only (addEventListener, binaryType), which `ws` implements in Node
+// and the browser provides: the web page's bundle maps 'ws' to the browser's own (web/stubs/ws.ts).
 import { WebSocket } from 'ws';
 import { encodeSent } from '../bottleneck/feature-frame';
 import { FrameCoding } from '../codec/frame';
@@ -108,20 +110,21 @@ export async function createDevice(options: DeviceOptions): Promise<DeviceClient
   const { url, token, head, coding = 'packed', slowdown = 1, timeoutMs = 30_000 } = options;
   checkSlowdown(slowdown);
   const shaper = new LinkShaper(options.link ?? UNSHAPED_LINK);
-  const ws = new WebSocket(url, { maxPayload: 64 * 2 ** 20 });
+  const ws = new WebSocket(url);
+  ws.binaryType = 'arraybuffer';
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
-      ws.terminate();
+      ws.close();
       reject(new CoinferError('timeout', `no connection to ${url} within ${timeoutMs} ms`));
     }, timeoutMs);
-    ws.once('open', () => {
+    ws.addEventListener('open', () => {
       clearTimeout(timer);
       resolve();
-    });
-    ws.once('error', (err) => {
+    }, { once: true });
+    ws.addEventListener('error', (event) => {
       clearTimeout(timer);
-      reject(new CoinferError('closed', `cannot connect to ${url}: ${err.message}`));
-    });
+      reject(new CoinferError('closed', `cannot connect to ${url}: ${(event as { message?: string }).message ?? 'the connection failed'}`));
+    }, { once: true });
   });
   const pending = new Map<number, Pending>();
   let nextId = 0;
@@ -132,11 +135,11 @@ export async function createDevice(options: DeviceOptions): Promise<DeviceClient
     }
     pending.clear();
   };
-  ws.on('message', (data, isBinary) => {
+  ws.addEventListener('message', ({ data }) => {
     let reply: ProtocolReply;
     try {
-      if (isBinary) throw new ProtocolError('malformed', 'reply is a binary message; expected text');
-      reply = decodeReply(String(data));
+      if (typeof data !== 'string') throw new ProtocolError('malformed', 'reply is a binary message; expected text');
+      reply = decodeReply(data);
     } catch (err) {
       failAll(new CoinferError('malformed', `server sent what is not a reply: ${(err as Error).message}`));
       return;
@@ -148,8 +151,8 @@ export async function createDevice(options: DeviceOptions): Promise<DeviceClient
     if (reply.ok) p.resolve(reply);
     else p.reject(new CoinferError(reply.error.code, `server refused request ${reply.id}: ${reply.error.message}`, reply.error.field));
   });
-  ws.on('error', () => {});
-  ws.on('close', (code, reason) => {
+  ws.addEventListener('error', () => {});
+  ws.addEventListener('close', ({ code, reason }) => {
     shaper.cancel();
     failAll(new CoinferError('closed', `connection to ${url} closed (${code}${reason.length ? ` ${reason}` : ''})`));
   });
@@ -252,11 +255,12 @@ export async function createDevice(options: DeviceOptions): Promise<DeviceClient
       failAll(new CoinferError('closed', `device closed its connection to ${url}`));
       if (ws.readyState === WebSocket.CLOSED) return;
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => ws.terminate(), 1000);
-        ws.once('close', () => {
+        // a server that never answers the closing handshake: give up on it (`ws` has terminate, a browser closes by itself)
+        const timer = setTimeout(() => ('terminate' in ws ? ws.terminate() : resolve()), 1000);
+        ws.addEventListener('close', () => {
           clearTimeout(timer);
           resolve();
-        });
+        }, { once: true });
         ws.close(1000, 'device done');
       });
     },

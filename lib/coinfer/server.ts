@@ -17,6 +17,7 @@
  *   its steps is not in flight: its next step is answered 'shutting-down'.
  */
 import { createHash, timingSafeEqual } from 'crypto';
+import { createServer as createHttpServer, RequestListener } from 'http';
 import { AddressInfo } from 'net';
 import * as tf from '@tensorflow/tfjs-core';
 import { WebSocket, WebSocketServer } from 'ws';
@@ -49,6 +50,8 @@ export interface ServerOptions {
   readonly maxInFlightPerConnection?: number;
   /** Shaping of replies (each connection its own shaper, seeded alike); default unshaped. */
   readonly link?: LinkConfig;
+  /** Answers plain HTTP requests on the same port (the web device page, web-page.ts); without it they get 426. */
+  readonly http?: RequestListener;
 }
 
 export interface ServerStats {
@@ -108,12 +111,15 @@ export async function createServer(options: ServerOptions): Promise<CoinferServe
   new LinkShaper(link); // validates the config before listening
   const tokenDigest = digest(token);
 
-  const wss = new WebSocketServer({ port: options.port, host, maxPayload: 2 * maxFrameBytes + MAX_HEADER_BYTES + 7 });
+  const httpServer = createHttpServer(options.http ?? ((_req, res) => {
+    res.writeHead(426, { 'content-type': 'text/plain' }).end('this port speaks the spikesplit co-inference protocol over WebSocket');
+  }));
+  const wss = new WebSocketServer({ server: httpServer, maxPayload: 2 * maxFrameBytes + MAX_HEADER_BYTES + 7 });
   await new Promise<void>((resolve, reject) => {
-    wss.once('listening', resolve);
-    wss.once('error', reject);
+    httpServer.once('error', reject);
+    httpServer.listen(options.port, host, () => resolve());
   });
-  const port = (wss.address() as AddressInfo).port;
+  const port = (httpServer.address() as AddressInfo).port;
   const connections = new Set<Connection>();
   const queue: Job[] = [];
   let inFlight = 0;
@@ -299,7 +305,8 @@ export async function createServer(options: ServerOptions): Promise<CoinferServe
     async close({ timeoutMs = 10_000 } = {}) {
       if (closing) throw new Error('server close() was already called');
       closing = true;
-      const listenerClosed = new Promise<void>((resolve) => wss.close(() => resolve()));
+      const listenerClosed = new Promise<void>((resolve) => wss.close(() => httpServer.close(() => resolve())));
+      httpServer.closeIdleConnections();
       if (inFlight > 0 || repliesOnLink > 0) {
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, timeoutMs);
@@ -322,6 +329,7 @@ export async function createServer(options: ServerOptions): Promise<CoinferServe
           }),
       );
       await Promise.all(closed);
+      httpServer.closeAllConnections(); // pages still open in a browser keep theirs alive
       await listenerClosed;
     },
   };
