@@ -56,6 +56,8 @@ export interface InferenceResult {
   /** Bytes of the request messages sent (0 for edge-only). */
   bytesSent: number;
   timing: RequestTiming;
+  /** Split and early exit: what the head computed, read back (every sent step, also those not sent after an exit). */
+  sent?: { shape: number[]; values: ArrayLike<number> };
 }
 
 /** An error reply from the server, or a request that got no reply. */
@@ -220,7 +222,7 @@ export async function createDevice(options: DeviceOptions): Promise<DeviceClient
       const encodeStartMs = performance.now();
       const body = encodeSent(head!, sent.values, sent.shape, head!.sentSteps, coding);
       const { reply, bytes } = await exchange(newId(), { mode: 'split' }, body, encodeStartMs, timing);
-      return result('split', reply, 1, bytes, timing, startMs);
+      return { ...result('split', reply, 1, bytes, timing, startMs), sent: { shape: sent.shape, values: sent.values } };
     },
     async inferEarlyExit(x, exit) {
       const startMs = performance.now();
@@ -238,7 +240,7 @@ export async function createDevice(options: DeviceOptions): Promise<DeviceClient
         const { reply, bytes } = await exchange(id, { mode: 'steps', step, exit }, body, encodeStartMs, timing);
         bytesSent += bytes;
         if (!reply.exit) throw new CoinferError('malformed', `server answered early-exit request ${id} step ${step} without an exit state`);
-        if (reply.exit.done) return result('steps', reply, step + 1, bytesSent, timing, startMs);
+        if (reply.exit.done) return { ...result('steps', reply, step + 1, bytesSent, timing, startMs), sent: { shape: sent.shape, values: sent.values } };
         if (step + 1 >= head!.sentSteps) throw new CoinferError('malformed', `server did not end early-exit request ${id} after its last step ${step}`);
       }
     },

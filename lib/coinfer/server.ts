@@ -98,6 +98,11 @@ function digest(token: string): Buffer {
   return createHash('sha256').update(token, 'utf8').digest();
 }
 
+/** Whether `given` is the `expected` token, compared in constant time (of their digests). */
+export function sameToken(given: string, expected: string): boolean {
+  return timingSafeEqual(digest(given), digest(expected));
+}
+
 export async function createServer(options: ServerOptions): Promise<CoinferServer> {
   const { tail, whole, normalization, token, host = '127.0.0.1', maxFrameBytes = DEFAULT_MAX_FRAME_BYTES, maxInFlightPerConnection = 4 } = options;
   if (!tail && !whole) throw new RangeError('createServer needs the tail of a split model (modes split, steps), a whole model (mode raw), or both');
@@ -109,7 +114,6 @@ export async function createServer(options: ServerOptions): Promise<CoinferServe
   }
   const link = options.link ?? UNSHAPED_LINK;
   new LinkShaper(link); // validates the config before listening
-  const tokenDigest = digest(token);
 
   const httpServer = createHttpServer(options.http ?? ((_req, res) => {
     res.writeHead(426, { 'content-type': 'text/plain' }).end('this port speaks the spikesplit co-inference protocol over WebSocket');
@@ -170,8 +174,7 @@ export async function createServer(options: ServerOptions): Promise<CoinferServe
       return fail(conn, null, 'malformed', `request cannot be read: ${(err as Error).message}`);
     }
     const { id, mode } = request.header;
-    const given = digest(request.header.token);
-    if (!timingSafeEqual(given, tokenDigest)) return fail(conn, id, 'unauthorized', 'request token does not match the server token');
+    if (!sameToken(request.header.token, token)) return fail(conn, id, 'unauthorized', 'request token does not match the server token');
     if (closing) return fail(conn, id, 'shutting-down', 'server is shutting down; no new requests are taken');
     if ((mode !== 'raw' && !tail) || (mode === 'raw' && !whole)) {
       return fail(conn, id, 'unsupported', `this server has no ${mode === 'raw' ? 'whole model' : 'split model tail'}, so it does not take mode '${mode}'`);

@@ -10,14 +10,19 @@ import {
   createServer,
   describeLink,
   initBackend,
+  loadCifar10,
   MODEL_NAMES,
   readTestbedSpec,
   UNSHAPED_LINK,
+  webPageHandler,
   wholeModel,
   type LinkConfig,
   type TestbedModelSpec,
 } from 'spikesplit';
 import { choiceOption, numberOption, UsageError, type Command, type Options, type Values } from './command';
+
+/** Test images the web device page offers, from the embedded sample. */
+const WEB_IMAGES = 24;
 
 /** The model options: both sides must be given the same ones. */
 export const testbedModelOptions = {
@@ -125,6 +130,7 @@ export const serve: Command = {
     'max-frame-bytes': { type: 'string' },
     'max-in-flight': { type: 'string' },
     'for-s': { type: 'string' },
+    web: { type: 'boolean' },
   },
   help: {
     ...testbedModelOptions.help,
@@ -137,6 +143,7 @@ export const serve: Command = {
     'max-frame-bytes': 'largest request body answered; default 16777216',
     'max-in-flight': 'requests per connection queued or computing; default 4',
     'for-s': 'shut down gracefully after this many seconds; default: on SIGINT/SIGTERM',
+    web: `also serve the web device page on the same port (http://<host>:<port>/?token=...): the device half in a browser, on ${WEB_IMAGES} CIFAR-10 test images of the embedded sample`,
   },
   async run(values) {
     const spec = testbedModelSpec(values);
@@ -154,8 +161,13 @@ export const serve: Command = {
     try {
       backbone = typeof values.backbone === 'string' ? buildTestbedBackbone(spec, values.backbone) : undefined;
       const whole = wholeModel(backbone?.backbone ?? built.compressed ?? built.model);
-      const server = await createServer({ tail: built.tail, whole, normalization, port, host, token, maxFrameBytes, maxInFlightPerConnection, link });
+      const sample = values.web ? await loadCifar10({ split: 'test', source: 'sample', progress: false }) : undefined;
+      // spread over the sample, which is ordered by class
+      const images = sample?.subset(Array.from({ length: WEB_IMAGES }, (_, i) => Math.floor((i * sample.count) / WEB_IMAGES)));
+      const http = images && webPageHandler({ token, spec, built, images });
+      const server = await createServer({ tail: built.tail, whole, normalization, port, host, token, maxFrameBytes, maxInFlightPerConnection, link, http });
       console.log(`serving ${built.name} (width ${spec.width}, T ${spec.T}) at ${server.url}`);
+      if (http) console.log(`web device page: ${server.url.replace(/^ws:/, 'http:')}/?token=${encodeURIComponent(token)}`);
       console.log(`model: ${built.source}`);
       console.log(`raw offload runs: ${backbone ? `the backbone alone, ${backbone.source}` : 'the split model whole'}`);
       console.log(`link (replies): ${describeLink(link)}`);

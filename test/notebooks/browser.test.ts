@@ -7,12 +7,12 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { PNG } from 'pngjs';
 import type { Browser, Page } from 'playwright-core';
 import { CHROMIUM_PATH, launchChromium, resultsFile, writeJsonAtomic, linkErrorsFile } from 'spikesplit';
 import { hasJupyter, ROOT, ensureTslabKernel } from '../../scripts/notebook-runner/jupyter';
 import { startNotebookServer, type NotebookServer } from '../../scripts/notebook-runner/server';
 import { LINK_ERRORS, RESULTS } from '../viz/fixtures';
+import { ink } from '../viz/ink';
 import { errorOutputs, openNotebook, runAllCells } from './jupyter-page';
 
 const skip = !hasJupyter() ? 'Jupyter (python3-notebook) is missing: run bash scripts/system-deps.sh as root'
@@ -85,15 +85,8 @@ test('04-tradeoffs renders its figures, each once, and a screenshot of one is no
   assert.equal(titles.length, 3, `three figures, each once; got ${JSON.stringify(titles)}`);
   assert.match(titles[0], /^Accuracy against bits sent per image/);
   assert.equal(await page.locator('.output_area .output_png').count(), 0);
-  const shot = PNG.sync.read(await page.locator('.output_area .js-plotly-plot').first().screenshot());
-  const { width, height, data } = shot;
-  assert.ok(width >= 600 && height >= 400, `the figure is ${width}x${height} px; expected its 720x440 layout`);
-  let inked = 0;
-  const colours = new Set<number>();
-  for (let k = 0; k < data.length; k += 4) {
-    if (data[k] < 200 || data[k + 1] < 200 || data[k + 2] < 200) inked++;
-    colours.add((data[k] << 16) | (data[k + 1] << 8) | data[k + 2]);
-  }
-  assert.ok(inked / (width * height) > 0.01, `${inked} of ${width * height} pixels are not near white: the figure looks blank`);
-  assert.ok(colours.size > 16, `${colours.size} colours in the figure: expected text, axes and coloured markers`);
+  const shot = ink(await page.locator('.output_area .js-plotly-plot').first().screenshot());
+  assert.ok(shot.width >= 600 && shot.height >= 400, `the figure is ${shot.width}x${shot.height} px; expected its 720x440 layout`);
+  assert.ok(shot.inkedFraction > 0.01, `${(100 * shot.inkedFraction).toFixed(2)}% of the pixels are not near white: the figure looks blank`);
+  assert.ok(shot.colours > 16, `${shot.colours} colours in the figure: expected text, axes and coloured markers`);
 });
