@@ -13,7 +13,7 @@ import { hasJupyter, ROOT, ensureTslabKernel } from '../../scripts/notebook-runn
 import { startNotebookServer, type NotebookServer } from '../../scripts/notebook-runner/server';
 import { LINK_ERRORS, RESULTS } from '../viz/fixtures';
 import { ink } from '../viz/ink';
-import { errorOutputs, openNotebook, runAllCells } from './jupyter-page';
+import { errorOutputs, openNotebook, runAllCells, waitForCharts } from './jupyter-page';
 
 const skip = !hasJupyter() ? 'Jupyter (python3-notebook) is missing: run bash scripts/system-deps.sh as root'
   : !fs.existsSync(CHROMIUM_PATH) ? `Chromium is missing at ${CHROMIUM_PATH}: run bash scripts/system-deps.sh as root` : false;
@@ -70,6 +70,7 @@ test('00-setup runs through the UI on tslab: a table from arquero, one plotly ch
     return table ? [...table.querySelectorAll('tbody tr')].map((tr) => tr.querySelector('td')?.textContent ?? '') : null;
   });
   assert.deepEqual(sizes, ['32', '64', '128', '256', '512']);
+  await waitForCharts(page, 1);
   // The chart: plotly drew it (an SVG with one trace of five points); the PNG copy stays out of a trusted page.
   const chart = await page.$$eval('.output_area .js-plotly-plot', (plots) =>
     plots.map((p) => ({ svg: p.querySelector('svg.main-svg') !== null, points: p.querySelectorAll('.scatterlayer .point').length })));
@@ -81,6 +82,7 @@ test('04-tradeoffs renders its figures, each once, and a screenshot of one is no
   await openNotebook(page, server, '04-tradeoffs.ipynb');
   await runAllCells(page);
   assert.deepEqual(await errorOutputs(page), []);
+  await waitForCharts(page, 3);
   const titles = await page.$$eval('.output_area .js-plotly-plot .gtitle', (els) => els.map((e) => e.textContent ?? ''));
   assert.equal(titles.length, 3, `three figures, each once; got ${JSON.stringify(titles)}`);
   assert.match(titles[0], /^Accuracy against bits sent per image/);

@@ -30,3 +30,11 @@ export async function runAllCells(page: Page, timeoutMs = 120_000): Promise<void
 export async function errorOutputs(page: Page): Promise<string[]> {
   return page.$$eval('.output_area .output_error, .output_area .output_stderr', (els) => els.map((e) => e.textContent ?? ''));
 }
+
+/**
+ * Waits until `count` plotly charts have drawn in the output area: a cell's prompt shows its number once the
+ * kernel is done, while the page may still be running the chart's script (plotly.js itself, inlined).
+ */
+export async function waitForCharts(page: Page, count: number, timeoutMs = 60_000): Promise<void> {
+  await page.waitForFunction(`document.querySelectorAll('.output_area .js-plotly-plot svg.main-svg .gtitle').length >= ${count}`, undefined, { timeout: timeoutMs, polling: 250 });
+}
