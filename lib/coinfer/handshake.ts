@@ -10,7 +10,8 @@
  * error reply `unauthorized` and the connection is closed (1008); until a hello is accepted the server reads no
  * message over HELLO_MAX_BYTES (a larger one closes the connection with 1009 unread).
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'crypto';
+import { hmacSha256Hex } from '../util/hmac-sha256';
 import { PROTOCOL_VERSION, ProtocolError } from './protocol';
 
 /** The most a device's hello may take: its JSON is about 90 bytes. */
@@ -32,8 +33,9 @@ export function newNonce(): string {
   return randomBytes(NONCE_BYTES).toString('hex');
 }
 
+/** HMAC-SHA256 in TypeScript (util/hmac-sha256.ts), not Node's crypto: the web device page computes it too. */
 export function helloMac(token: string, nonce: string): string {
-  return createHmac('sha256', token).update(MAC_CONTEXT + nonce, 'utf8').digest('hex');
+  return hmacSha256Hex(token, MAC_CONTEXT + nonce);
 }
 
 export function challengeMessage(nonce: string): string {
@@ -69,6 +71,15 @@ export function checkHello(data: string | Buffer, isBinary: boolean, token: stri
   if (!timingSafeEqual(Buffer.from(h.mac, 'hex'), Buffer.from(helloMac(token, nonce), 'hex'))) {
     throw new ProtocolError('unauthorized', 'hello mac does not match the server token');
   }
+}
+
+/**
+ * Whether `given` is the `expected` token, compared in constant time (of their digests): the web device page's
+ * API requests (web-page.ts), which carry the token in a header rather than a hello.
+ */
+export function sameToken(given: string, expected: string): boolean {
+  const digest = (token: string) => createHash('sha256').update(token, 'utf8').digest();
+  return timingSafeEqual(digest(given), digest(expected));
 }
 
 /** The device's reading of the challenge: the nonce to answer. Throws ProtocolError('malformed'). */

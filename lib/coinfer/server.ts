@@ -16,6 +16,8 @@
  *   computes synchronously); at most maxInFlightPerConnection requests per connection are queued or computing.
  * - sessions (sessions.ts): per connection, at most maxInFlightPerConnection open early-exit requests.
  *
+ * Given an `http` handler, the same port also answers plain HTTP(S) requests with it (the web device page).
+ *
  * Every bad request gets an error reply naming what was wrong, and the connection stays (a failed hello closes
  * it). Replies go through a LinkShaper per connection (the downlink of that device's emulated link).
  * `close()` stops accepting connections, answers new requests with 'shutting-down', lets requests in flight
@@ -58,6 +60,11 @@ export interface ServerOptions {
   readonly tls?: { readonly cert: string | Buffer; readonly key: string | Buffer };
   /** Shaping of replies (each connection its own shaper, seeded alike); default unshaped. */
   readonly link?: LinkConfig;
+  /**
+   * Answers plain HTTP(S) requests on the same port (the web device page, web-page.ts); without it they get 426.
+   * Its connections pass admission like any other, and each is closed after its response.
+   */
+  readonly http?: http.RequestListener;
 }
 
 export interface ServerStats {
@@ -87,7 +94,8 @@ export interface CoinferServer {
 interface Peer {
   address: string;
   socket: Socket;
-  authTimer: NodeJS.Timeout;
+  /** Cuts the socket authTimeoutMs after it opened, until a hello is accepted (or idleTimeoutMs after an HTTP request). */
+  deadline: NodeJS.Timeout;
 }
 
 interface Connection {
@@ -151,9 +159,21 @@ export async function createServer(options: ServerOptions): Promise<CoinferServe
   const listener = options.tls ? https.createServer({ cert: options.tls.cert, key: options.tls.key, handshakeTimeout: limits.authTimeoutMs }) : http.createServer();
   listener.headersTimeout = limits.authTimeoutMs;
   listener.requestTimeout = limits.authTimeoutMs;
-  listener.on('request', (_req, res) => {
-    res.writeHead(426, { 'content-type': 'text/plain', connection: 'close' });
-    res.end('spikesplit co-inference server: connect with a WebSocket\n');
+  listener.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
+    res.setHeader('connection', 'close');
+    if (!options.http) {
+      res.writeHead(426, { 'content-type': 'text/plain' });
+      res.end('spikesplit co-inference server: connect with a WebSocket\n');
+      return;
+    }
+    // a whole request has arrived in time: its response (the page's bundle, the weights) may take longer to send
+    // than a hello, over a slow link, but no longer than an idle connection is kept
+    const peer = peers.get(peerKey(req.socket));
+    if (peer) {
+      clearTimeout(peer.deadline);
+      peer.deadline = setTimeout(() => peer.socket.destroy(), limits.idleTimeoutMs);
+    }
+    options.http(req, res);
   });
   const wss = new WebSocketServer({ noServer: true, maxPayload: HELLO_MAX_BYTES, perMessageDeflate: false });
 
@@ -171,7 +191,7 @@ export async function createServer(options: ServerOptions): Promise<CoinferServe
     const peer: Peer = {
       address,
       socket,
-      authTimer: setTimeout(() => {
+      deadline: setTimeout(() => {
         counts.timedOut++;
         socket.destroy();
       }, limits.authTimeoutMs),
@@ -179,7 +199,7 @@ export async function createServer(options: ServerOptions): Promise<CoinferServe
     const key = peerKey(socket);
     peers.set(key, peer);
     socket.once('close', () => {
-      clearTimeout(peer.authTimer);
+      clearTimeout(peer.deadline);
       peers.delete(key);
       admission.release(address);
     });
@@ -225,7 +245,7 @@ export async function createServer(options: ServerOptions): Promise<CoinferServe
       return;
     }
     admission.succeeded(conn.peer.address);
-    clearTimeout(conn.peer.authTimer);
+    clearTimeout(conn.peer.deadline);
     conn.authenticated = true;
     setMessageLimit(conn.ws, maxMessageBytes(bodyLimit));
     conn.ws.send(welcomeMessage(connectionLimits));

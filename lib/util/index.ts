@@ -5,3 +5,5 @@ export * from './project-root';
 export * from './shape';
 export * from './file-error';
 export * from './artefact';
+export * from './hmac-sha256';
+export * from './child-process';

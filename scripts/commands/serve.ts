@@ -13,9 +13,11 @@ import {
   DEFAULT_SERVER_LIMITS,
   describeLink,
   initBackend,
+  loadCifar10,
   MODEL_NAMES,
   readTestbedSpec,
   UNSHAPED_LINK,
+  webPageHandler,
   wholeModel,
   type CoinferServer,
   type LinkConfig,
@@ -24,6 +26,9 @@ import {
   type TestbedModelSpec,
 } from 'spikesplit';
 import { choiceOption, numberOption, UsageError, type Command, type Options, type Values } from './command';
+
+/** Test images the web device page offers, from the embedded sample. */
+const WEB_IMAGES = 24;
 
 /** The model options: both sides must be given the same ones. */
 export const testbedModelOptions = {
@@ -201,6 +206,7 @@ export const serve: Command = {
     'tls-key': { type: 'string' },
     ...Object.fromEntries(Object.keys(LIMIT_OPTIONS).map((k) => [k, { type: 'string' as const }])),
     'for-s': { type: 'string' },
+    web: { type: 'boolean' },
   },
   help: {
     ...testbedModelOptions.help,
@@ -214,6 +220,7 @@ export const serve: Command = {
     'tls-key': 'PEM private key of --tls-cert',
     ...Object.fromEntries(Object.entries(LIMIT_OPTIONS).map(([k, limit]) => [k, `${LIMIT_HELP[k]}; default ${DEFAULT_SERVER_LIMITS[limit]}`])),
     'for-s': 'shut down gracefully after this many seconds; default: on SIGINT/SIGTERM',
+    web: `also serve the web device page on the same port (http(s)://<host>:<port>/#token=..., the token in the fragment, which the browser keeps): the device half in a browser, on ${WEB_IMAGES} CIFAR-10 test images of the embedded sample`,
   },
   async run(values) {
     const spec = testbedModelSpec(values);
@@ -237,9 +244,13 @@ export const serve: Command = {
     try {
       backbone = typeof values.backbone === 'string' ? buildBackboneOption(spec, values.backbone) : undefined;
       const whole = wholeModel(backbone?.backbone ?? built.compressed ?? built.model);
+      const sample = values.web ? await loadCifar10({ split: 'test', source: 'sample', progress: false }) : undefined;
+      // spread over the sample, which is ordered by class
+      const images = sample?.subset(Array.from({ length: WEB_IMAGES }, (_, i) => Math.floor((i * sample.count) / WEB_IMAGES)));
+      const http = images && webPageHandler({ token, spec, built, images });
       let server: CoinferServer;
       try {
-        server = await createServer({ tail: built.tail, whole, normalization, port, host, token, limits, link, tls });
+        server = await createServer({ tail: built.tail, whole, normalization, port, host, token, limits, link, tls, http });
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
         if (code === 'EADDRINUSE' || code === 'EADDRNOTAVAIL' || code === 'EACCES') throw new UsageError(`--host ${host} --port ${port}: cannot listen: ${(err as Error).message}`);
@@ -247,6 +258,7 @@ export const serve: Command = {
         throw err;
       }
       console.log(`serving ${built.name} (width ${spec.width}, T ${spec.T}) at ${server.url}`);
+      if (http) console.log(`web device page: ${server.url.replace(/^ws/, 'http')}/#token=${encodeURIComponent(token)}`);
       console.log(`model: ${built.source}`);
       console.log(`raw offload runs: ${backbone ? `the backbone alone, ${backbone.source}` : 'the split model whole'}`);
       console.log(`link (replies): ${describeLink(link)}`);
