@@ -76,9 +76,13 @@ function parseSettings(args: string[]): Settings {
   return settings;
 }
 
-/** Starts `spikesplit serve` with `link` on its replies. */
-function startServer(link: LinkConfig): Promise<ServeProcess> {
-  return startServeProcess(['--token', TOKEN, '--latency-ms', String(link.latencyMs ?? 0), '--bandwidth-mbps', String(link.bandwidthMbps)]);
+/**
+ * Starts `spikesplit serve` with `link` on its replies, for `devices` connections: they all come from 127.0.0.1,
+ * so the cap on connections per address (default 8; the bench takes up to 32 devices) is set to their number.
+ */
+function startServer(link: LinkConfig, devices: number): Promise<ServeProcess> {
+  const options = ['--latency-ms', String(link.latencyMs ?? 0), '--bandwidth-mbps', String(link.bandwidthMbps), '--max-connections-per-address', String(devices)];
+  return startServeProcess(options, { token: TOKEN });
 }
 
 interface ScenarioOutcome {
@@ -155,7 +159,7 @@ export async function main(args: string[]): Promise<void> {
     for (const bandwidthMbps of settings.bandwidthsMbps) {
       const link: LinkConfig = { bandwidthMbps, latencyMs: settings.latencyMs };
       links[`${bandwidthMbps}`] = describeLink(link);
-      const server = await startServer(link);
+      const server = await startServer(link, settings.devices);
       const clients: DeviceClient[] = [];
       try {
         for (let d = 0; d < settings.devices; d++) {

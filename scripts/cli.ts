@@ -12,7 +12,7 @@ import { serve } from './commands/serve';
 import { device } from './commands/device';
 import { testbed } from './commands/testbed';
 import { neucodex } from './commands/neucodex';
-import { CoinferError } from 'spikesplit';
+import { CoinferError, FileError } from 'spikesplit';
 import { parse, usage, UsageError, type Command } from './commands/command';
 
 const COMMANDS: Command[] = [info, model, train, sweep, linkErrors, neucodex, evalCommand, bits, energy, serve, device, testbed];
@@ -46,7 +46,8 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {
-  if (err instanceof UsageError) {
+  // a bad argument, or a file given or written earlier that cannot be used: the message says which and what to do
+  if (err instanceof UsageError || err instanceof FileError) {
     console.error(err.message);
     process.exit(2);
   }

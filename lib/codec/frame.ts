@@ -77,6 +77,8 @@ const CODINGS: readonly FrameCoding[] = ['packed', 'entropy'];
 const MAGIC_BYTES = Uint8Array.from(FRAME_MAGIC, (ch) => ch.charCodeAt(0));
 const FIXED_BYTES = 12; // magic .. T
 const TRAILER_BYTES = 8; // payload length and CRC after the name
+/** The longest a frame's header can be: everything before the payload at rank 8 and a 255-byte name. */
+export const FRAME_MAX_HEADER_BYTES = FIXED_BYTES + 4 * MAX_RANK + MAX_NAME_BYTES + TRAILER_BYTES;
 
 /**
  * Encodes spikes (0/1, row-major in `meta.shape`) as one frame. Throws a RangeError naming the meta field
@@ -122,12 +124,28 @@ export function encodeFrame(spikes: SpikeValues, meta: FrameMeta): Uint8Array {
   return frame;
 }
 
+/** A frame's header, checked: its meta, the payload (a view) and the CRC the header declares. */
+interface FrameHeader {
+  meta: FrameMeta;
+  count: number; // spike values in meta.shape
+  payload: Uint8Array;
+  crcAt: number;
+}
+
 /**
- * Decodes a frame written by `encodeFrame`. Throws FrameError (naming the field) for any frame that is
- * truncated, too long, of another magic or version, inconsistent, over FRAME_MAX_ELEMENTS, or damaged
- * (CRC mismatch); it never returns a tensor the CRC does not vouch for.
+ * Reads and checks a frame's header (every field but the CRC, which needs the payload read) without touching
+ * the payload: what a receiver checks against its limits before decoding anything. Throws FrameError naming
+ * the field for anything `decodeFrame` would refuse before its CRC check, and for input that is not bytes.
  */
-export function decodeFrame(bytes: Uint8Array): DecodedFrame {
+export function readFrameMeta(bytes: Uint8Array): FrameMeta {
+  return readHeader(bytes).meta;
+}
+
+function readHeader(bytes: unknown): FrameHeader {
+  if (!(bytes instanceof Uint8Array)) {
+    const kind = bytes === null ? 'null' : typeof bytes === 'object' ? (bytes.constructor?.name ?? 'object') : typeof bytes;
+    throw new FrameError('length', `frame is ${kind}; expected a Uint8Array of bytes`);
+  }
   if (bytes.length < FIXED_BYTES) {
     throw new FrameError('length', `frame is ${bytes.length} bytes; expected at least ${FIXED_BYTES + TRAILER_BYTES}`);
   }
@@ -177,21 +195,29 @@ export function decodeFrame(bytes: Uint8Array): DecodedFrame {
   if (coding === 'entropy' && payloadLength < 4) {
     throw new FrameError('payloadLength', `is ${payloadLength}; an entropy-coded payload has at least 4 bytes`);
   }
-  const payload = bytes.subarray(payloadAt);
-  const expectedCrc = view.getUint32(crcAt, true);
+  return { meta: { splitPoint, T, shape, coding }, count, payload: bytes.subarray(payloadAt), crcAt };
+}
+
+/**
+ * Decodes a frame written by `encodeFrame`. Throws FrameError (naming the field) for any input that is not
+ * bytes, and any frame that is truncated, too long, of another magic or version, inconsistent, over
+ * FRAME_MAX_ELEMENTS, or damaged (CRC mismatch); it never returns a tensor the CRC does not vouch for.
+ */
+export function decodeFrame(bytes: Uint8Array): DecodedFrame {
+  const { meta, count, payload, crcAt } = readHeader(bytes);
+  const expectedCrc = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(crcAt, true);
   const actualCrc = crc32(payload, crc32(bytes.subarray(0, crcAt)));
   if (actualCrc !== expectedCrc) {
     throw new FrameError('crc', `frame says 0x${expectedCrc.toString(16)}, its bytes give 0x${actualCrc.toString(16)}`);
   }
-
   let spikes: Uint8Array;
   try {
-    spikes = coding === 'packed' ? unpackBits(payload, count) : entropyDecode(payload, shape, T);
+    spikes = meta.coding === 'packed' ? unpackBits(payload, count) : entropyDecode(payload, meta.shape, meta.T);
   } catch (err) {
     if (err instanceof RangeError) throw new FrameError('payload', err.message);
     throw err;
   }
-  return { spikes, meta: { splitPoint, T, shape, coding } };
+  return { spikes, meta };
 }
 
 function hex(bytes: Uint8Array): string {

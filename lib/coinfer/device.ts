@@ -20,6 +20,9 @@
  *   endToEndMs       from the start of device compute to the (last) reply's arrival
  */
 import * as tf from '@tensorflow/tfjs-core';
+// Used through the standard WebSocket API (addEventListener, binaryType), which `ws` implements in Node and the
+// browser provides: the web page's bundle maps 'ws' to the browser's own (web/stubs/ws.ts). Two things only `ws`
+// has are used where present: the HTTP answer of a refused upgrade ('unexpected-response') and terminate().
 import { WebSocket } from 'ws';
 import { encodeSent } from '../bottleneck/feature-frame';
 import { FrameCoding } from '../codec/frame';
@@ -27,6 +30,7 @@ import { runAtDeviceSpeed, checkSlowdown } from './device-speed';
 import { LinkConfig, LinkShaper, UNSHAPED_LINK } from './link';
 import { SplitHead, WholeModel } from './model-ends';
 import { readPredictions } from './predictions';
+import { ConnectionLimits, helloMessage, readChallenge, readWelcome } from './handshake';
 import { decodeReply, encodeRequest, ExitRule, ExitState, ProtocolErrorCode, ProtocolError, ProtocolReply, RequestHeader, RequestMode, SuccessReply } from './protocol';
 
 export type InferenceMode = 'edge' | RequestMode;
@@ -54,6 +58,8 @@ export interface InferenceResult {
   /** Bytes of the request messages sent (0 for edge-only). */
   bytesSent: number;
   timing: RequestTiming;
+  /** Split and early exit: what the head computed, read back (every sent step, also those not sent after an exit). */
+  sent?: { shape: number[]; values: ArrayLike<number> };
 }
 
 /** An error reply from the server, or a request that got no reply. */
@@ -69,9 +75,11 @@ export class CoinferError extends Error {
 }
 
 export interface DeviceOptions {
-  /** `ws://127.0.0.1:port`. */
+  /** `ws://127.0.0.1:port`, or `wss://host:port` (TLS). */
   readonly url: string;
   readonly token: string;
+  /** wss://: the PEM certificate(s) of the authority the server's certificate must chain to; default: the system's. */
+  readonly ca?: string | Buffer;
   /** The head of a split model (model-ends.ts), for split and early exit. */
   readonly head?: SplitHead;
   /** Frame coding; default 'packed'. */
@@ -91,6 +99,8 @@ export interface DeviceClient {
   inferEarlyExit(x: tf.Tensor, exit: ExitRule): Promise<InferenceResult>;
   /** Raw offload of images as uint8 pixels `[B, H, W, C]`, row-major. */
   inferRaw(pixels: Uint8Array, shape: readonly number[]): Promise<InferenceResult>;
+  /** What the server admits per request (its welcome). */
+  readonly limits: ConnectionLimits;
   /** Fails requests still waiting (code 'closed') and closes the connection. */
   close(): Promise<void>;
 }
@@ -108,21 +118,11 @@ export async function createDevice(options: DeviceOptions): Promise<DeviceClient
   const { url, token, head, coding = 'packed', slowdown = 1, timeoutMs = 30_000 } = options;
   checkSlowdown(slowdown);
   const shaper = new LinkShaper(options.link ?? UNSHAPED_LINK);
-  const ws = new WebSocket(url, { maxPayload: 64 * 2 ** 20 });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      ws.terminate();
-      reject(new CoinferError('timeout', `no connection to ${url} within ${timeoutMs} ms`));
-    }, timeoutMs);
-    ws.once('open', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    ws.once('error', (err) => {
-      clearTimeout(timer);
-      reject(new CoinferError('closed', `cannot connect to ${url}: ${err.message}`));
-    });
-  });
+  // ws's options are Node's (the browser's WebSocket has its own certificate store and message limits)
+  const ws = new WebSocket(url, { maxPayload: 64 * 2 ** 20, perMessageDeflate: false, ca: options.ca });
+  ws.binaryType = 'arraybuffer';
+  ws.addEventListener('error', () => {}); // every error also closes the socket, which fails what is waiting
+  const limits = await authenticate(ws, url, token, timeoutMs);
   const pending = new Map<number, Pending>();
   let nextId = 0;
   const failAll = (err: CoinferError) => {
@@ -132,11 +132,11 @@ export async function createDevice(options: DeviceOptions): Promise<DeviceClient
     }
     pending.clear();
   };
-  ws.on('message', (data, isBinary) => {
+  ws.addEventListener('message', ({ data }) => {
     let reply: ProtocolReply;
     try {
-      if (isBinary) throw new ProtocolError('malformed', 'reply is a binary message; expected text');
-      reply = decodeReply(String(data));
+      if (typeof data !== 'string') throw new ProtocolError('malformed', 'reply is a binary message; expected text');
+      reply = decodeReply(data);
     } catch (err) {
       failAll(new CoinferError('malformed', `server sent what is not a reply: ${(err as Error).message}`));
       return;
@@ -148,8 +148,7 @@ export async function createDevice(options: DeviceOptions): Promise<DeviceClient
     if (reply.ok) p.resolve(reply);
     else p.reject(new CoinferError(reply.error.code, `server refused request ${reply.id}: ${reply.error.message}`, reply.error.field));
   });
-  ws.on('error', () => {});
-  ws.on('close', (code, reason) => {
+  ws.addEventListener('close', ({ code, reason }) => {
     shaper.cancel();
     failAll(new CoinferError('closed', `connection to ${url} closed (${code}${reason.length ? ` ${reason}` : ''})`));
   });
@@ -190,8 +189,8 @@ export async function createDevice(options: DeviceOptions): Promise<DeviceClient
   }
 
   /** Sends one message of request `id` and adds its times to `timing`; encodeStartMs is when building its body began. */
-  async function exchange(id: number, header: Omit<RequestHeader, 'id' | 'token'>, body: Uint8Array, encodeStartMs: number, timing: RequestTiming): Promise<{ reply: SuccessReply; bytes: number }> {
-    const message = encodeRequest({ id, token, ...header }, body);
+  async function exchange(id: number, header: Omit<RequestHeader, 'id'>, body: Uint8Array, encodeStartMs: number, timing: RequestTiming): Promise<{ reply: SuccessReply; bytes: number }> {
+    const message = encodeRequest({ id, ...header }, body);
     const sentAtMs = performance.now();
     const reply = await send(id, message);
     const arrivedMs = performance.now();
@@ -210,6 +209,7 @@ export async function createDevice(options: DeviceOptions): Promise<DeviceClient
   }
 
   return {
+    limits,
     async infer(x) {
       const startMs = performance.now();
       const sent = await runHead(x);
@@ -217,7 +217,7 @@ export async function createDevice(options: DeviceOptions): Promise<DeviceClient
       const encodeStartMs = performance.now();
       const body = encodeSent(head!, sent.values, sent.shape, head!.sentSteps, coding);
       const { reply, bytes } = await exchange(newId(), { mode: 'split' }, body, encodeStartMs, timing);
-      return result('split', reply, 1, bytes, timing, startMs);
+      return { ...result('split', reply, 1, bytes, timing, startMs), sent: { shape: sent.shape, values: sent.values } };
     },
     async inferEarlyExit(x, exit) {
       const startMs = performance.now();
@@ -235,7 +235,7 @@ export async function createDevice(options: DeviceOptions): Promise<DeviceClient
         const { reply, bytes } = await exchange(id, { mode: 'steps', step, exit }, body, encodeStartMs, timing);
         bytesSent += bytes;
         if (!reply.exit) throw new CoinferError('malformed', `server answered early-exit request ${id} step ${step} without an exit state`);
-        if (reply.exit.done) return result('steps', reply, step + 1, bytesSent, timing, startMs);
+        if (reply.exit.done) return { ...result('steps', reply, step + 1, bytesSent, timing, startMs), sent: { shape: sent.shape, values: sent.values } };
         if (step + 1 >= head!.sentSteps) throw new CoinferError('malformed', `server did not end early-exit request ${id} after its last step ${step}`);
       }
     },
@@ -252,15 +252,77 @@ export async function createDevice(options: DeviceOptions): Promise<DeviceClient
       failAll(new CoinferError('closed', `device closed its connection to ${url}`));
       if (ws.readyState === WebSocket.CLOSED) return;
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => ws.terminate(), 1000);
-        ws.once('close', () => {
+        // a server that never answers the closing handshake: give up on it
+        const timer = setTimeout(() => {
+          abort(ws);
+          resolve();
+        }, 1000);
+        ws.addEventListener('close', () => {
           clearTimeout(timer);
           resolve();
-        });
+        }, { once: true });
         ws.close(1000, 'device done');
       });
     },
   };
+}
+
+/** Cuts the connection now: `ws` terminates the socket; a browser's WebSocket can only start its closing handshake. */
+function abort(ws: WebSocket): void {
+  if (typeof (ws as Partial<WebSocket>).terminate === 'function') ws.terminate();
+  else ws.close();
+}
+
+/**
+ * Waits for the connection and answers the server's challenge (handshake.ts): the server's limits once it
+ * welcomes the device. Fails with CoinferError: 'unauthorized' (a wrong token, or an address backing off after
+ * failed hellos), 'busy' (over a connection cap), 'closed' (no connection, or a TLS failure), 'timeout'. In a
+ * browser, which does not show a refused upgrade's HTTP answer, a refusal by admission is 'closed'.
+ */
+function authenticate(ws: WebSocket, url: string, token: string, timeoutMs: number): Promise<ConnectionLimits> {
+  return new Promise<ConnectionLimits>((resolve, reject) => {
+    let nonce: string | null = null;
+    let settled = false;
+    const settle = (err: CoinferError | null, limits?: ConnectionLimits) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      ws.removeEventListener('message', onMessage);
+      if (err) {
+        abort(ws);
+        reject(err);
+      } else resolve(limits!);
+    };
+    const timer = setTimeout(() => settle(new CoinferError('timeout', `no welcome from ${url} within ${timeoutMs} ms`)), timeoutMs);
+    const onMessage = ({ data }: { data: unknown }) => {
+      try {
+        if (typeof data !== 'string') throw new ProtocolError('malformed', 'the server sent a binary message during the handshake');
+        if (nonce === null) {
+          nonce = readChallenge(data);
+          ws.send(helloMessage(token, nonce));
+          return;
+        }
+        if (data.includes('"ok":false')) {
+          const refused = decodeReply(data);
+          if (!refused.ok) return settle(new CoinferError(refused.error.code, `server refused the hello: ${refused.error.message}`));
+        }
+        settle(null, readWelcome(data));
+      } catch (err) {
+        settle(new CoinferError('malformed', `${url}: ${(err as Error).message}`));
+      }
+    };
+    ws.addEventListener('message', onMessage);
+    if ('once' in ws) {
+      ws.once('unexpected-response', (_req, res) => {
+        let body = '';
+        res.on('data', (d: Buffer) => (body += d));
+        res.on('end', () => settle(new CoinferError(res.statusCode === 429 ? 'unauthorized' : 'busy', `${url} refused the connection (${res.statusCode}): ${body.trim()}`)));
+        res.on('error', () => settle(new CoinferError('closed', `${url} refused the connection (${res.statusCode})`)));
+      });
+    }
+    ws.addEventListener('error', (event) => settle(new CoinferError('closed', `cannot connect to ${url}: ${(event as { message?: string }).message ?? 'the connection failed'}`)), { once: true });
+    ws.addEventListener('close', ({ code, reason }) => settle(new CoinferError('closed', `${url} closed the connection during the handshake (${code}${reason.length ? ` ${reason}` : ''})`)), { once: true });
+  });
 }
 
 /** Edge-only reference: the whole model on the device (at its speed), no network. */

@@ -20,7 +20,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { BottleneckedModel } from '../bottleneck/bottlenecked-model';
 import { FramedPart, sentFrameMeta, serverForward } from '../bottleneck/feature-frame';
 import { split } from '../bottleneck/partition';
-import { DecodedFrame } from '../codec/frame';
+import { DecodedFrame, FrameMeta } from '../codec/frame';
 import { SplittableModel } from '../models/backbone';
 import { TemporallyCompressedModel } from '../neucodex/compressed-model';
 import { makeRun } from '../snn/module';
@@ -111,11 +111,10 @@ export function wholeModel(model: BottleneckedModel | TemporallyCompressedModel 
 }
 
 /**
- * The images in a frame holding `steps` sent steps `[steps*B, h', w', c']`; a RangeError (a mismatch) if its
- * split point, T or shape is not what `part` sends.
+ * The images in a frame (its header's meta) holding `steps` sent steps `[steps*B, h', w', c']`; a RangeError (a
+ * mismatch) if its split point, T or shape is not what `part` sends.
  */
-export function checkSentFrame(part: EndInfo, frame: DecodedFrame, steps: number): number {
-  const { meta } = frame;
+export function checkSentFrame(part: EndInfo, meta: FrameMeta, steps: number): number {
   const expected = sentFrameMeta(part, meta.shape[0] / steps, steps, meta.coding);
   if (meta.splitPoint !== expected.splitPoint || meta.T !== steps || meta.shape.join(',') !== expected.shape.join(',')) {
     throw new RangeError(
@@ -128,7 +127,7 @@ export function checkSentFrame(part: EndInfo, frame: DecodedFrame, steps: number
 
 /** The spikes of a frame holding `steps` sent steps, checked by `checkSentFrame`: `[steps*B, h', w', c']`. */
 function framedSpikes(part: EndInfo, frame: DecodedFrame, steps: number): tf.Tensor {
-  checkSentFrame(part, frame, steps);
+  checkSentFrame(part, frame.meta, steps);
   return tf.tensor(Float32Array.from(frame.spikes), frame.meta.shape, 'float32');
 }
 

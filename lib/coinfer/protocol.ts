@@ -1,13 +1,14 @@
 /**
- * The co-inference wire protocol, over WebSocket.
+ * The co-inference wire protocol, over WebSocket (ws://, or wss:// with TLS).
  *
- * A request is one binary message (integers little-endian):
+ * A connection first authenticates (handshake.ts: the server's challenge, the device's hello, the server's
+ * welcome); every later message is a request. A request is one binary message (integers little-endian):
  *
  *   offset  size  field
  *   0       4     magic           ASCII "SSRQ"
- *   4       1     version         PROTOCOL_VERSION (2)
+ *   4       1     version         PROTOCOL_VERSION (3)
  *   5       2     header length H u16, 2..MAX_HEADER_BYTES
- *   7       H     header          UTF-8 JSON: { "id": u32, "token": string, "mode": "split" | "raw" | "steps",
+ *   7       H     header          UTF-8 JSON: { "id": u32, "mode": "split" | "raw" | "steps",
  *                                 "shape"?: [B, H, W, C], "step"?: k, "exit"?: { "threshold": x, "confidence": "max-softmax" | "margin" } }
  *   7+H     rest  body            mode "split": one codec frame (lib/codec/frame.ts) of everything the device sends;
  *                                 mode "raw": the input image pixels [B, H, W, C] as uint8 (`shape` given); the
@@ -34,7 +35,7 @@
  */
 import { EXIT_CONFIDENCES, ExitConfidence } from '../neucodex/early-exit';
 
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 export const REQUEST_MAGIC = 'SSRQ';
 export const MAX_HEADER_BYTES = 1024;
 const MAGIC_BYTES = Uint8Array.from(REQUEST_MAGIC, (ch) => ch.charCodeAt(0));
@@ -49,7 +50,6 @@ export type RequestMode = (typeof REQUEST_MODES)[number];
 
 export interface RequestHeader {
   id: number;
-  token: string;
   mode: RequestMode;
   /** Raw mode: the input's shape [B, H, W, C]. */
   shape?: number[];
@@ -101,10 +101,11 @@ export interface ExitState {
 }
 
 /**
- * What was wrong: `malformed` (the message or its header), `unauthorized` (token), `frame` (the codec frame,
- * `field` as FrameError names it), `mismatch` (a well-formed frame or tensor this model does not take),
- * `oversized` (body over the server's maxFrameBytes), `unsupported` (a mode this server was not given the
- * model for), `busy` (the connection's in-flight cap), `shutting-down`, `internal`.
+ * What was wrong: `malformed` (the message or its header), `unauthorized` (the hello), `frame` (the codec frame,
+ * `field` as FrameError names it), `mismatch` (a well-formed frame or tensor whose per-image shape this model
+ * does not take), `oversized` (more images than the server's maxBatch, or a body over its limit; the message
+ * names the limit), `unsupported` (a mode this server was not given the model for), `busy` (the connection's
+ * in-flight cap), `shutting-down`, `internal` (the server failed on an admitted request).
  */
 export const PROTOCOL_ERROR_CODES = ['malformed', 'unauthorized', 'frame', 'mismatch', 'oversized', 'unsupported', 'busy', 'shutting-down', 'internal'] as const;
 export type ProtocolErrorCode = (typeof PROTOCOL_ERROR_CODES)[number];
@@ -161,10 +162,10 @@ export function decodeRequest(message: Uint8Array): ProtocolRequest {
   const h = parsed as Record<string, unknown>;
   if (typeof h.id !== 'number' || !Number.isInteger(h.id) || h.id < 0 || h.id > 0xffffffff) throw bad(`header id is ${JSON.stringify(h.id)}; expected an integer in [0, 2^32)`);
   const id = h.id;
-  if (typeof h.token !== 'string') throw bad(`header token is ${JSON.stringify(h.token)}; expected a string`, id);
+  if (h.token !== undefined) throw bad('header has a token; protocol 3 authenticates the connection once, with its hello (handshake.ts)', id);
   if (!(REQUEST_MODES as readonly unknown[]).includes(h.mode)) throw bad(`header mode is ${JSON.stringify(h.mode)}; expected one of ${REQUEST_MODES.join(', ')}`, id);
   const mode = h.mode as RequestMode;
-  const header: RequestHeader = { id, token: h.token, mode };
+  const header: RequestHeader = { id, mode };
   if (mode === 'raw') {
     const shape = h.shape;
     if (!Array.isArray(shape) || shape.length !== 4 || !shape.every((d) => typeof d === 'number' && Number.isInteger(d) && d >= 1)) {

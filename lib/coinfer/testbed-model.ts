@@ -9,7 +9,6 @@
  * weights); a relative `weightsDir` in it is relative to the file's folder. `buildTestbedBackbone` builds the
  * backbone alone (what edge-only and raw offload run in the NeuCODEX comparison) with its own weights.
  */
-import * as fs from 'fs';
 import * as path from 'path';
 import { BottleneckedModel, insertBottleneck } from '../bottleneck/bottlenecked-model';
 import { SplitBackbone } from '../models/backbone';
@@ -17,6 +16,7 @@ import { createModel } from '../models/registry';
 import { loadWeights } from '../models/weights';
 import { TemporallyCompressedModel } from '../neucodex/compressed-model';
 import { compressedEnds, SplitHead, SplitTail, splitEnds } from './model-ends';
+import { readJsonArtefact } from '../util/artefact';
 
 export interface TestbedModelSpec {
   readonly model: string;
@@ -82,7 +82,7 @@ export function buildTestbedBackbone(spec: TestbedModelSpec, weightsDir?: string
 
 /** A spec from a JSON file; names the file and the field that is wrong. */
 export function readTestbedSpec(file: string): TestbedModelSpec {
-  const raw = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+  const raw = readJsonArtefact<Record<string, unknown>>(file, 'rewrite it, or delete its folder to recompute it with `spikesplit neucodex`');
   const bad = (field: string, expected: string) => new RangeError(`${file}: ${field} is ${JSON.stringify(raw[field])}; expected ${expected}`);
   for (const field of ['model', 'splitPoint']) if (typeof raw[field] !== 'string') throw bad(field, 'a string');
   if (!(typeof raw.width === 'number' && raw.width > 0)) throw bad('width', 'a number > 0');

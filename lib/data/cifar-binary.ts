@@ -1,7 +1,9 @@
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { ImageDataset } from './dataset';
 import { readTar } from './tar';
+import { FileError } from '../util/file-error';
 
 /**
  * The official CIFAR binary record layouts (https://www.cs.toronto.edu/~kriz/cifar.html):
@@ -62,16 +64,23 @@ function cifarBatchFiles(variant: CifarVariant, split: CifarSplit): string[] {
 
 /**
  * Images `[N, 32, 32, 3]` and labels from the concatenated records of `batches` (each the bytes of one
- * batch file). `source` names where they came from, for the data set and for errors.
+ * batch file, named by `files[k]`). `source` names where they came from, for the data set. A batch of the
+ * wrong size, or two identical batches (the same file twice), is a FileError naming the file(s).
  */
-export function parseCifarRecords(batches: Uint8Array[], format: CifarFormat, source: string): ImageDataset {
+export function parseCifarRecords(batches: Uint8Array[], format: CifarFormat, source: string, files: string[] = batches.map((_, k) => `${source}: batch ${k}`)): ImageDataset {
   const { labelBytes, labelOffset, classes } = layout(format);
   const recordBytes = labelBytes + PIXELS;
   let count = 0;
+  const seen = new Map<string, string>();
   for (const [k, batch] of batches.entries()) {
+    const digest = createHash('sha256').update(batch).digest('hex');
+    const same = seen.get(digest);
+    if (same !== undefined) throw new FileError(files[k], `${files[k]} is byte for byte the same as ${same}; expected distinct batch files`);
+    seen.set(digest, files[k]);
     if (batch.length % recordBytes !== 0) {
-      throw new RangeError(
-        `${source}: batch ${k} has ${batch.length} bytes, expected a multiple of ${recordBytes} ` +
+      throw new FileError(
+        files[k],
+        `${files[k]} has ${batch.length} bytes, expected a multiple of ${recordBytes} ` +
           `(${labelBytes} label byte${labelBytes > 1 ? 's' : ''} + ${PIXELS} pixel bytes per ${format.variant} record)`,
       );
     }
@@ -133,22 +142,35 @@ export async function readCifarBinary(
   options: CifarFormat & { split: CifarSplit },
 ): Promise<ImageDataset> {
   const names = cifarBatchFiles(options.variant, options.split);
+  const others = cifarBatchFiles(options.variant, options.split === 'train' ? 'test' : 'train'); // the other split's files, hashed to catch a copy
   const found = new Map<string, Uint8Array>();
-  if (fs.statSync(location).isDirectory()) {
-    for (const name of names) {
+  const otherDigests = new Map<string, string>();
+  const isDirectory = fs.statSync(location).isDirectory();
+  const fileName = (n: string) => (isDirectory ? path.join(location, n) : `${location}: ${n}`);
+  const take = (name: string, data: Uint8Array) => {
+    if (names.includes(name)) found.set(name, data);
+    else otherDigests.set(createHash('sha256').update(data).digest('hex'), name);
+  };
+  if (isDirectory) {
+    for (const name of [...names, ...others]) {
       const file = path.join(location, name);
-      if (fs.existsSync(file)) found.set(name, fs.readFileSync(file));
+      if (fs.existsSync(file)) take(name, fs.readFileSync(file));
     }
   } else {
-    const wanted = (p: string) => names.includes(p.slice(p.lastIndexOf('/') + 1));
-    for await (const member of readTar(location, wanted)) found.set(path.posix.basename(member.path), member.data);
+    const wanted = (p: string) => [...names, ...others].includes(p.slice(p.lastIndexOf('/') + 1));
+    for await (const member of readTar(location, wanted)) take(path.posix.basename(member.path), member.data);
   }
   const missing = names.filter((n) => !found.has(n));
   if (missing.length > 0) {
-    throw new Error(`${location} lacks ${missing.join(', ')}; expected the official ${options.variant} binary release`);
+    throw new FileError(location, `${location} lacks ${missing.join(', ')}; expected the official ${options.variant} binary release`);
   }
   const source = `official ${options.variant} binaries ${location} (${options.split})`;
-  return parseCifarRecords(names.map((n) => found.get(n)!), options, source);
+  const dataset = parseCifarRecords(names.map((n) => found.get(n)!), options, source, names.map(fileName));
+  for (const name of names) {
+    const copy = otherDigests.get(createHash('sha256').update(found.get(name)!).digest('hex'));
+    if (copy !== undefined) throw new FileError(fileName(name), `${fileName(name)} is byte for byte the same as ${fileName(copy)}: the ${options.split} split would overlap the other one`);
+  }
+  return dataset;
 }
 
 function layout(format: CifarFormat): { labelBytes: number; labelOffset: number; classes: readonly string[] } {

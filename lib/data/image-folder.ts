@@ -8,6 +8,7 @@ import { ImageDataset } from './dataset';
 import { readImageCache, writeImageCache } from './image-cache';
 import { defaultDataDir } from './paths';
 import { listTar, readTar } from './tar';
+import { FileError } from '../util/file-error';
 
 /**
  * An image folder: one sub-folder per class holding JPEG or PNG files of one size, as a directory on disk
@@ -157,12 +158,19 @@ async function decodeAll(
 
 /** A decoded JPEG or PNG (chosen by its magic bytes) that writes itself as RGB into a larger buffer. */
 function decodeImage(bytes: Uint8Array, name: string): { width: number; height: number; writeRgb(out: Uint8Array, at: number): void } {
+  const decode = <T>(kind: string, run: () => T): T => {
+    try {
+      return run();
+    } catch (err) {
+      throw new FileError(name, `${name}: cannot decode it as ${kind} (${(err as Error).message}); the file is truncated or corrupt`);
+    }
+  };
   if (bytes[0] === 0xff && bytes[1] === 0xd8) {
-    const { width, height, data } = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: false }); // RGB
+    const { width, height, data } = decode('JPEG', () => jpeg.decode(bytes, { useTArray: true, formatAsRGBA: false })); // RGB
     return { width, height, writeRgb: (out, at) => out.set(data, at) };
   }
   if (bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47) {
-    const { width, height, data } = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)); // RGBA
+    const { width, height, data } = decode('PNG', () => PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))); // RGBA
     return {
       width,
       height,
@@ -175,7 +183,7 @@ function decodeImage(bytes: Uint8Array, name: string): { width: number; height: 
       },
     };
   }
-  throw new Error(`${name} is neither JPEG nor PNG (starts with bytes ${Array.from(bytes.subarray(0, 4)).join(' ')})`);
+  throw new FileError(name, `${name} is neither JPEG nor PNG (starts with bytes ${Array.from(bytes.subarray(0, 4)).join(' ')})`);
 }
 
 function archiveFingerprint(archive: string): string {

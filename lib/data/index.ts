@@ -7,3 +7,4 @@ export * from './cifar-binary';
 export * from './image-folder';
 export * from './cifar';
 export * from './events';
+export * from './split-check';

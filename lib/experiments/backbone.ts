@@ -8,11 +8,12 @@ import { createModel } from '../models/registry';
 import { loadWeights, saveWeights } from '../models/weights';
 import { evaluate } from '../train/evaluate';
 import { train, type EpochRecord, type TrainOptions } from '../train/trainer';
-import { writeJsonAtomic } from '../util/atomic';
+import { checkWritableDir, writeJsonAtomic } from '../util/atomic';
 import { presetData, type PresetData } from './data';
 import { backboneDir, backboneSummaryFile, backboneWeights } from './paths';
 import type { Preset } from './preset';
 import { provenance, type Provenance } from './provenance';
+import { readJsonArtefactIfPresent } from '../util/artefact';
 
 export interface BackboneSummary extends Provenance {
   model: Preset['model'] & { classes: number };
@@ -34,13 +35,14 @@ export function loadBackbone(preset: Preset, classes: number, T = preset.model.T
 
 export function readBackboneSummary(preset: Preset): BackboneSummary | null {
   const file = backboneSummaryFile(preset.name);
-  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as BackboneSummary) : null;
+  return readJsonArtefactIfPresent<BackboneSummary>(file);
 }
 
 /** Trains (or resumes, or skips when finished) the preset's backbone; returns its summary. */
 export async function pretrainBackbone(preset: Preset, options: TrainOptions & { data?: PresetData } = {}): Promise<BackboneSummary> {
   const done = readBackboneSummary(preset);
   if (done) return done;
+  checkWritableDir(backboneDir(preset.name)); // before an epoch of training, not after it
   const log = options.log ?? ((l: string) => console.error(l));
   const data = options.data ?? (await presetData(preset));
   log(`pretraining ${preset.model.name} (width ${preset.model.width}, T ${preset.model.T}) on ${data.description}`);

@@ -1,5 +1,5 @@
 /** The training and test sets a preset names, as sources the trainer reads. */
-import { CIFAR10_NORMALIZATION, CIFAR100_NORMALIZATION, loadCifar10, loadCifar100, stratifiedSubset, type ImageDataset } from '../data';
+import { checkSplits, CIFAR10_NORMALIZATION, CIFAR100_NORMALIZATION, loadCifar10, loadCifar100, stratifiedSubset, type ImageDataset } from '../data';
 import { imageSource, type LabelledSource } from '../train/source';
 import { Rng } from '../util/rng';
 import type { Preset } from './preset';
@@ -27,6 +27,7 @@ export async function presetData(preset: Preset): Promise<PresetData> {
   const pick = (d: ImageDataset, perClass: number | null) => (perClass === null ? d : stratifiedSubset(d, Math.min(perClass, Math.min(...d.classCounts())), rng));
   const fullTrain = await load(preset, 'train');
   const fullTest = await load(preset, 'test');
+  checkSplits(fullTrain, fullTest);
   const train = pick(fullTrain, preset.data.trainPerClass);
   const test = pick(fullTest, preset.data.testPerClass);
   const finetune = pick(train, preset.data.finetunePerClass);

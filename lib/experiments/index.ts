@@ -9,3 +9,4 @@ export * from './results';
 export * from './link-errors';
 export * from './testbed';
 export * from './neucodex';
+export * from './testbed-netns';

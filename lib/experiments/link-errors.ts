@@ -15,7 +15,6 @@
  * the same images. The model of a split point is its sweep row's fine-tuned checkpoint. Written to
  * `runs/<preset>/link-errors.json` atomically; a run finds it there and skips.
  */
-import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs-core';
 import { insertBottleneck } from '../bottleneck/bottlenecked-model';
@@ -37,6 +36,7 @@ import type { Preset, PresetName } from './preset';
 import { provenance, type Provenance } from './provenance';
 import { collectResults, type Results } from './results';
 import type { SweepRow } from './sweep';
+import { readJsonArtefactIfPresent } from '../util/artefact';
 
 /** What the link study runs, per preset. */
 export interface LinkErrorConfig {
@@ -131,7 +131,7 @@ export const linkErrorsFile = (preset: string) => path.join(runsDir(preset), 'li
 /** The link study of a preset as last written, or null. */
 export function readLinkErrors(preset: string): LinkErrors | null {
   const file = linkErrorsFile(preset);
-  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as LinkErrors) : null;
+  return readJsonArtefactIfPresent<LinkErrors>(file);
 }
 
 /** One channel condition of the study. */

@@ -42,11 +42,12 @@ import { FiringRateMonitor } from '../snn/monitor';
 import { correctCount, evaluate, type LogitModel } from '../train/evaluate';
 import type { LabelledSource } from '../train/source';
 import { train, type EpochRecord, type TrainOptions } from '../train/trainer';
-import { writeJsonAtomic } from '../util/atomic';
+import { checkWritableDir, writeJsonAtomic } from '../util/atomic';
 import { presetData, type PresetData } from './data';
 import { runsDir } from './paths';
 import { NEUCODEX_INPUTS, type NeucodexInput, type NeucodexPreset, type Preset } from './preset';
 import { provenance, type Provenance } from './provenance';
+import { readJsonArtefactIfPresent } from '../util/artefact';
 
 /** Bits of one AEDAT 2.0 event record: a 32-bit address and a 32-bit timestamp. */
 export const AEDAT2_BITS_PER_EVENT = 64;
@@ -154,7 +155,7 @@ const groupDir = (preset: string, group: string) => path.join(neucodexDir(preset
 const configDir = (preset: string, c: NeucodexConfig) => path.join(groupDir(preset, c.group), `T${c.sentSteps}`);
 
 function readJson<T>(file: string): T | null {
-  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as T) : null;
+  return readJsonArtefactIfPresent<T>(file);
 }
 
 /** Every configuration of the preset's `neucodex` section, in a fixed order; checks the section. */
@@ -398,6 +399,7 @@ export function readNeucodex(preset: string): NeucodexResults | null {
 export async function runNeucodex(preset: Preset, options: TrainOptions = {}): Promise<NeucodexResults> {
   const log = options.log ?? ((l: string) => console.error(l));
   const configs = neucodexConfigs(preset);
+  checkWritableDir(neucodexDir(preset.name)); // before any training, not after it
   const nx = preset.neucodex;
   const data = await presetData({ ...preset, data: nx.data, pretrain: nx.pretrain });
   const sources = makeSources(nx, data);

@@ -1,11 +1,11 @@
 /** The results table of a preset: every finished sweep row, the selection, the backbone summary. */
-import * as fs from 'fs';
 import { writeJsonAtomic } from '../util/atomic';
 import { readBackboneSummary, type BackboneSummary } from './backbone';
 import { resultsFile } from './paths';
 import type { Preset } from './preset';
 import { selectPerSplit, type Selection } from './selection';
 import { readRow, sweepConfigs, type SweepRow } from './sweep';
+import { readJsonArtefactIfPresent } from '../util/artefact';
 
 export interface Results {
   preset: string;
@@ -34,5 +34,5 @@ export function collectResults(preset: Preset): Results {
 /** The results file of a preset as last written, or null (notebooks read this; they never train). */
 export function readResults(preset: string): Results | null {
   const file = resultsFile(preset);
-  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as Results) : null;
+  return readJsonArtefactIfPresent<Results>(file);
 }

@@ -5,7 +5,6 @@
  * record one row. Each row is written atomically to its own folder, so a rerun skips finished rows and
  * several processes can share one sweep (`shard`).
  */
-import * as fs from 'fs';
 import * as path from 'path';
 import { insertBottleneck } from '../bottleneck/bottlenecked-model';
 import { modelSplitShapes, transmissionBits } from '../bottleneck/bits';
@@ -19,6 +18,7 @@ import { presetData, type PresetData } from './data';
 import { sweepRowDir } from './paths';
 import type { Compression, Preset } from './preset';
 import { provenance, type Provenance } from './provenance';
+import { readJsonArtefactIfPresent } from '../util/artefact';
 
 /** One configuration of the sweep. */
 export interface SweepConfig {
@@ -85,7 +85,7 @@ export function sweepBits(preset: Preset, split: string, compression: Compressio
 
 export function readRow(preset: Preset, id: string): SweepRow | null {
   const file = path.join(sweepRowDir(preset.name, id), 'row.json');
-  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as SweepRow) : null;
+  return readJsonArtefactIfPresent<SweepRow>(file);
 }
 
 /** Fine-tunes and evaluates one configuration (or returns its finished row). */

@@ -45,6 +45,7 @@ import { Rng } from '../util/rng';
 import { runsDir } from './paths';
 import type { Preset, PresetName } from './preset';
 import { provenance, type Provenance } from './provenance';
+import { readJsonArtefactIfPresent } from '../util/artefact';
 
 export interface TestbedConfig {
   /** The images: those the NeuCODEX models were trained on (its preset section's data set and source). */
@@ -131,7 +132,7 @@ export const neucodexModelsDir = (preset: string) => path.join(runsDir(preset), 
 /** The testbed result of a preset as last written, or null. */
 export function readTestbed(preset: string): Testbed | null {
   const file = testbedFile(preset);
-  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as Testbed) : null;
+  return readJsonArtefactIfPresent<Testbed>(file);
 }
 
 /** The trained models, or an Error naming what is missing and the command that makes it. */
@@ -228,12 +229,12 @@ export async function runTestbed(preset: Preset, options: TestbedOptions = {}): 
     for (const bandwidthMbps of config.bandwidthsMbps) {
       const link: LinkConfig = { bandwidthMbps, latencyMs: config.latencyMs };
       links[String(bandwidthMbps)] = describeLink(link);
-      const linkArgs = ['--token', token, '--bandwidth-mbps', String(bandwidthMbps), '--latency-ms', String(config.latencyMs), '--dataset', config.data.dataset];
+      const linkArgs = ['--bandwidth-mbps', String(bandwidthMbps), '--latency-ms', String(config.latencyMs), '--dataset', config.data.dataset];
       for (const served of [
         { spec: found.split.file, extra: ['--backbone', found.backboneDir], head: split.head, modes: ['raw-offload', 'spike-split'] as TestbedMode[] },
         { spec: compressedFound.file, extra: [], head: compressed.head, modes: ['spike-split-tc-exit'] as TestbedMode[] },
       ]) {
-        const server = await startServeProcess(['--spec', served.spec, ...served.extra, ...linkArgs], { forS: 3600 }); // stopped below; forS only bounds an orphan
+        const server = await startServeProcess(['--spec', served.spec, ...served.extra, ...linkArgs], { token, forS: 3600 }); // stopped below; forS only bounds an orphan
         try {
           const client = await createDevice({ url: server.url, token, head: served.head, link, slowdown: config.slowdown });
           try {

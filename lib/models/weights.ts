@@ -15,6 +15,7 @@ import * as path from 'path';
 import * as tf from '@tensorflow/tfjs-core';
 import { NamedVariable } from '../snn/module';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic';
+import { readJsonArtefact } from '../util/artefact';
 
 export const WEIGHTS_FORMAT = 'spikesplit-weights';
 export const WEIGHTS_VERSION = 1;
@@ -53,8 +54,8 @@ function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-export function saveWeights(model: HasNamedVariables, manifestFile: string): WeightsManifest {
-  const binFile = binaryPath(manifestFile);
+/** The model's weights as a manifest (naming `binary` as the file beside it) and the binary's bytes, in memory. */
+export function serializeWeights(model: HasNamedVariables, binary: string): { manifest: WeightsManifest; bytes: Uint8Array } {
   const variables = model.namedVariables();
   const total = variables.reduce((s, v) => s + v.variable.size, 0);
   const values = new Float32Array(total);
@@ -72,18 +73,24 @@ export function saveWeights(model: HasNamedVariables, manifestFile: string): Wei
     format: WEIGHTS_FORMAT,
     version: WEIGHTS_VERSION,
     model: model.name ?? null,
-    binary: path.basename(binFile),
+    binary,
     bytes: bytes.length,
     sha256: sha256(bytes),
     tensors,
   };
+  return { manifest, bytes };
+}
+
+export function saveWeights(model: HasNamedVariables, manifestFile: string): WeightsManifest {
+  const binFile = binaryPath(manifestFile);
+  const { manifest, bytes } = serializeWeights(model, path.basename(binFile));
   writeFileAtomic(binFile, bytes);
   writeJsonAtomic(manifestFile, manifest);
   return manifest;
 }
 
 function readManifest(manifestFile: string): WeightsManifest {
-  const m = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as WeightsManifest;
+  const m = readJsonArtefact<WeightsManifest>(manifestFile, 'delete it and its .bin to retrain');
   if (m.format !== WEIGHTS_FORMAT || m.version !== WEIGHTS_VERSION) {
     throw new Error(`${manifestFile}: expected format '${WEIGHTS_FORMAT}' version ${WEIGHTS_VERSION}, got '${m.format}' version ${m.version}`);
   }
@@ -98,6 +105,14 @@ export function loadWeights(model: HasNamedVariables, manifestFile: string): voi
   if (bytes.length !== manifest.bytes || sha256(bytes) !== manifest.sha256) {
     throw new Error(`${binFile}: ${bytes.length} bytes whose sha256 does not match the manifest ${manifestFile} (${manifest.bytes} bytes); the pair was not saved together`);
   }
+  assignWeights(model, manifest, bytes, manifestFile);
+}
+
+/**
+ * Assigns every variable of `model` from a manifest and its binary's bytes (checked against each other by the
+ * caller); throws, assigning nothing, on any name or shape mismatch. `source` names them in errors.
+ */
+export function assignWeights(model: HasNamedVariables, manifest: WeightsManifest, bytes: Uint8Array, source: string): void {
   const entries = new Map(manifest.tensors.map((e) => [e.name, e]));
   const variables = model.namedVariables();
   const shape = (dims: readonly number[]) => `[${dims.join(', ')}]`;
@@ -117,7 +132,7 @@ export function loadWeights(model: HasNamedVariables, manifestFile: string): voi
     extra.length ? `in the file but not the model: ${list(extra)}` : '',
   ].filter(Boolean);
   if (problems.length > 0) {
-    throw new Error(`cannot load ${manifestFile} (saved from '${manifest.model}') into '${model.name ?? 'model'}': ${problems.join('; ')}`);
+    throw new Error(`cannot load ${source} (saved from '${manifest.model}') into '${model.name ?? 'model'}': ${problems.join('; ')}`);
   }
   const floats = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
   tf.tidy(() => {

@@ -3,3 +3,7 @@ export * from './atomic';
 export * from './progress';
 export * from './project-root';
 export * from './shape';
+export * from './file-error';
+export * from './artefact';
+export * from './hmac-sha256';
+export * from './child-process';

@@ -79,19 +79,28 @@ export function deviceEnergyEntry(report: EnergyReport, split: string): DeviceEn
   return { split, computePJ: row.cumulativeEnergyPJ, transmitPJ: row.transmitEnergyPJ, transmittedBits: row.transmittedBits };
 }
 
-/** Compute and transmission energy per image stacked at each split point, in mJ. */
+/**
+ * Compute and transmission energy per image side by side at each split point, in mJ on a log axis, each bar
+ * labelled with its value: the radio's millijoules can be a thousand times the compute's, which a linear
+ * (or stacked) axis would flatten to nothing.
+ */
 export function deviceEnergyFigure(entries: readonly DeviceEnergyEntry[], options: FigureText & { computeLabel: string; transmitLabel: string }): Figure {
   if (entries.length === 0) throw new RangeError('deviceEnergyFigure needs at least one split point');
   const x = entries.map((e) => e.split);
+  const bars = (name: string, mJ: number[], k: number, hover: string[]) => ({
+    type: 'bar' as const, name, x, y: mJ, marker: { color: seriesColor(k) },
+    text: mJ.map((v) => `${significant3(v)}`), textposition: 'outside', hovertext: hover,
+  });
   const fig = figure({
     ...options,
     data: [
-      { type: 'bar', name: options.computeLabel, x, y: entries.map((e) => e.computePJ / 1e9), marker: { color: seriesColor(0) } },
-      { type: 'bar', name: options.transmitLabel, x, y: entries.map((e) => e.transmitPJ / 1e9), marker: { color: seriesColor(1) }, text: entries.map((e) => `${e.transmittedBits} bits`), textposition: 'none' },
+      bars(options.computeLabel, entries.map((e) => e.computePJ / 1e9), 0, entries.map((e) => `${e.split}: compute`)),
+      bars(options.transmitLabel, entries.map((e) => e.transmitPJ / 1e9), 1, entries.map((e) => `${e.split}: ${e.transmittedBits} bits`)),
     ],
     xaxis: { title: { text: 'split point' }, type: 'category' },
-    yaxis: { title: { text: 'device energy per image (mJ)' } },
+    yaxis: { title: { text: 'device energy per image (mJ, log scale)' }, type: 'log' },
   });
-  fig.layout.barmode = 'stack';
+  fig.layout.barmode = 'group';
+  fig.layout.legend = { orientation: 'h', y: -0.25 };
   return fig;
 }

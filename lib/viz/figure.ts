@@ -79,7 +79,7 @@ let plotlyInlined = false;
  * HTML that draws `fig` with plotly.js. The first snippet of a process carries the plotly.js bundle itself
  * (about 10 MB, from node_modules, no CDN); later ones use the copy already on the page. In a notebook the
  * kernel is the process, so the bundle is inlined once per notebook run. Untrusted notebooks do not run these
- * scripts: `showFigure` also shows the figure as a PNG.
+ * scripts: `showFigure` sends the PNG in the same output, which they show instead.
  */
 export function plotlyHtml(fig: Figure, options: { id?: string } = {}): string {
   checkFigure(fig);

@@ -1,7 +1,7 @@
-/** Figures into files (`<name>.svg`, `<name>.png`) and into a notebook (interactive, plus the PNG). */
+/** Figures into files (`<name>.svg`, `<name>.png`) and into a notebook (interactive where it may, else the PNG). */
 import * as path from 'path';
 import { writeFileAtomic } from '../util/atomic';
-import type { NotebookDisplay } from './display';
+import type { BundleDisplay } from './display';
 import { plotlyHtml, type Figure } from './figure';
 import { renderFigure, type RenderedFigure } from './render';
 
@@ -31,12 +31,12 @@ export async function exportFigure(fig: Figure, { name, figuresDir }: ExportOpti
 }
 
 /**
- * Shows `fig` in a notebook: the interactive chart (runs only where the notebook is trusted), then, once
- * exported to SVG and PNG files, the PNG (shown everywhere, including headless runs and untrusted viewers).
+ * Exports `fig` to SVG and PNG files and shows it in a notebook as one output of two forms: the interactive
+ * chart (`text/html`, which Jupyter shows only where the notebook is trusted and its scripts run) and the PNG
+ * (`image/png`, which every viewer shows: untrusted notebooks, GitHub, a fresh checkout). A viewer shows one.
  */
-export async function showFigure(fig: Figure, display: NotebookDisplay, options: ExportOptions): Promise<ExportedFigure> {
-  display.html(plotlyHtml(fig));
+export async function showFigure(fig: Figure, display: BundleDisplay, options: ExportOptions): Promise<ExportedFigure> {
   const exported = await exportFigure(fig, options);
-  display.png(exported.png);
+  display.bundle({ 'text/html': plotlyHtml(fig), 'image/png': Buffer.from(exported.png).toString('base64') });
   return exported;
 }

@@ -40,6 +40,7 @@ export function parse(cmd: Command, argv: string[]): { values: Values; positiona
       strict: true,
     });
     const { help, ...rest } = values as Values;
+    if (!cmd.positionals && positionals.length > 0) throw new TypeError(`unexpected argument(s) ${positionals.map((p) => `'${p}'`).join(' ')}; this command takes options only`);
     return { values: rest, positionals, help: help === true };
   } catch (err) {
     throw new UsageError(`spikesplit ${cmd.name}: ${(err as Error).message}\n\n${usage(cmd)}`);

@@ -1,8 +1,7 @@
-/** `spikesplit device`: the edge side of the testbed: sends CIFAR-10 sample images to a `serve` on loopback. */
+/** `spikesplit device`: the edge side of the testbed: sends CIFAR-10 sample images to a `serve` (ws:// on loopback, or wss://). */
+import * as fs from 'fs';
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  buildTestbedBackbone,
-  buildTestbedModel,
   CIFAR10_NORMALIZATION,
   createDevice,
   describeLink,
@@ -17,21 +16,31 @@ import {
   type RequestTiming,
 } from 'spikesplit';
 import { choiceOption, numberOption, UsageError, type Command } from './command';
-import { linkConfig, linkOptions, testbedModelOptions, testbedModelSpec, tokenOption } from './serve';
+import { buildBackboneOption, buildModelOption, linkConfig, linkOptions, testbedModelOptions, testbedModelSpec, tokenOption, tokenOptions } from './serve';
+
+function readCa(file: string): Buffer {
+  try {
+    return fs.readFileSync(file);
+  } catch (err) {
+    throw new UsageError(`--ca: cannot read ${file}: ${(err as Error).message}`);
+  }
+}
 
 const MODES = ['split', 'exit', 'raw', 'edge'] as const;
 const LOOPBACK_HOSTS = ['127.0.0.1', '[::1]', 'localhost'];
 
-function loopbackUrl(raw: unknown): string {
-  if (typeof raw !== 'string') throw new UsageError('--server: expected a URL such as ws://127.0.0.1:8765');
+/** `--server`: wss:// to any host, or ws:// to loopback only (off loopback the data would cross in clear). */
+function serverUrl(raw: unknown): string {
+  if (typeof raw !== 'string') throw new UsageError('--server: expected a URL such as ws://127.0.0.1:8765 or wss://host:8765');
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new UsageError(`--server: '${raw}' is not a URL; expected e.g. ws://127.0.0.1:8765`);
+    throw new UsageError(`--server: '${raw}' is not a URL; expected e.g. ws://127.0.0.1:8765 or wss://host:8765`);
   }
+  if (url.protocol === 'wss:') return raw;
   if (url.protocol !== 'ws:' || !LOOPBACK_HOSTS.includes(url.hostname)) {
-    throw new UsageError(`--server: '${raw}' is not a loopback WebSocket URL; this testbed talks only to ws:// on ${LOOPBACK_HOSTS.join(', ')}`);
+    throw new UsageError(`--server: '${raw}' is neither wss:// nor ws:// on loopback (${LOOPBACK_HOSTS.join(', ')}); plain ws:// would cross the network in clear`);
   }
   return raw;
 }
@@ -42,13 +51,15 @@ export const device: Command = {
   options: {
     ...testbedModelOptions.options,
     ...linkOptions.options,
+    ...tokenOptions.options,
     server: { type: 'string' },
-    token: { type: 'string' },
+    ca: { type: 'string' },
     mode: { type: 'string' },
     threshold: { type: 'string' },
     confidence: { type: 'string' },
     backbone: { type: 'string' },
     requests: { type: 'string' },
+    warmup: { type: 'string' },
     batch: { type: 'string' },
     slowdown: { type: 'string' },
     coding: { type: 'string' },
@@ -57,13 +68,15 @@ export const device: Command = {
   help: {
     ...testbedModelOptions.help,
     ...linkOptions.help,
-    server: 'ws://127.0.0.1:<port> of a running `spikesplit serve` (not needed for --mode edge)',
-    token: 'the server token; default $SPIKESPLIT_TOKEN',
+    ...tokenOptions.help,
+    server: 'ws://127.0.0.1:<port> or wss://<host>:<port> of a running `spikesplit serve` (not needed for --mode edge)',
+    ca: "wss://: PEM certificate of the authority the server's certificate must chain to; default: the system's",
     mode: `${MODES.join(' | ')} (exit: split with early exit, one sent step per message); default split`,
     threshold: 'early exit: exit once the confidence exceeds this, in [0, 1]; default 0.9',
     confidence: `early exit: ${EXIT_CONFIDENCES.join(' | ')}; default max-softmax`,
     backbone: 'edge mode: directory holding weights.json/.bin of the backbone alone, which edge-only then runs; default: the split model whole',
     requests: 'requests sent one after another; default 10',
+    warmup: 'untimed requests sent before them (not in the results); default 0',
     batch: 'images per request; default 1',
     slowdown: 'the device is this many times slower: measured device compute x slowdown, the difference waited; default 1',
     coding: 'frame coding: packed | entropy; default packed',
@@ -73,26 +86,29 @@ export const device: Command = {
     const spec = testbedModelSpec(values);
     const mode = choiceOption(values, 'mode', MODES, 'split');
     const requests = numberOption(values, 'requests', 10, { min: 1, max: 100_000, integer: true });
+    const warmup = numberOption(values, 'warmup', 0, { min: 0, max: 1000, integer: true });
     const batch = numberOption(values, 'batch', 1, { min: 1, max: 256, integer: true });
     const slowdown = numberOption(values, 'slowdown', 1, { min: 1, max: 1000 });
     const coding = choiceOption(values, 'coding', ['packed', 'entropy'] as const, 'packed');
     const exit = { threshold: numberOption(values, 'threshold', 0.9, { min: 0, max: 1 }), confidence: choiceOption(values, 'confidence', EXIT_CONFIDENCES, 'max-softmax') };
     const link = linkConfig(values);
-    const url = mode === 'edge' ? undefined : loopbackUrl(values.server);
+    const url = mode === 'edge' ? undefined : serverUrl(values.server);
+    if (values.ca !== undefined && !url?.startsWith('wss:')) throw new UsageError('--ca: only a wss:// --server is checked against a certificate authority');
+    const ca = typeof values.ca === 'string' ? readCa(values.ca) : undefined;
     const token = mode === 'edge' ? '' : tokenOption(values);
     await initBackend(undefined, () => undefined);
     const data = await loadCifar10({ split: 'test', source: 'sample', progress: false });
-    const built = buildTestbedModel(spec);
+    const built = buildModelOption(spec);
     if (values.backbone !== undefined && mode !== 'edge') throw new UsageError(`--backbone: only --mode edge runs the backbone on the device; with --mode ${mode} give it to the server (spikesplit serve --backbone)`);
-    const backbone = typeof values.backbone === 'string' ? buildTestbedBackbone(spec, values.backbone) : undefined;
+    const backbone = typeof values.backbone === 'string' ? buildBackboneOption(spec, values.backbone) : undefined;
     const edgeModel = wholeModel(backbone?.backbone ?? built.compressed ?? built.model);
     const results: InferenceResult[] = [];
     let correct = 0;
     try {
-      const client = url === undefined ? undefined : await createDevice({ url, token, head: built.head, coding, link, slowdown });
+      const client = url === undefined ? undefined : await createDevice({ url, token, ca, head: built.head, coding, link, slowdown });
       try {
-        for (let r = 0; r < requests; r++) {
-          const indices = Array.from({ length: batch }, (_, k) => (r * batch + k) % data.count);
+        for (let r = -warmup; r < requests; r++) {
+          const indices = Array.from({ length: batch }, (_, k) => (Math.max(r, 0) * batch + k) % data.count);
           const { images, labels } = imageBatch(data, indices, { normalization: CIFAR10_NORMALIZATION });
           try {
             const result = !client
@@ -102,6 +118,7 @@ export const device: Command = {
                 : mode === 'exit'
                   ? await client.inferEarlyExit(images, exit)
                   : await client.infer(images);
+            if (r < 0) continue; // a warm-up request
             const truth = labels.dataSync();
             correct += result.predictions.filter((p, k) => p === truth[k]).length;
             results.push(result);

@@ -98,8 +98,7 @@ export const energy: Command = {
     backend: `force a backend (${BACKENDS.join(', ')}); the model is traced once`,
     json: 'print JSON: { rows: [{ split, ops, cumulativeOps, energyPJ, cumulativeEnergyPJ }, ...] }',
   },
-  async run(values, positionals) {
-    if (positionals.length > 0) throw new UsageError(`spikesplit energy: unexpected argument(s) ${positionals.join(' ')}; expected options only (see --help)`);
+  async run(values) {
     const modelName = choiceOption(values, 'model', MODEL_NAMES);
     const width = numberOption(values, 'width', 1, { min: 0 });
     const hardware = profileOption<HardwareProfile>(values, 'hardware', HARDWARE_PROFILES, hardwareProfile) ?? hardwareProfile('45nm');

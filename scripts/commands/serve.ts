@@ -1,23 +1,34 @@
 /**
- * `spikesplit serve`: the cloud side of the edge-to-cloud testbed on loopback. Also exports the options the
+ * `spikesplit serve`: the cloud side of the edge-to-cloud testbed (on loopback, or with TLS on any address). Also exports the options the
  * `device` command shares with it: the model both sides build, and the emulated link.
  */
+import * as fs from 'fs';
+import * as net from 'net';
 import {
   buildTestbedBackbone,
   buildTestbedModel,
   CIFAR10_NORMALIZATION,
   CIFAR100_NORMALIZATION,
   createServer,
+  DEFAULT_SERVER_LIMITS,
   describeLink,
   initBackend,
+  loadCifar10,
   MODEL_NAMES,
   readTestbedSpec,
   UNSHAPED_LINK,
+  webPageHandler,
   wholeModel,
+  type CoinferServer,
   type LinkConfig,
+  type ServerLimits,
+  type TestbedModel,
   type TestbedModelSpec,
 } from 'spikesplit';
 import { choiceOption, numberOption, UsageError, type Command, type Options, type Values } from './command';
+
+/** Test images the web device page offers, from the embedded sample. */
+const WEB_IMAGES = 24;
 
 /** The model options: both sides must be given the same ones. */
 export const testbedModelOptions = {
@@ -104,61 +115,154 @@ export function linkConfig(values: Values): LinkConfig {
   };
 }
 
-/** `--token`, else $SPIKESPLIT_TOKEN. */
+/** The token options both sides take. */
+export const tokenOptions = {
+  options: { token: { type: 'string' }, 'token-file': { type: 'string' } } satisfies Options,
+  help: {
+    token: 'the shared secret (visible to other users in `ps`: prefer --token-file or $SPIKESPLIT_TOKEN)',
+    'token-file': 'a file holding the shared secret (its first line); default $SPIKESPLIT_TOKEN',
+  },
+};
+
+/** `--token`, `--token-file`, else $SPIKESPLIT_TOKEN. */
 export function tokenOption(values: Values): string {
-  const token = typeof values.token === 'string' ? values.token : process.env.SPIKESPLIT_TOKEN;
-  if (!token) throw new UsageError('--token: expected a non-empty token (or set SPIKESPLIT_TOKEN)');
+  if (values.token !== undefined && values['token-file'] !== undefined) throw new UsageError('--token, --token-file: give one of them');
+  let token: string | undefined;
+  if (typeof values['token-file'] === 'string') {
+    const file = values['token-file'];
+    try {
+      token = fs.readFileSync(file, 'utf8').split(/\r?\n/)[0];
+    } catch (err) {
+      throw new UsageError(`--token-file: cannot read ${file}: ${(err as Error).message}`);
+    }
+    if (!token) throw new UsageError(`--token-file: ${file} has an empty first line; expected the token`);
+    return token;
+  }
+  token = typeof values.token === 'string' ? values.token : process.env.SPIKESPLIT_TOKEN;
+  if (!token) throw new UsageError('--token: expected a non-empty token (or --token-file, or set SPIKESPLIT_TOKEN)');
   return token;
+}
+
+/** Builds the model of the options, a bad split point or weights folder reported as a usage error. */
+export function buildModelOption(spec: TestbedModelSpec): TestbedModel {
+  try {
+    return buildTestbedModel(spec);
+  } catch (err) {
+    throw new UsageError(`${spec.weightsDir === undefined ? '--model, --split' : '--weights'}: ${(err as Error).message}`);
+  }
+}
+
+/** Builds the backbone alone from `--backbone`, a bad folder reported as a usage error. */
+export function buildBackboneOption(spec: TestbedModelSpec, dir: string): ReturnType<typeof buildTestbedBackbone> {
+  try {
+    return buildTestbedBackbone(spec, dir);
+  } catch (err) {
+    throw new UsageError(`--backbone: ${(err as Error).message}`);
+  }
+}
+
+/** The server limits as options: `--max-batch` sets maxBatch, and so on (limits.ts). */
+const LIMIT_OPTIONS: Record<string, keyof ServerLimits> = {
+  'max-batch': 'maxBatch',
+  'max-in-flight': 'maxInFlightPerConnection',
+  'max-connections': 'maxConnections',
+  'max-connections-per-address': 'maxConnectionsPerAddress',
+  'auth-timeout-ms': 'authTimeoutMs',
+  'idle-timeout-ms': 'idleTimeoutMs',
+};
+const LIMIT_HELP: Record<keyof typeof LIMIT_OPTIONS, string> = {
+  'max-batch': 'images per request (larger requests are refused unread as oversized)',
+  'max-in-flight': 'requests per connection queued or computing',
+  'max-connections': 'open connections in all',
+  'max-connections-per-address': 'open connections from one IP address',
+  'auth-timeout-ms': 'a connection must authenticate within this',
+  'idle-timeout-ms': 'an authenticated connection with nothing to do is closed after this',
+};
+
+const LOOPBACK = ['127.0.0.1', '::1', 'localhost'];
+
+/** Reads a PEM file named by an option. */
+function pemOption(values: Values, name: string): Buffer {
+  const file = values[name] as string;
+  try {
+    return fs.readFileSync(file);
+  } catch (err) {
+    throw new UsageError(`--${name}: cannot read ${file}: ${(err as Error).message}`);
+  }
 }
 
 export const serve: Command = {
   name: 'serve',
-  summary: 'Serve the server part (split, early exit) and the whole model (raw offload) over WebSocket on loopback.',
+  summary: 'Serve the server part (split, early exit) and the whole model (raw offload) over WebSocket: on loopback, or with TLS on any address.',
   options: {
     ...testbedModelOptions.options,
     ...linkOptions.options,
+    ...tokenOptions.options,
     backbone: { type: 'string' },
     dataset: { type: 'string' },
     port: { type: 'string' },
     host: { type: 'string' },
-    token: { type: 'string' },
-    'max-frame-bytes': { type: 'string' },
-    'max-in-flight': { type: 'string' },
+    'tls-cert': { type: 'string' },
+    'tls-key': { type: 'string' },
+    ...Object.fromEntries(Object.keys(LIMIT_OPTIONS).map((k) => [k, { type: 'string' as const }])),
     'for-s': { type: 'string' },
+    web: { type: 'boolean' },
   },
   help: {
     ...testbedModelOptions.help,
     ...linkOptions.help,
+    ...tokenOptions.help,
     backbone: 'directory holding weights.json/.bin of the backbone alone: raw offload runs it; default: raw offload runs the split model whole',
     dataset: 'cifar10 | cifar100: the normalisation of raw-offload pixels; default cifar10',
     port: 'TCP port; default 8765, 0: the OS picks',
-    host: '127.0.0.1 (default) or ::1: loopback only',
-    token: 'the token every request must carry; default $SPIKESPLIT_TOKEN',
-    'max-frame-bytes': 'largest request body answered; default 16777216',
-    'max-in-flight': 'requests per connection queued or computing; default 4',
+    host: '127.0.0.1 (default), ::1, or with --tls-cert/--tls-key any address of this host (0.0.0.0: all)',
+    'tls-cert': 'PEM certificate (chain): serve wss://; needed for a non-loopback --host',
+    'tls-key': 'PEM private key of --tls-cert',
+    ...Object.fromEntries(Object.entries(LIMIT_OPTIONS).map(([k, limit]) => [k, `${LIMIT_HELP[k]}; default ${DEFAULT_SERVER_LIMITS[limit]}`])),
     'for-s': 'shut down gracefully after this many seconds; default: on SIGINT/SIGTERM',
+    web: `also serve the web device page on the same port (http(s)://<host>:<port>/#token=..., the token in the fragment, which the browser keeps): the device half in a browser, on ${WEB_IMAGES} CIFAR-10 test images of the embedded sample`,
   },
   async run(values) {
     const spec = testbedModelSpec(values);
     const token = tokenOption(values);
-    const host = choiceOption(values, 'host', ['127.0.0.1', '::1'], '127.0.0.1');
+    const host = typeof values.host === 'string' ? values.host : '127.0.0.1';
+    if (net.isIP(host) === 0 && host !== 'localhost') throw new UsageError(`--host: '${host}' is not an IP address`);
+    if ((values['tls-cert'] === undefined) !== (values['tls-key'] === undefined)) throw new UsageError('--tls-cert, --tls-key: give both or neither');
+    const tls = values['tls-cert'] === undefined ? undefined : { cert: pemOption(values, 'tls-cert'), key: pemOption(values, 'tls-key') };
+    if (!tls && !LOOPBACK.includes(host)) throw new UsageError(`--host ${host}: off loopback the requests, and the models' outputs, would cross the network in clear; give --tls-cert and --tls-key`);
     const port = numberOption(values, 'port', 8765, { min: 0, max: 65535, integer: true });
-    const maxFrameBytes = numberOption(values, 'max-frame-bytes', 16 * 2 ** 20, { min: 1, max: 2 ** 30, integer: true });
-    const maxInFlightPerConnection = numberOption(values, 'max-in-flight', 4, { min: 1, max: 1024, integer: true });
+    const limits: { -readonly [K in keyof ServerLimits]?: number } = {};
+    for (const [option, limit] of Object.entries(LIMIT_OPTIONS)) {
+      if (values[option] !== undefined) limits[limit] = numberOption(values, option, DEFAULT_SERVER_LIMITS[limit], { min: 1, max: 2 ** 31 - 1, integer: true });
+    }
     const forS = values['for-s'] === undefined ? undefined : numberOption(values, 'for-s', 0, { min: 0, max: 7 * 24 * 3600 });
     const normalization = choiceOption(values, 'dataset', ['cifar10', 'cifar100'] as const, 'cifar10') === 'cifar10' ? CIFAR10_NORMALIZATION : CIFAR100_NORMALIZATION;
     const link = linkConfig(values);
     await initBackend(undefined, () => undefined);
-    const built = buildTestbedModel(spec);
+    const built = buildModelOption(spec);
     let backbone: ReturnType<typeof buildTestbedBackbone> | undefined;
     try {
-      backbone = typeof values.backbone === 'string' ? buildTestbedBackbone(spec, values.backbone) : undefined;
+      backbone = typeof values.backbone === 'string' ? buildBackboneOption(spec, values.backbone) : undefined;
       const whole = wholeModel(backbone?.backbone ?? built.compressed ?? built.model);
-      const server = await createServer({ tail: built.tail, whole, normalization, port, host, token, maxFrameBytes, maxInFlightPerConnection, link });
+      const sample = values.web ? await loadCifar10({ split: 'test', source: 'sample', progress: false }) : undefined;
+      // spread over the sample, which is ordered by class
+      const images = sample?.subset(Array.from({ length: WEB_IMAGES }, (_, i) => Math.floor((i * sample.count) / WEB_IMAGES)));
+      const http = images && webPageHandler({ token, spec, built, images });
+      let server: CoinferServer;
+      try {
+        server = await createServer({ tail: built.tail, whole, normalization, port, host, token, limits, link, tls, http });
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === 'EADDRINUSE' || code === 'EADDRNOTAVAIL' || code === 'EACCES') throw new UsageError(`--host ${host} --port ${port}: cannot listen: ${(err as Error).message}`);
+        if (tls && /PEM|key|certificate/i.test((err as Error).message)) throw new UsageError(`--tls-cert, --tls-key: ${(err as Error).message}`);
+        throw err;
+      }
       console.log(`serving ${built.name} (width ${spec.width}, T ${spec.T}) at ${server.url}`);
+      if (http) console.log(`web device page: ${server.url.replace(/^ws/, 'http')}/#token=${encodeURIComponent(token)}`);
       console.log(`model: ${built.source}`);
       console.log(`raw offload runs: ${backbone ? `the backbone alone, ${backbone.source}` : 'the split model whole'}`);
       console.log(`link (replies): ${describeLink(link)}`);
+      console.log(`limits: ${Object.entries(server.limits).map(([k, v]) => `${k} ${v}`).join(', ')}`);
       await new Promise<void>((resolve) => {
         const timer = forS === undefined ? undefined : setTimeout(resolve, forS * 1000);
         const stop = () => {
@@ -172,8 +276,8 @@ export const serve: Command = {
       });
       console.log('shutting down: finishing requests in flight');
       await server.close();
-      const { served, errors } = server.stats();
-      console.log(`served ${served} requests; error replies: ${JSON.stringify(errors)}`);
+      const { served, errors, refused, timedOut } = server.stats();
+      console.log(`served ${served} requests; error replies: ${JSON.stringify(errors)}; connections refused ${refused}, timed out ${timedOut}`);
     } finally {
       backbone?.backbone.dispose();
       built.dispose();

@@ -1,6 +1,6 @@
 /** `spikesplit testbed`: the edge-to-cloud testbed experiment (lib/experiments/testbed.ts) at a preset. */
-import { initBackend, runTestbed, testbedFile, type Testbed } from 'spikesplit';
-import { experimentOptions, presetOption, type Command } from './command';
+import { initBackend, netnsTestbedFile, netnsUnavailable, runNetnsTestbed, runTestbed, testbedFile, type NetnsTestbed, type Testbed } from 'spikesplit';
+import { experimentOptions, presetOption, UsageError, type Command } from './command';
 import { printColumns } from './text-table';
 
 function printTable(t: Testbed): void {
@@ -31,12 +31,30 @@ function printTable(t: Testbed): void {
   console.log(`wrote ${testbedFile(t.preset)} in ${t.wallSeconds.toFixed(0)} s`);
 }
 
+function printNetns(t: NetnsTestbed): void {
+  console.log(t.data);
+  console.log(`device slowdown x${t.config.slowdown}; early-exit threshold ${t.threshold.value}: ${t.threshold.from}; no delay added on either link`);
+  const f = (v: number) => v.toFixed(1);
+  const rows = t.rows.map((r) => [r.mode, String(r.bandwidthMbps), r.link, f(r.latency.p50Ms), f(r.latency.p95Ms), f(r.latency.p99Ms), r.bytesPerRequest.toFixed(0), r.shaping]);
+  printColumns(['mode', 'Mbit/s', 'link', 'p50 ms', 'p95 ms', 'p99 ms', 'bytes/req', 'shaped by'], rows);
+  console.log(`wrote ${netnsTestbedFile(t.preset)} in ${t.wallSeconds.toFixed(0)} s`);
+}
+
 export const testbed: Command = {
   name: 'testbed',
-  summary: 'Edge-to-cloud testbed: latency of edge-only, raw offload, spike split and spike split with temporal compression and early exit, over an emulated link (a real serve process on loopback).',
-  ...experimentOptions,
+  summary: 'Edge-to-cloud testbed: latency of edge-only, raw offload, spike split and spike split with temporal compression and early exit, over an emulated link (a real serve process on loopback); --netns: across a kernel link between two network namespaces, beside the token bucket.',
+  options: { ...experimentOptions.options, netns: { type: 'boolean' } },
+  help: { ...experimentOptions.help, netns: 'measure across two network namespaces joined by veth (tc tbf, TLS) beside loopback with the token bucket (needs root)' },
   async run(values) {
     const preset = presetOption(values);
+    if (values.netns) {
+      const why = netnsUnavailable();
+      if (why) throw new UsageError(`--netns: ${why}`);
+      const result = await runNetnsTestbed(preset);
+      if (values.json) console.log(JSON.stringify(result, null, 2));
+      else printNetns(result);
+      return;
+    }
     await initBackend(undefined, () => undefined);
     const result = await runTestbed(preset);
     if (values.json) console.log(JSON.stringify(result, null, 2));

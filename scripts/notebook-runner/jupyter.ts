@@ -6,7 +6,7 @@ import { spawnSync, type SpawnSyncOptions } from 'child_process';
 import * as path from 'path';
 
 export const PYTHON = '/usr/bin/python3';
-export const DEBIAN_PACKAGES = ['python3-nbconvert', 'python3-nbclient', 'jupyter-client', 'python3-ipython'];
+export const DEBIAN_PACKAGES = ['python3-nbconvert', 'python3-nbclient', 'jupyter-client', 'python3-ipython', 'python3-notebook'];
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
 export const TSLAB = path.join(ROOT, 'node_modules', '.bin', 'tslab');
 
@@ -14,9 +14,9 @@ function run(command: string, args: string[], options: Omit<SpawnSyncOptions, 'e
   return spawnSync(command, args, { ...options, encoding: 'utf8' });
 }
 
-/** Whether /usr/bin/python3 can import nbclient and nbformat. */
+/** Whether /usr/bin/python3 can import nbclient and nbformat (headless runs) and notebook (the server). */
 export function hasJupyter(): boolean {
-  return run(PYTHON, ['-c', 'import nbclient, nbformat']).status === 0;
+  return run(PYTHON, ['-c', 'import nbclient, nbformat, notebook']).status === 0;
 }
 
 /** Whether `ensureJupyter` can install what is missing (it runs apt-get, which needs root). */
@@ -32,7 +32,7 @@ export function installCommands(): string[] {
 export function ensureJupyter(log: (line: string) => void): void {
   if (hasJupyter()) return;
   if (!canInstallJupyter()) {
-    throw new Error(`${PYTHON} cannot import nbclient and nbformat, and installing them needs root. Run:\n` +
+    throw new Error(`${PYTHON} cannot import nbclient, nbformat and notebook, and installing them needs root. Run:\n` +
       installCommands().map((c) => `  sudo ${c}`).join('\n'));
   }
   for (const command of installCommands()) {
@@ -41,7 +41,7 @@ export function ensureJupyter(log: (line: string) => void): void {
     const result = run(bin, args, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
     if (result.status !== 0) throw new Error(`'${command}' failed (exit status ${result.status ?? result.signal})`);
   }
-  if (!hasJupyter()) throw new Error(`installed ${DEBIAN_PACKAGES.join(' ')}, but ${PYTHON} still cannot import nbclient`);
+  if (!hasJupyter()) throw new Error(`installed ${DEBIAN_PACKAGES.join(' ')}, but ${PYTHON} still cannot import nbclient, nbformat and notebook`);
 }
 
 /** The command the registered tslab kernel starts, or null when there is none. */

@@ -2,10 +2,10 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { WebSocket } from 'ws';
 import * as tf from '@tensorflow/tfjs-core';
-import { createServer, decodeReply, deviceEncode, encodeFrame, encodeRequest, encodeSent, initBackend, type CoinferServer, type ProtocolReply } from 'spikesplit';
-import { jointLogits, smallSplitModel, SPLIT_POINT, TOKEN, type SmallSplitModel } from './fixture';
+import { createServer, decodeReply, maxBodyBytes, deviceEncode, encodeFrame, encodeRequest, encodeSent, initBackend, type CoinferServer, type ProtocolReply } from 'spikesplit';
+import { authenticatedSocket, jointLogits, smallSplitModel, SPLIT_POINT, TOKEN, type SmallSplitModel } from './fixture';
 
-const MAX_FRAME_BYTES = 4096;
+const MAX_BATCH = 2;
 let fx: SmallSplitModel;
 let server: CoinferServer;
 let frame: Uint8Array;
@@ -17,7 +17,7 @@ before(async () => {
   frame = deviceEncode(fx.device, fx.x); // 1044 bytes: [4, 32, 32, 2] packed spikes + header
   truth = jointLogits(fx.model, fx.x);
   // replies are delayed 50 ms on their way back, so requests sent together are in flight together
-  server = await createServer({ tail: fx.tail, port: 0, token: TOKEN, maxFrameBytes: MAX_FRAME_BYTES, maxInFlightPerConnection: 1, link: { bandwidthMbps: Infinity, latencyMs: 50 } });
+  server = await createServer({ tail: fx.tail, port: 0, token: TOKEN, limits: { maxBatch: MAX_BATCH, maxInFlightPerConnection: 1 }, link: { bandwidthMbps: Infinity, latencyMs: 50 } });
 });
 
 after(async () => {
@@ -25,11 +25,7 @@ after(async () => {
   fx.dispose();
 });
 
-async function connect(): Promise<WebSocket> {
-  const ws = new WebSocket(server.url);
-  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
-  return ws;
-}
+const connect = () => authenticatedSocket(server.url);
 
 /** Sends each message and collects that many replies. */
 function exchange(ws: WebSocket, messages: (Uint8Array | string)[]): Promise<ProtocolReply[]> {
@@ -48,7 +44,7 @@ function exchange(ws: WebSocket, messages: (Uint8Array | string)[]): Promise<Pro
   });
 }
 
-const good = (id: number) => encodeRequest({ id, token: TOKEN, mode: 'split' }, frame);
+const good = (id: number) => encodeRequest({ id, mode: 'split' }, frame);
 
 function assertError(reply: ProtocolReply, id: number | null, code: string, field?: string): void {
   assert.equal(reply.ok, false, JSON.stringify(reply));
@@ -90,38 +86,46 @@ test('malformed requests: a text message, bad magic, a header that is not JSON, 
 });
 
 test('a truncated frame is refused naming the length field', async () => {
-  await badThenGood(encodeRequest({ id: 2, token: TOKEN, mode: 'split' }, frame.subarray(0, frame.length - 5)), 2, 'frame', 'length');
+  await badThenGood(encodeRequest({ id: 2, mode: 'split' }, frame.subarray(0, frame.length - 5)), 2, 'frame', 'length');
 });
 
 test('a frame of another version is refused naming the version field', async () => {
-  await badThenGood(encodeRequest({ id: 3, token: TOKEN, mode: 'split' }, withByte(frame, 4, 2)), 3, 'frame', 'version');
+  await badThenGood(encodeRequest({ id: 3, mode: 'split' }, withByte(frame, 4, 2)), 3, 'frame', 'version');
 });
 
 test('a damaged payload is refused naming the crc field', async () => {
-  await badThenGood(encodeRequest({ id: 4, token: TOKEN, mode: 'split' }, withByte(frame, frame.length - 1, frame[frame.length - 1] ^ 1)), 4, 'frame', 'crc');
+  await badThenGood(encodeRequest({ id: 4, mode: 'split' }, withByte(frame, frame.length - 1, frame[frame.length - 1] ^ 1)), 4, 'frame', 'crc');
 });
 
 test('a sound frame this server part does not take is a mismatch', async () => {
   const other = encodeFrame(new Uint8Array(2 * 8 * 8 * 2), { splitPoint: SPLIT_POINT, T: 2, shape: [2, 8, 8, 2], coding: 'packed' });
-  await badThenGood(encodeRequest({ id: 6, token: TOKEN, mode: 'split' }, other), 6, 'mismatch');
+  await badThenGood(encodeRequest({ id: 6, mode: 'split' }, other), 6, 'mismatch');
 });
 
-test('a wrong or missing token is unauthorized', async () => {
-  await badThenGood(encodeRequest({ id: 7, token: 'not-the-token', mode: 'split' }, frame), 7, 'unauthorized');
-  await badThenGood(encodeRequest({ id: 8, token: '', mode: 'split' }, frame), 8, 'unauthorized');
+test('a request header that still carries a token (protocol 2) is malformed', async () => {
+  await badThenGood(encodeRequest({ id: 7, token: TOKEN, mode: 'split' } as never, frame), 7, 'malformed');
 });
 
-test('a body over maxFrameBytes is refused as oversized; a message too big to read closes only its connection', async () => {
-  await badThenGood(encodeRequest({ id: 9, token: TOKEN, mode: 'split' }, new Uint8Array(MAX_FRAME_BYTES + 1)), 9, 'oversized');
+test('a frame of more images than maxBatch is refused as oversized from its header; a message too big to read closes only its connection', async () => {
+  // three images at the model's shape: refused naming the limit, before its payload is read
+  const three = encodeFrame(new Uint8Array(3 * 2 * 32 * 32 * 2), { splitPoint: SPLIT_POINT, T: 2, shape: [6, 32, 32, 2], coding: 'packed' });
   const ws = await connect();
-  const closed = new Promise<number>((resolve) => ws.once('close', resolve));
-  ws.send(encodeRequest({ id: 10, token: TOKEN, mode: 'split' }, new Uint8Array(3 * MAX_FRAME_BYTES)));
+  try {
+    const [refused] = await exchange(ws, [encodeRequest({ id: 9, mode: 'split' }, three)]);
+    assertError(refused, 9, 'oversized');
+    assert.match(refused.ok ? '' : refused.error.message, /holds 3 images; this server takes at most 2/);
+  } finally {
+    ws.close();
+  }
+  const big = await connect();
+  const closed = new Promise<number>((resolve) => big.once('close', resolve));
+  big.send(encodeRequest({ id: 10, mode: 'split' }, new Uint8Array(maxBodyBytes(MAX_BATCH, fx.tail, undefined) + 1024)));
   assert.equal(await closed, 1009);
   await badThenGood('still serving', null, 'malformed');
 });
 
 test('a mode the server has no model for is unsupported', async () => {
-  await badThenGood(encodeRequest({ id: 11, token: TOKEN, mode: 'raw', shape: [1, 8, 8, 3] }, new Uint8Array(8 * 8 * 3)), 11, 'unsupported');
+  await badThenGood(encodeRequest({ id: 11, mode: 'raw', shape: [1, 8, 8, 3] }, new Uint8Array(8 * 8 * 3)), 11, 'unsupported');
 });
 
 test('requests over the in-flight cap are refused as busy, the one in flight is answered', async () => {
@@ -143,10 +147,10 @@ test('early-exit messages out of order, with a bad exit rule, or holding every s
   sent.dispose();
   const stepFrame = encodeSent(fx.head, step0, [2, ...fx.head.sentShape], 1, 'packed');
   const exit = { threshold: 1, confidence: 'max-softmax' as const };
-  const stepRequest = (id: number, step: number, body = stepFrame) => encodeRequest({ id, token: TOKEN, mode: 'steps', step, exit }, body);
+  const stepRequest = (id: number, step: number, body = stepFrame) => encodeRequest({ id, mode: 'steps', step, exit }, body);
   await badThenGood(stepRequest(30, 1), 30, 'malformed');
-  await badThenGood(encodeRequest({ id: 31, token: TOKEN, mode: 'steps', step: 0, exit: { threshold: 2, confidence: 'max-softmax' } }, stepFrame), 31, 'malformed');
-  await badThenGood(encodeRequest({ id: 32, token: TOKEN, mode: 'steps', exit } as never, stepFrame), 32, 'malformed');
+  await badThenGood(encodeRequest({ id: 31, mode: 'steps', step: 0, exit: { threshold: 2, confidence: 'max-softmax' } }, stepFrame), 31, 'malformed');
+  await badThenGood(encodeRequest({ id: 32, mode: 'steps', exit } as never, stepFrame), 32, 'malformed');
   await badThenGood(stepRequest(33, 0, frame), 33, 'mismatch');
   const ws = await connect();
   try {

@@ -2,24 +2,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import * as path from 'node:path';
+import { CLI, runNode } from './run-node';
 
-const CLI = path.resolve(__dirname, '..', '..', 'scripts', 'cli.js');
-
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const run = (args: string[]) => runNode([CLI, ...args]);
 
 test('serve answers device in split, early-exit and raw modes, refuses a wrong token (the message only, no stack), and reports what it served on SIGTERM', async () => {
   const serve = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--token', 'cli-token', '--for-s', '60', '--latency-ms', '1'], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -50,7 +35,7 @@ test('serve answers device in split, early-exit and raw modes, refuses a wrong t
     }
     const refused = await run(['device', '--server', url, '--token', 'wrong', '--requests', '1']);
     assert.equal(refused.code, 1);
-    assert.match(refused.stderr, /token does not match/);
+    assert.match(refused.stderr, /mac does not match the server token/);
     assert.doesNotMatch(refused.stderr, /\n\s+at /);
   } finally {
     serve.kill('SIGTERM');
@@ -62,7 +47,7 @@ test('serve answers device in split, early-exit and raw modes, refuses a wrong t
 test('device refuses a server URL off loopback, and edge-only needs no server', async () => {
   const off = await run(['device', '--server', 'ws://192.0.2.1:8765', '--token', 'x']);
   assert.equal(off.code, 2);
-  assert.match(off.stderr, /not a loopback WebSocket URL/);
+  assert.match(off.stderr, /neither wss:\/\/ nor ws:\/\/ on loopback/);
   const edge = await run(['device', '--mode', 'edge', '--requests', '2', '--slowdown', '2', '--json']);
   assert.equal(edge.code, 0, edge.stderr);
   const summary = JSON.parse(edge.stdout);

@@ -1,6 +1,7 @@
 /** A small split model shared by the co-inference tests: spiking ResNet-18 at width 1/16, T = 2, bottleneck at RB2. */
 import * as tf from '@tensorflow/tfjs-core';
-import { CIFAR10_NORMALIZATION, ImageDataset, imageBatch, insertBottleneck, spikingResNet18, split, splitEnds, wholeModel, type BottleneckedModel, type DevicePart, type ServerPart, type SplitHead, type SplitTail, type WholeModel } from 'spikesplit';
+import { WebSocket, type ClientOptions } from 'ws';
+import { helloMessage, readChallenge, readWelcome, CIFAR10_NORMALIZATION, ImageDataset, imageBatch, insertBottleneck, spikingResNet18, split, splitEnds, wholeModel, type BottleneckedModel, type DevicePart, type ServerPart, type SplitHead, type SplitTail, type WholeModel } from 'spikesplit';
 
 export const TOKEN = 'test-token';
 export const SPLIT_POINT = 'RB2';
@@ -51,4 +52,30 @@ export function jointLogits(model: BottleneckedModel, x: tf.Tensor): number[][] 
   } finally {
     logits.dispose();
   }
+}
+
+/**
+ * A raw WebSocket to `url` that has answered the server's challenge with `token`, for tests that send messages
+ * a device never would. Resolves once the server welcomed it; rejects with the server's refusal otherwise.
+ */
+export async function authenticatedSocket(url: string, token = TOKEN, options: ClientOptions = {}): Promise<WebSocket> {
+  const ws = new WebSocket(url, options);
+  await new Promise<void>((resolve, reject) => {
+    let welcomed = false;
+    ws.on('message', function onMessage(data: Buffer) {
+      const text = String(data);
+      if (!welcomed && text.includes('"challenge"')) return ws.send(helloMessage(token, readChallenge(text)));
+      ws.off('message', onMessage);
+      welcomed = true;
+      try {
+        readWelcome(text);
+        resolve();
+      } catch {
+        reject(new Error(`not welcomed: ${text}`));
+      }
+    });
+    ws.once('error', reject);
+    ws.once('close', (code) => reject(new Error(`closed (${code}) before a welcome`)));
+  });
+  return ws;
 }

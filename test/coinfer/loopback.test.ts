@@ -2,7 +2,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
-import { CIFAR10_NORMALIZATION, CoinferError, createDevice, decodeRequest, createServer, deviceEncode, initBackend, inferEdgeOnly, MAX_HEADER_BYTES, type CoinferServer, type DeviceClient } from 'spikesplit';
+import { challengeMessage, checkHello, CIFAR10_NORMALIZATION, CoinferError, createDevice, decodeRequest, createServer, deviceEncode, initBackend, inferEdgeOnly, MAX_HEADER_BYTES, newNonce, welcomeMessage, type CoinferServer, type DeviceClient } from 'spikesplit';
 import { jointLogits, pixelImages, smallSplitModel, TOKEN, type SmallSplitModel } from './fixture';
 
 let fx: SmallSplitModel;
@@ -86,18 +86,26 @@ test('requests sent together are all answered, each with its own reply', async (
   }
 });
 
-test('the device sends exactly the frame deviceEncode makes, packed or entropy-coded, under a header with its id, token and mode', async () => {
+test('the device sends exactly the frame deviceEncode makes, packed or entropy-coded, after a hello that proves its token, under a header with its id and mode', async () => {
   // a stand-in server that keeps what it receives and answers with a fixed reply
   const received: Uint8Array[] = [];
   const stub = new WebSocketServer({ port: 0, host: '127.0.0.1' });
   await new Promise((resolve) => stub.once('listening', resolve));
-  stub.on('connection', (ws) =>
-    ws.on('message', (data: Buffer) => {
+  stub.on('connection', (ws) => {
+    const nonce = newNonce();
+    let hello = true;
+    ws.send(challengeMessage(nonce));
+    ws.on('message', (data: Buffer, isBinary: boolean) => {
+      if (hello) {
+        checkHello(data, isBinary, 'stub-token', nonce); // throws, failing the test, if the device's mac is wrong
+        hello = false;
+        return ws.send(welcomeMessage({ maxBatch: 2, maxBodyBytes: 1 << 20, maxInFlight: 1 }));
+      }
       received.push(new Uint8Array(data));
       const { header } = decodeRequest(new Uint8Array(data));
       ws.send(JSON.stringify({ id: header.id, ok: true, predictions: [0, 0], logits: [[0], [0]], steps: 2, server: { queueMs: 0, decodeMs: 0, computeMs: 0 } }));
-    }),
-  );
+    });
+  });
   const url = `ws://127.0.0.1:${(stub.address() as AddressInfo).port}`;
   try {
     for (const coding of ['packed', 'entropy'] as const) {
@@ -105,7 +113,7 @@ test('the device sends exactly the frame deviceEncode makes, packed or entropy-c
       await device.infer(fx.x);
       await device.close();
       const { header, body } = decodeRequest(received[received.length - 1]);
-      assert.deepEqual(header, { id: 0, token: 'stub-token', mode: 'split' });
+      assert.deepEqual(header, { id: 0, mode: 'split' });
       assert.deepEqual(body, deviceEncode(fx.device, fx.x, { coding }), coding);
     }
   } finally {

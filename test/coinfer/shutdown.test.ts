@@ -33,7 +33,7 @@ test('close() with a request in flight finishes it, refuses new ones, then close
   assert.deepEqual(result.logits, jointLogits(fx.model, fx.x));
   await assert.rejects(late, (err: CoinferError) => err instanceof CoinferError && err.code === 'shutting-down');
   await closed;
-  assert.deepEqual({ ...server.stats(), errors: undefined }, { connections: 0, inFlight: 0, served: 1, errors: undefined });
+  assert.deepEqual({ ...server.stats(), errors: undefined }, { connections: 0, inFlight: 0, served: 1, errors: undefined, refused: 0, timedOut: 0 });
   await assert.rejects(createDevice({ url: server.url, token: TOKEN, head: fx.head, timeoutMs: 2000 }), (err: CoinferError) => err.code === 'closed');
   await client.close();
 });

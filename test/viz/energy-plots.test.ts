@@ -32,13 +32,16 @@ test('table3Entry checks which report is which, and names a missing split point'
   assert.throws(() => table3Entry('RB9', { dnn, snn45nm: snn, snnRolls: report('snn', 'rolls', [1, 2]) }), /no split point 'RB9'; it has RB1, RB2/);
 });
 
-test('deviceEnergyFigure stacks compute and transmission per split point, in mJ', () => {
+test('deviceEnergyFigure puts compute and transmission side by side per split point, in mJ on a log axis, labelled', () => {
   const r = report('snn', '45nm', [2e9, 3e9], true);
   const entries = ['RB1', 'RB2'].map((split) => deviceEnergyEntry(r, split));
   assert.deepEqual(entries[1], { split: 'RB2', computePJ: 3e9, transmitPJ: 2000 * 438.39 * 1000, transmittedBits: 2000 });
   const fig = deviceEnergyFigure(entries, { title: 'Device energy', preset: 'tiny', backend: 'cpu', computeLabel: 'compute', transmitLabel: 'LTE' });
-  assert.equal(fig.layout.barmode, 'stack');
+  assert.equal(fig.layout.barmode, 'group');
+  assert.equal(fig.layout.yaxis?.type, 'log');
   assert.deepEqual(fig.data[0].y, [2, 3]);
   assert.deepEqual(fig.data[1].y, [0.43839, 0.87678]);
+  assert.deepEqual(fig.data[1].text, ['0.438', '0.877']);
+  assert.deepEqual(fig.data[1].hovertext, ['RB1: 1000 bits', 'RB2: 2000 bits']);
   assert.throws(() => deviceEnergyEntry(report('snn', '45nm', [1, 2]), 'RB1'), /no transmission; expected one made with a radio profile/);
 });
