@@ -10,6 +10,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { registerWasmKernels } from '../lib/backend/wasm-kernels';
+import { useEngineKernels } from '../lib/engine/engine';
 import { createDevice, type DeviceClient, type InferenceResult } from '../lib/coinfer/device';
 import { buildTestbedModel } from '../lib/coinfer/testbed-model';
 import type { WebModelInfo } from '../lib/coinfer/web-page';
@@ -63,6 +64,7 @@ const api = async (route: string) => {
 };
 
 async function startBackend(): Promise<string> {
+  useEngineKernels(false); // the spike engine's threads and wasm file are Node's: tfjs's own ops here
   setWasmPaths(new URL('wasm/', location.href).href);
   try {
     if (await tf.setBackend('wasm')) {

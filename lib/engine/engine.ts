@@ -6,16 +6,22 @@ import { KernelPool } from './pool';
 import { engineThreads } from './threads';
 
 let pool: KernelPool | null = null;
-let spikeKernels = true;
+let engineKernels = true;
 
-/** Whether convolutions that read spikes run the spike kernels (true) or tfjs's dense convolution. */
-export function spikeKernelsEnabled(): boolean {
-  return spikeKernels;
+/**
+ * Whether the engine's kernels run: convolutions that read spikes and the LIF recurrence (true), or tfjs's
+ * dense convolution and the LIF as tensor ops (`lifMultiStep`).
+ */
+export function engineKernelsEnabled(): boolean {
+  return engineKernels;
 }
 
-/** Chooses the spike kernels or the dense convolution for every layer that reads spikes (parity checks, baselines). */
-export function useSpikeKernels(enabled: boolean): void {
-  spikeKernels = enabled;
+/**
+ * Chooses the engine's kernels or tfjs's own ops for every spike convolution and LIF layer: parity checks,
+ * dense baselines, and the web page's device (the engine's threads and wasm file are Node's).
+ */
+export function useEngineKernels(enabled: boolean): void {
+  engineKernels = enabled;
 }
 
 export function kernelPool(): KernelPool {

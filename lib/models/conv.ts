@@ -3,7 +3,7 @@
  * One that reads spikes (`spikes: true`, a LIF's output) runs the engine's accumulate-only spike kernel.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { spikeConv2d, spikeKernelsEnabled, type AccumulateSink } from '../engine';
+import { spikeConv2d, engineKernelsEnabled, type AccumulateSink } from '../engine';
 import { LayerRole, Module, Run, WeightLayer } from '../snn/module';
 import { Rng } from '../util/rng';
 import { normalInit } from './init';
@@ -66,7 +66,7 @@ export class Conv2d extends Module implements WeightLayer {
   forward(x: tf.Tensor, run: Run): tf.Tensor {
     checkChannels(this.name, x, this.inChannels);
     const [x4, w4] = [x as tf.Tensor4D, this.weight as tf.Tensor4D];
-    const y = this.spikes && spikeKernelsEnabled()
+    const y = this.spikes && engineKernelsEnabled()
       ? spikeConv2d(x4, w4, { stride: this.stride, pad: this.padding, name: this.name, onAccumulates: accumulateSink(this, run) })
       : tf.conv2d(x4, w4, this.stride, this.padding);
     run.observer?.weightLayer?.(this, x, y, run);

@@ -3,7 +3,7 @@
  * no bias, PyTorch's size rule: out = (in - 1) * stride - 2 * padding + kernel + outputPadding.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { spikeConvTranspose2d, spikeKernelsEnabled } from '../engine';
+import { spikeConvTranspose2d, engineKernelsEnabled } from '../engine';
 import { LayerRole, Module, Run, WeightLayer } from '../snn/module';
 import { Rng } from '../util/rng';
 import { accumulateSink, checkChannels } from './conv';
@@ -58,7 +58,7 @@ export class ConvTranspose2d extends Module implements WeightLayer {
     checkChannels(this.name, x, this.inChannels);
     const [oh, ow] = this.outShape(x.shape.slice(1));
     const [x4, w4] = [x as tf.Tensor4D, this.weight as tf.Tensor4D];
-    const y = spikes && spikeKernelsEnabled()
+    const y = spikes && engineKernelsEnabled()
       ? spikeConvTranspose2d(x4, w4, [oh, ow], { stride: this.stride, pad: this.padding, name: this.name, onAccumulates: accumulateSink(this, run) })
       : tf.conv2dTranspose(x4, w4, [x.shape[0], oh, ow, this.outChannels], this.stride, this.padding);
     run.observer?.weightLayer?.(this, x, y, run);

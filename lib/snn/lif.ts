@@ -8,6 +8,7 @@
  * the o[t] of the reset term carries no gradient.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { engineKernelsEnabled } from '../engine/engine';
 import { lifBackwardKernel, lifForwardKernel, type LifKernelParams } from '../engine/lif-kernels';
 import { Module, Run } from './module';
 import { stopGradient } from './stop-gradient';
@@ -75,7 +76,8 @@ export function lifMultiStep(x: tf.Tensor, T: number, p: LifParams, u0?: tf.Tens
  * through time, one gradient-tape node per layer: the recurrence is sequential in t and memory-bound, while
  * tensor ops would need a slice per step (slow on wasm) and record ~7 ops per step, each of whose output
  * gradients tfjs keeps until the backward pass ends. The membranes h (saved for the backward pass) live in
- * JavaScript memory, outside the backend's heap.
+ * JavaScript memory, outside the backend's heap. With the engine's kernels off (`useEngineKernels`), it is
+ * `lifMultiStep`'s tensor ops, differentiated by autodiff.
  * With s = H(h - Vth) and du the gradient reaching u[t] from step t+1 (du = tau dh[t+1], 0 after the last step):
  *   dh[t] = (ds[t] + du * du/ds) * g'(h[t] - Vth) + du * du/dh,
  *   hard reset: du/ds = -h[t], du/dh = 1 - s[t];  soft: du/ds = -Vth, du/dh = 1;  detached: du/ds = 0;
@@ -86,6 +88,7 @@ export function lifSpikes(x: tf.Tensor, T: number, p: LifParams): tf.Tensor {
   if (!Number.isInteger(T) || T < 1 || rows % T !== 0) {
     throw new RangeError(`LIF expects [T*B, ...] with T = ${T} dividing the rows, got shape [${x.shape.join(', ')}]`);
   }
+  if (!engineKernelsEnabled()) return lifMultiStep(x, T, p).spikes;
   const { name, params } = p.surrogate;
   const kernel: LifKernelParams = {
     decay: p.tau, vth: p.vth, hard: p.reset === 'hard', detachReset: p.detachReset,

@@ -1,0 +1,41 @@
+// A whole small spiking model with a bottleneck (spike convs in the blocks, the shortcuts, the bottleneck's
+// encoder and decoder; the LIF recurrence) on the engine's kernels against tfjs's own ops (dense convolutions,
+// the LIF as tensor ops differentiated by autodiff): same logits, same gradient for every weight.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs-core';
+import { crossEntropy, initBackend, insertBottleneck, spikingResNet18, useEngineKernels } from 'spikesplit';
+
+before(async () => {
+  await initBackend('wasm', () => undefined);
+});
+
+after(() => useEngineKernels(true));
+
+test('a spiking ResNet-18 with a spike bottleneck: engine kernels and tfjs ops give the same logits and gradients', () => {
+  const backbone = spikingResNet18({ width: 1 / 8, T: 2, classes: 10, seed: 7 });
+  const model = insertBottleneck(backbone, 'RB3', { channels: 8, size: [8, 8] }, { seed: 2 });
+  const x = tf.randomUniform([3, 32, 32, 3], 0, 1, 'float32', 5);
+  const labels = tf.tensor1d([1, 4, 7], 'int32');
+  const vars = model.trainableVariables();
+  const pass = (engine: boolean) => {
+    useEngineKernels(engine);
+    return tf.tidy(() => {
+      const { value, grads } = tf.variableGrads(() => crossEntropy(model.forward(x, { training: true }), labels), vars);
+      return { loss: value.dataSync()[0], grads: Object.fromEntries(Object.entries(grads).map(([k, g]) => [k, g.dataSync() as Float32Array])) };
+    });
+  };
+  const ours = pass(true), theirs = pass(false);
+  assert.ok(Math.abs(ours.loss - theirs.loss) <= 1e-5 * Math.abs(theirs.loss), `loss ${ours.loss} against ${theirs.loss}`);
+  let checked = 0;
+  for (const [name, g] of Object.entries(theirs.grads)) {
+    const scale = Math.max(...g.map(Math.abs));
+    if (scale === 0) continue;
+    const err = Math.max(...ours.grads[name].map((v, i) => Math.abs(v - g[i]))) / scale;
+    assert.ok(err <= 1e-4, `${name}: relative error ${err}`);
+    checked++;
+  }
+  assert.ok(checked >= vars.length - 2, `${checked} of ${vars.length} gradients are nonzero and checked`);
+  tf.dispose([x, labels]);
+  model.dispose();
+});
