@@ -7,7 +7,7 @@
  */
 import { spawn } from 'child_process';
 import * as path from 'path';
-import { getPreset, reportHtml, reportInput, writeFileAtomic, type ReportTime } from 'spikesplit';
+import { engineThreads, getPreset, reportHtml, reportInput, writeFileAtomic, type ReportTime } from 'spikesplit';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const CLI = path.join(__dirname, 'cli.js');
@@ -37,10 +37,13 @@ async function main(): Promise<void> {
   const runStarted = new Date();
   const t0 = runStarted.getTime();
   const steps: ReportTime[] = [];
-  const timed = async (label: string, args: string[]) => {
-    steps.push({ label, seconds: await step(label, args, env) });
+  const timed = async (label: string, args: string[], stepEnv = env) => {
+    steps.push({ label, seconds: await step(label, args, stepEnv) });
   };
-  await Promise.all([timed('experiments', [CLI, 'sweep', '--preset', preset.name]), timed('neucodex', [CLI, 'neucodex', '--preset', preset.name])]);
+  // The sweep and NeuCODEX run side by side: the cores go to the processes, one thread each, unless
+  // SPIKESPLIT_THREADS says otherwise (thread pools in two processes on the same cores only contend).
+  const sideBySide = { ...env, SPIKESPLIT_THREADS: process.env.SPIKESPLIT_THREADS || String(Math.max(1, Math.floor(engineThreads() / 2))) };
+  await Promise.all([timed('experiments', [CLI, 'sweep', '--preset', preset.name], sideBySide), timed('neucodex', [CLI, 'neucodex', '--preset', preset.name], sideBySide)]);
   await timed('link study', [CLI, 'link-errors', '--preset', preset.name]);
   await timed('testbed', [CLI, 'testbed', '--preset', preset.name]);
   await timed('notebooks', [NOTEBOOKS]);
