@@ -10,6 +10,7 @@ import * as path from 'path';
 import { Worker, isMainThread } from 'worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import { kernelThreads } from '../engine/engine';
+import { dispatch } from '../engine/generations';
 import { DENSE_CTRL, DENSE_CTRL_BYTES, DENSE_JOBS_BYTES, type DenseJob } from './dense-job';
 
 type TensorInfo = tf.TensorInfo;
@@ -74,14 +75,9 @@ class DensePool {
     const json = Buffer.from(JSON.stringify(jobs), 'utf8');
     if (json.length > DENSE_JOBS_BYTES) throw new RangeError(`dense pool: the jobs' description takes ${json.length} bytes, more than ${DENSE_JOBS_BYTES}`);
     new Uint8Array(mem, DENSE_CTRL_BYTES, json.length).set(json);
-    const ctrl = this.ctrl;
-    Atomics.store(ctrl, DENSE_CTRL.jobBytes, json.length);
-    Atomics.store(ctrl, DENSE_CTRL.done, 0);
-    Atomics.add(ctrl, DENSE_CTRL.generation, 1);
-    Atomics.notify(ctrl, DENSE_CTRL.generation);
-    const own = ownPart(bounds[1]);
-    for (let done = Atomics.load(ctrl, DENSE_CTRL.done); done < this.workers.length; done = Atomics.load(ctrl, DENSE_CTRL.done)) Atomics.wait(ctrl, DENSE_CTRL.done, done);
-    if (Atomics.exchange(ctrl, DENSE_CTRL.failed, 0) !== 0) throw new Error(`dense pool: a worker failed to run ${kernel} (its message is on stderr); set SPIKESPLIT_THREADS=1 to run without workers`);
+    Atomics.store(this.ctrl, DENSE_CTRL.jobBytes, json.length);
+    const own = dispatch(this.ctrl, DENSE_CTRL, this.workers.length, () => ownPart(bounds[1]),
+      () => new Error(`dense pool: a worker failed to run ${kernel} (its message is on stderr); set SPIKESPLIT_THREADS=1 to run without workers`));
     const out = backend.makeOutput(outShape, 'float32');
     const dst = offsetOf(out);
     new Uint8Array(heap(), dst, bounds[1] * outRow * 4).set(new Uint8Array(heap(), offsetOf(own), bounds[1] * outRow * 4));

@@ -6,6 +6,7 @@ import { workerData } from 'worker_threads';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
+import { serve } from '../engine/generations';
 import { DENSE_CTRL, DENSE_CTRL_BYTES, type DenseJob } from './dense-job';
 import { registerWasmKernels } from './wasm-kernels';
 
@@ -19,39 +20,32 @@ async function ready(): Promise<void> {
   await tf.ready();
 }
 
-function serve(ctrl: Int32Array): void {
-  let seen = 0; // the pool's generation when this worker was made
-  for (;;) {
-    Atomics.wait(ctrl, DENSE_CTRL.generation, seen);
-    seen = Atomics.load(ctrl, DENSE_CTRL.generation);
-    const bytes = Atomics.load(ctrl, DENSE_CTRL.jobBytes);
-    if (bytes < 0) break; // the pool closes
-    try {
-      const buffer = memory.buffer;
-      const jobs = JSON.parse(Buffer.from(new Uint8Array(buffer, DENSE_CTRL_BYTES, bytes)).toString('utf8')) as DenseJob[];
-      const job = jobs[tid - 1];
-      if (job) {
-        tf.tidy(() => {
-          const inputs = Object.fromEntries(Object.entries(job.inputs).map(([name, t]) => [name, tf.tensor(new Float32Array(buffer, t.offset, t.shape.reduce((a, b) => a * b, 1)), t.shape)]));
-          const out = tf.engine().runKernel(job.kernel, inputs, job.attrs as tf.NamedAttrMap) as tf.Tensor;
-          new Float32Array(buffer, job.output, out.size).set(out.dataSync() as Float32Array);
-        });
-      }
-    } catch (err) {
-      Atomics.store(ctrl, DENSE_CTRL.failed, 1);
-      process.stderr.write(`spikesplit dense worker ${tid}: ${err instanceof Error ? err.message : String(err)}\n`);
-    }
-    Atomics.add(ctrl, DENSE_CTRL.done, 1);
-    Atomics.notify(ctrl, DENSE_CTRL.done);
-  }
+/** Runs this worker's job of the current dispatch; false when the pool closes. */
+function work(ctrl: Int32Array): boolean {
+  const bytes = Atomics.load(ctrl, DENSE_CTRL.jobBytes);
+  if (bytes < 0) return false;
+  const buffer = memory.buffer;
+  const jobs = JSON.parse(Buffer.from(new Uint8Array(buffer, DENSE_CTRL_BYTES, bytes)).toString('utf8')) as DenseJob[];
+  const job = jobs[tid - 1];
+  if (!job) return true;
+  tf.tidy(() => {
+    const inputs = Object.fromEntries(Object.entries(job.inputs).map(([name, t]) => [name, tf.tensor(new Float32Array(buffer, t.offset, t.shape.reduce((a, b) => a * b, 1)), t.shape)]));
+    const out = tf.engine().runKernel(job.kernel, inputs, job.attrs as tf.NamedAttrMap) as tf.Tensor;
+    new Float32Array(buffer, job.output, out.size).set(out.dataSync() as Float32Array);
+  });
+  return true;
 }
+
+const report = (what: string) => (err: unknown) => process.stderr.write(`spikesplit dense worker ${tid}: ${what}${err instanceof Error ? err.message : String(err)}\n`);
 
 const ctrl = new Int32Array(memory.buffer, 0, 16);
 ready().then(
-  () => serve(ctrl),
+  () => serve(ctrl, DENSE_CTRL, () => work(ctrl), report('')),
   (err) => {
-    Atomics.store(ctrl, DENSE_CTRL.failed, 1);
-    process.stderr.write(`spikesplit dense worker ${tid} could not start: ${err instanceof Error ? err.message : String(err)}\n`);
-    serve(ctrl);
+    report('could not start: ')(err);
+    serve(ctrl, DENSE_CTRL, () => {
+      if (Atomics.load(ctrl, DENSE_CTRL.jobBytes) < 0) return false;
+      throw err;
+    }, () => undefined);
   },
 );

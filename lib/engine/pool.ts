@@ -7,6 +7,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
+import { dispatch } from './generations';
 import { ARENA_BYTES, ARGS_BYTES, CTRL, CTRL_BYTES, KERNELS, MAX_PAGES, PAGE_BYTES, type KernelFn, type KernelName } from './layout';
 
 /** An f32 argument (every other argument is an i32 or a pointer). */
@@ -64,22 +65,11 @@ export class KernelPool {
     const nt = Math.min(threads, this.threads);
     const id = KERNELS.indexOf(kernel);
     const ctrl = this.ctrl;
-    if (this.workers.length > 0) {
-      Atomics.store(ctrl, CTRL.kernel, id);
-      Atomics.store(ctrl, CTRL.args, ARGS_AT);
-      Atomics.store(ctrl, CTRL.threads, nt);
-      Atomics.store(ctrl, CTRL.done, 0);
-      Atomics.add(ctrl, CTRL.generation, 1);
-      Atomics.notify(ctrl, CTRL.generation);
-    }
-    this.kernels[id](ARGS_AT, 0, nt);
-    for (let done = Atomics.load(ctrl, CTRL.done); done < this.workers.length; done = Atomics.load(ctrl, CTRL.done)) {
-      Atomics.wait(ctrl, CTRL.done, done);
-    }
-    if (Atomics.load(ctrl, CTRL.failed) !== 0) {
-      Atomics.store(ctrl, CTRL.failed, 0);
-      throw new Error(`spike engine: a worker thread failed to run kernel '${kernel}'; set SPIKESPLIT_THREADS=1 to run without workers`);
-    }
+    Atomics.store(ctrl, CTRL.kernel, id);
+    Atomics.store(ctrl, CTRL.args, ARGS_AT);
+    Atomics.store(ctrl, CTRL.threads, nt);
+    dispatch(ctrl, CTRL, this.workers.length, () => this.kernels[id](ARGS_AT, 0, nt),
+      () => new Error(`spike engine: a worker thread failed to run kernel '${kernel}'; set SPIKESPLIT_THREADS=1 to run without workers`));
   }
 
   /** `bytes` of arena memory, 16-byte aligned, valid until the next `reset`; grows the memory as needed. */
