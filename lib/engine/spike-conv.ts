@@ -25,20 +25,19 @@ export interface SpikeConvOptions {
   readonly onAccumulates?: AccumulateSink;
 }
 
-/** The geometry the kernels read: args[0..12] of convForward and filterGrad. */
+/** A convolution's shape: input `[N, H, W, Cin]`, `wpp` words of bits per input pixel, output `[N, OH, OW, Cout]`. */
 interface Geometry {
   N: number; H: number; W: number; Cin: number; wpp: number;
   k: number; stride: number; pad: number; OH: number; OW: number; Cout: number; transposed: 0 | 1;
 }
 
-/** The geometry, then the input's spike lists (`lists`: per pixel a count and its channel indices). */
-function geometryArgs(pool: KernelPool, bits: Uint32Array, g: Geometry): number[] {
+/** The kernels' args[0..12]: the geometry, then the spike lists (a count and channel indices per pixel) of `bitsAt`. */
+function geometryArgs(pool: KernelPool, bitsAt: number, g: Geometry): number[] {
   const pixels = g.N * g.H * g.W;
-  const bitsAt = copyArrayIn(pool, bits);
   const counts = pool.alloc(pixels * 4);
   const idx = pool.alloc(pixels * g.Cin * 2);
   pool.run('lists', [bitsAt, pixels, g.wpp, g.Cin, counts, idx]);
-  return [bitsAt, g.N, g.H, g.W, g.Cin, g.wpp, g.k, g.stride, g.pad, g.OH, g.OW, g.Cout, g.transposed, counts, idx];
+  return [g.N, g.H, g.W, g.Cin, g.k, g.stride, g.pad, g.OH, g.OW, g.Cout, g.transposed, counts, idx];
 }
 
 /** Sums the per-thread f64 slots at `at`. */
@@ -46,25 +45,28 @@ function total(pool: KernelPool, at: number): number {
   return pool.f64(at, pool.threads).reduce((a, b) => a + b, 0);
 }
 
-/** Bit-packs binary `x` `[N, H, W, C]`: `wpp` words per pixel. Throws, naming the layer, on a non-binary value. */
-function pack(pool: KernelPool, x: tf.Tensor, name: string): { bits: Uint32Array; wpp: number } {
+/**
+ * Bit-packs binary `x` `[N, H, W, C]`, `wpp` words per pixel, in the arena (`at`) and as a copy kept for the
+ * filter gradient (`bits`). Throws, naming the layer, on a value that is neither 0 nor 1.
+ */
+function pack(pool: KernelPool, x: tf.Tensor, name: string): { at: number; bits: Uint32Array; wpp: number } {
   const [n, h, w, c] = x.shape;
   const pixels = n * h * w;
   const wpp = Math.ceil(c / 32);
   const xs = copyIn(pool, x);
   const bits = pool.alloc(pixels * wpp * 4);
   const bad = pool.alloc(pool.threads * 4);
-  const ones = pool.alloc(pool.threads * 8);
-  pool.run('pack', [xs, pixels, c, wpp, bits, bad, ones]);
+  pool.run('pack', [xs, pixels, c, wpp, bits, bad]);
   const nonBinary = pool.i32(bad, pool.threads).reduce((a, b) => a + b, 0);
   if (nonBinary > 0) {
     throw new RangeError(`${name}: a spike convolution reads binary spikes (0 or 1), but ${nonBinary} of the ${x.size} input values are neither`);
   }
-  return { bits: pool.u32(bits, pixels * wpp).slice(), wpp };
+  return { at: bits, bits: pool.u32(bits, pixels * wpp).slice(), wpp };
 }
 
-function forward(pool: KernelPool, bits: Uint32Array, g: Geometry, wKio: tf.Tensor, sink?: AccumulateSink): tf.Tensor4D {
-  const spikes = geometryArgs(pool, bits, g);
+/** The forward pass on the spikes packed at `bitsAt`, with `wKio` `[k, k, Cin, Cout]`. */
+function forward(pool: KernelPool, bitsAt: number, g: Geometry, wKio: tf.Tensor, sink?: AccumulateSink): tf.Tensor4D {
+  const spikes = geometryArgs(pool, bitsAt, g);
   const wAt = copyIn(pool, wKio);
   const out = pool.alloc(g.N * g.OH * g.OW * g.Cout * 4);
   const acs = pool.alloc(pool.threads * 8);
@@ -77,7 +79,7 @@ function forward(pool: KernelPool, bits: Uint32Array, g: Geometry, wKio: tf.Tens
 function filterGrad(pool: KernelPool, bits: Uint32Array, g: Geometry, dy: tf.Tensor, sink?: AccumulateSink): tf.Tensor4D {
   const size = g.k * g.k * g.Cin * g.Cout;
   const block = Math.ceil(size / 4) * 4;
-  const spikes = geometryArgs(pool, bits, g);
+  const spikes = geometryArgs(pool, copyArrayIn(pool, bits), g);
   const dyAt = copyIn(pool, dy);
   const partial = pool.alloc(pool.threads * block * 4);
   const acs = pool.alloc(pool.threads * 8);
@@ -107,10 +109,10 @@ export function spikeConv2d(x: tf.Tensor4D, w: tf.Tensor4D, { stride, pad, name,
   const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const [xs, ws] = args as [tf.Tensor4D, tf.Tensor4D];
     return withArena((pool) => {
-      const { bits, wpp } = pack(pool, xs, name);
+      const { at, bits, wpp } = pack(pool, xs, name);
       const g: Geometry = { N, H, W, Cin, wpp, k, stride, pad, OH, OW, Cout, transposed: 0 };
       return {
-        value: forward(pool, bits, g, ws, onAccumulates),
+        value: forward(pool, at, g, ws, onAccumulates),
         gradFunc: (dy: tf.Tensor) => [
           tf.conv2dTranspose(dy as tf.Tensor4D, ws, [N, H, W, Cin], stride, pad),
           withArena((p) => filterGrad(p, bits, g, dy, onAccumulates)),
@@ -133,10 +135,10 @@ export function spikeConvTranspose2d(x: tf.Tensor4D, w: tf.Tensor4D, [OH, OW]: r
   const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const [xs, ws] = args as [tf.Tensor4D, tf.Tensor4D];
     return withArena((pool) => {
-      const { bits, wpp } = pack(pool, xs, name);
+      const { at, bits, wpp } = pack(pool, xs, name);
       const g: Geometry = { N, H, W, Cin, wpp, k, stride, pad, OH, OW, Cout, transposed: 1 };
       const wKio = tf.transpose(ws, [0, 1, 3, 2]); // [k, k, Cin, Cout]
-      const value = forward(pool, bits, g, wKio, onAccumulates);
+      const value = forward(pool, at, g, wKio, onAccumulates);
       wKio.dispose();
       return {
         value,

@@ -2,7 +2,10 @@
 // Every kernel has the signature (args, tid, nt): `args` points at its i32/f32 arguments in the shared memory,
 // `tid` is this thread's index and `nt` the number of threads; a kernel does its own share of the work
 // (contiguous rows) and writes per-thread results (counts, partial sums) to slots indexed by tid.
-// Layouts: NHWC; binary inputs are bit-packed per pixel, `wpp` u32 words per pixel, bit c of word c >> 5.
+// Layouts: NHWC; binary inputs are bit-packed per pixel, `wpp` u32 words per pixel, bit c of word c >> 5,
+// then (`lists`) a list of channel indices per pixel. The convolutions' geometry, args[0..12]:
+// N, H, W, Cin, k, stride, pad, OH, OW, Cout, transposed (0: input pixel = out * stride + tap - pad;
+// 1: out = in * stride + tap - pad), counts u32 [N*H*W], idx u16 [N*H*W, Cin].
 
 /** Rows [start, end) of `rows` that thread tid of nt takes. */
 @inline function share(rows: i32, tid: i32, nt: i32): i64 {
@@ -24,17 +27,16 @@
 }
 
 /**
- * pack(x f32 [pixels, C], pixels, C, wpp, bits u32 [pixels, wpp], bad i32 [nt], ones f64 [nt]):
- * bits of the values equal to 1; bad[tid] counts values that are neither 0 nor 1; ones[tid] the ones.
+ * pack(x f32 [pixels, C], pixels, C, wpp, bits u32 [pixels, wpp], bad i32 [nt]): bits of the values equal
+ * to 1; bad[tid] counts the values that are neither 0 nor 1.
  */
 export function pack(args: usize, tid: i32, nt: i32): void {
   const x = ptr(args, 0), pixels = arg(args, 1), C = arg(args, 2), wpp = arg(args, 3), bits = ptr(args, 4);
-  const badOut = ptr(args, 5), onesOut = ptr(args, 6);
+  const badOut = ptr(args, 5);
   const range = share(pixels, tid, nt);
   const p0 = <i32>(range >> 32), p1 = <i32>range;
   const one = f32x4.splat(1), zero = f32x4.splat(0);
   let bad: i32 = 0;
-  let ones: i64 = 0;
   for (let p = p0; p < p1; p++) {
     const row = x + (<usize>p * <usize>C << 2);
     const out = bits + (<usize>p * <usize>wpp << 2);
@@ -56,11 +58,9 @@ export function pack(args: usize, tid: i32, nt: i32): void {
         else if (v != 0) bad++;
       }
       store<u32>(out + (<usize>w << 2), word);
-      ones += <i64>popcnt<u32>(word);
     }
   }
   store<i32>(badOut + (<usize>tid << 2), bad);
-  store<f64>(onesOut + (<usize>tid << 3), <f64>ones);
 }
 
 /** The input coordinate that output coordinate o reads through tap t, or -1 (outside, or between strides). */
@@ -100,14 +100,14 @@ export function lists(args: usize, tid: i32, nt: i32): void {
 
 /**
  * Accumulate-only forward: out[n, oh, ow, :] = sum over taps and the spikes c of the input pixel each tap
- * reads of w[tap, c, :] (w [k, k, Cin, Cout]). Geometry in args[0..12] (args[0] unused: the spikes come as
- * `lists`), then counts (13), idx (14), w (15), out (16), acs f64 [nt] (17): acs[tid] counts the accumulates
- * executed (spikes met x Cout). Output channels go 32 at a time (eight v128 accumulators), then 4, then 1.
+ * reads of w[tap, c, :] (w [k, k, Cin, Cout]). args: the geometry and the input's spike lists (`geometry`),
+ * then w (13), out (14), acs f64 [nt] (15): acs[tid] counts the accumulates executed (spikes met x Cout).
+ * Output channels go 32 at a time (eight v128 accumulators), then 4, then 1.
  */
 export function convForward(args: usize, tid: i32, nt: i32): void {
-  const N = arg(args, 1), H = arg(args, 2), W = arg(args, 3), Cin = arg(args, 4);
-  const k = arg(args, 6), stride = arg(args, 7), pad = arg(args, 8), OH = arg(args, 9), OW = arg(args, 10), Cout = arg(args, 11);
-  const transposed = arg(args, 12), counts = ptr(args, 13), idx = ptr(args, 14), w = ptr(args, 15), out = ptr(args, 16), acsOut = ptr(args, 17);
+  const N = arg(args, 0), H = arg(args, 1), W = arg(args, 2), Cin = arg(args, 3), k = arg(args, 4), stride = arg(args, 5);
+  const pad = arg(args, 6), OH = arg(args, 7), OW = arg(args, 8), Cout = arg(args, 9), transposed = arg(args, 10);
+  const counts = ptr(args, 11), idx = ptr(args, 12), w = ptr(args, 13), out = ptr(args, 14), acsOut = ptr(args, 15);
   const range = share(N * OH, tid, nt);
   const r0 = <i32>(range >> 32), r1 = <i32>range;
   const rowBytes = <usize>Cout << 2;
@@ -194,14 +194,14 @@ export function convForward(args: usize, tid: i32, nt: i32): void {
 
 /**
  * Accumulate-only filter gradient: dw[tap, c, :] += dy[n, oh, ow, :] for every spike c of the input pixel that
- * output pixel (n, oh, ow) reads through tap. Geometry in args[0..12] (args[0] unused), then counts (13),
- * idx (14), dy (15), partial sums (16): thread tid writes its own [k, k, Cin, Cout] block (padded to a multiple
- * of 4 floats) at partial + tid * block; acs f64 [nt] (17). `reduce` then sums the blocks.
+ * output pixel (n, oh, ow) reads through tap. args: the geometry and spike lists (`geometry`), then dy (13),
+ * partial sums (14): thread tid writes its own [k, k, Cin, Cout] block (padded to a multiple of 4 floats) at
+ * partial + tid * block; acs f64 [nt] (15). `reduce` then sums the blocks.
  */
 export function filterGrad(args: usize, tid: i32, nt: i32): void {
-  const N = arg(args, 1), H = arg(args, 2), W = arg(args, 3), Cin = arg(args, 4);
-  const k = arg(args, 6), stride = arg(args, 7), pad = arg(args, 8), OH = arg(args, 9), OW = arg(args, 10), Cout = arg(args, 11);
-  const transposed = arg(args, 12), counts = ptr(args, 13), idx = ptr(args, 14), dy = ptr(args, 15), partial = ptr(args, 16), acsOut = ptr(args, 17);
+  const N = arg(args, 0), H = arg(args, 1), W = arg(args, 2), Cin = arg(args, 3), k = arg(args, 4), stride = arg(args, 5);
+  const pad = arg(args, 6), OH = arg(args, 7), OW = arg(args, 8), Cout = arg(args, 9), transposed = arg(args, 10);
+  const counts = ptr(args, 11), idx = ptr(args, 12), dy = ptr(args, 13), partial = ptr(args, 14), acsOut = ptr(args, 15);
   const rowBytes = <usize>Cout << 2;
   const tapBytes = <usize>Cin * rowBytes;
   const listBytes = <usize>Cin << 1;
