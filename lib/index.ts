@@ -12,3 +12,4 @@ export * from './viz';
 export * from './experiments';
 export * from './neucodex';
 export * from './coinfer';
+export * from './scaleout';
