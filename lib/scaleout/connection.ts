@@ -53,12 +53,13 @@ export function connectionOptions(a: QueueAddress): RedisOptions {
 /** One PING with no retries; throws a ScaleoutError naming the address and the cause when it fails. */
 export async function checkReachable(a: QueueAddress, timeoutMs = 5000): Promise<void> {
   const client = new Redis({ ...connectionOptions(a), lazyConnect: true, connectTimeout: timeoutMs, retryStrategy: () => null, maxRetriesPerRequest: 0, enableOfflineQueue: false });
-  client.on('error', () => {}); // the failure is reported by connect() below
+  let cause: NodeJS.ErrnoException | null = null; // the socket's error; connect() itself only says the connection closed
+  client.on('error', (err: NodeJS.ErrnoException) => (cause ??= err));
   try {
     await client.connect();
     await client.ping();
   } catch (err) {
-    const e = err as NodeJS.ErrnoException;
+    const e = cause ?? (err as NodeJS.ErrnoException);
     throw new ScaleoutError(`cannot reach Redis at ${a.url}: ${e.code ?? e.message}`);
   } finally {
     client.disconnect();

@@ -26,12 +26,20 @@ export interface JobData {
   retryDelayMs: number;
 }
 
+/** Why a worker stops a running job (the abort reason its thread sees). */
+export const STOP_REASONS = { sigterm: 'the worker is stopping', lockLost: 'the job lost its lock' } as const;
+
 /** A row fails for good after this many attempts; BullMQ keeps its last error. */
 export const ATTEMPTS = 3;
 
 export interface EnqueueOptions {
   /** Wait before a failed attempt is retried (ms); 10 s by default. */
   retryDelayMs?: number;
+  /**
+   * Remove the jobs of unfinished rows that have ended on the queue (failed, or completed into another store)
+   * first, so that they run again: what a new `sweep --queue` does; a follower enqueuing again does not.
+   */
+  again?: boolean;
 }
 
 const RETRY_DELAY_MS = 10_000;
@@ -60,8 +68,13 @@ export async function enqueueExperiment(address: QueueAddress, experiment: Exper
   const groups = x.groups(preset).filter((g) => g.rows.some((r) => !x.rowFinished(preset, r)) && (only?.(g) ?? true));
   if (groups.length === 0) return [];
   const flow = new FlowProducer({ connection: connectionOptions(address) });
+  const queue = options.again ? openQueue(address) : null;
   try {
     for (const g of groups) {
+      if (queue) {
+        const ids = [rowsJobId(preset.name, experiment, g.backbone), backboneJobId(preset.name, experiment, g.backbone), ...g.rows.filter((r) => !x.rowFinished(preset, r)).map((r) => rowJobId(preset.name, experiment, r))];
+        for (const id of ids) if (['completed', 'failed'].includes(await queue.getJobState(id))) await queue.remove(id);
+      }
       const retryDelayMs = options.retryDelayMs ?? RETRY_DELAY_MS;
       const data = (kind: JobKind): JobData => ({ kind, experiment, preset, id: g.backbone, retryDelayMs });
       await flow.add({
@@ -74,6 +87,7 @@ export async function enqueueExperiment(address: QueueAddress, experiment: Exper
     }
   } finally {
     await flow.close();
+    await queue?.close();
   }
   return groups;
 }

@@ -53,7 +53,7 @@ async function jobStatus(queue: Queue, jobId: string, id: string, finished: bool
     const on = String((job.returnvalue as Record<string, unknown> | null)?.worker ?? 'a worker');
     return { id, state: 'failed', attempts: job.attemptsMade, note: `completed on ${on}, but this --store (${runsRoot()}) does not have it: do the workers use the same store?` };
   }
-  return { id, state: 'waiting', attempts: job.attemptsMade, note: job.attemptsMade > 0 ? `retrying after: ${job.failedReason ?? ''}` : progress };
+  return { id, state: 'waiting', attempts: job.attemptsMade, note: job.attemptsMade > 0 ? `retrying after: ${job.failedReason ?? ''}` : '' };
 }
 
 export async function experimentStatus(queue: Queue, experiment: ExperimentName, preset: Preset): Promise<ExperimentStatus> {
@@ -92,6 +92,8 @@ export interface FollowOptions extends EnqueueOptions {
   log?: (line: string) => void;
   /** Between two looks at the queue (ms); 2000 by default. */
   pollMs?: number;
+  /** Stops following (throwing the signal's reason); the jobs stay on the queue. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -103,12 +105,13 @@ export async function followExperiment(address: QueueAddress, experiment: Experi
   const queue = openQueue(address);
   queue.on('error', (err) => log(`queue connection: ${err.message}`));
   try {
-    await enqueueExperiment(address, experiment, preset, options);
+    await enqueueExperiment(address, experiment, preset, { ...options, again: true });
     const t0 = Date.now();
     let start: number | null = null;
     let last = '';
     let lastAt = 0;
     for (;;) {
+      options.signal?.throwIfAborted();
       let s: ExperimentStatus;
       try {
         s = await experimentStatus(queue, experiment, preset);
@@ -129,7 +132,7 @@ export async function followExperiment(address: QueueAddress, experiment: Experi
       if (s.settled) return s;
       const lost = new Set(s.rows.filter((r) => r.state === 'absent').map((r) => r.id));
       if (lost.size > 0) {
-        const again = await enqueueExperiment(address, experiment, preset, options, (g) => g.rows.some((r) => lost.has(r)));
+        const again = await enqueueExperiment(address, experiment, preset, { ...options, again: false }, (g) => g.rows.some((r) => lost.has(r)));
         if (again.length > 0) log(`the queue holds no job for ${[...lost].join(', ')}; enqueued ${again.map((g) => g.backbone).join(', ')} again`);
       }
       await new Promise((r) => setTimeout(r, options.pollMs ?? 2000));

@@ -42,7 +42,7 @@ export async function runQueued(values: Values, experiment: ExperimentName, pres
       await queue.close();
     }
   } else if (values.detach) {
-    const groups = await enqueueExperiment(address, experiment, preset);
+    const groups = await enqueueExperiment(address, experiment, preset, { again: true });
     console.log(groups.length === 0 ? `${preset.name} ${experiment}: every row is finished in the store; nothing to enqueue` : `${preset.name} ${experiment}: enqueued ${groups.map((g) => `${g.backbone} and its ${g.rows.length} rows`).join(', ')} on ${address.url}; 'spikesplit ${experiment} --preset ${preset.name} --queue ${address.url} --status' shows where they stand`);
   } else {
     const s = await followExperiment(address, experiment, preset);
