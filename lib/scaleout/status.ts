@@ -106,6 +106,7 @@ export async function followExperiment(address: QueueAddress, experiment: Experi
   queue.on('error', (err) => log(`queue connection: ${err.message}`));
   try {
     await enqueueExperiment(address, experiment, preset, { ...options, again: true });
+    const pause = () => new Promise((r) => setTimeout(r, options.pollMs ?? 2000));
     const t0 = Date.now();
     let start: number | null = null;
     let last = '';
@@ -117,16 +118,15 @@ export async function followExperiment(address: QueueAddress, experiment: Experi
         s = await experimentStatus(queue, experiment, preset);
       } catch (err) {
         log(`reading the queue: ${(err as Error).message}; trying again`);
-        await new Promise((r) => setTimeout(r, options.pollMs ?? 2000));
+        await pause();
         continue;
       }
       start ??= s.counts.finished;
-      const hours = (Date.now() - t0) / 3.6e6;
-      const line = statusLine(s, { rowsPerHour: hours > 0 ? (s.counts.finished - start) / hours : 0 });
-      const changed = line.replace(/; [\d.]+ rows\/h; ETA .*$/, '') !== last.replace(/; [\d.]+ rows\/h; ETA .*$/, '');
-      if (changed || Date.now() - lastAt > 60_000) {
-        log(line);
-        last = line;
+      const counts = statusLine(s);
+      if (counts !== last || Date.now() - lastAt > 60_000) {
+        const hours = (Date.now() - t0) / 3.6e6;
+        log(statusLine(s, { rowsPerHour: hours > 0 ? (s.counts.finished - start) / hours : 0 }));
+        last = counts;
         lastAt = Date.now();
       }
       if (s.settled) return s;
@@ -135,7 +135,7 @@ export async function followExperiment(address: QueueAddress, experiment: Experi
         const again = await enqueueExperiment(address, experiment, preset, { ...options, again: false }, (g) => g.rows.some((r) => lost.has(r)));
         if (again.length > 0) log(`the queue holds no job for ${[...lost].join(', ')}; enqueued ${again.map((g) => g.backbone).join(', ')} again`);
       }
-      await new Promise((r) => setTimeout(r, options.pollMs ?? 2000));
+      await pause();
     }
   } finally {
     await queue.close();
