@@ -47,6 +47,19 @@ test('a bad --queue URL, an unreachable Redis and an unwritable --store: exit 1 
   }
 });
 
+test('queue options out of place: exit 2 naming the option', () => {
+  const cases: [string[], RegExp][] = [
+    [['sweep', '--preset', 'tiny', '--status'], /^--status goes with --queue$/],
+    [['sweep', '--preset', 'tiny', '--queue', 'redis://127.0.0.1:1', '--shard', '0/2'], /^--queue: the workers run the rows; --jobs and --shard do not apply$/],
+    [['worker'], /^spikesplit worker: --queue redis:\/\/HOST:PORT\[\/DB\] is required$/],
+  ];
+  for (const [args, message] of cases) {
+    const r = cli(...args);
+    assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr.trimEnd(), message, args.join(' '));
+  }
+});
+
 test('--detach enqueues the backbone and its rows (twice is harmless); --status lists them waiting', async () => {
   const url = `${redis.server.url}/1`;
   const store = path.join(tmp, 'detached');

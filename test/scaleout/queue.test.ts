@@ -116,7 +116,7 @@ test('two workers drain the sweep; one SIGKILLed mid-row, the other resumes that
   }
   survivor.proc.kill('SIGTERM');
   assert.deepEqual(await survivor.exited, { code: 0, signal: null });
-  assert.match(survivor.log, /: stopped\n$/);
+  assert.match(survivor.log, new RegExp(`worker ${survivor.id}: stopped\n`));
 });
 
 /** A store whose backbone is the killed run's (so only rows train), with the given rows' folders. */

@@ -11,7 +11,9 @@ export class WorkerProcess {
   log = '';
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
-  constructor(url: string, store: string, lockSeconds = 4) {
+  // A short lock, so that a killed worker's row moves on within seconds; long enough that a worker starved of
+  // CPU by a loaded machine still renews it in time.
+  constructor(url: string, store: string, lockSeconds = 8) {
     this.proc = spawn(process.execPath, [CLI, 'worker', '--queue', url, '--store', store, '--lock-seconds', String(lockSeconds)], { stdio: ['ignore', 'ignore', 'pipe'] });
     this.proc.stderr!.on('data', (d: Buffer) => (this.log += d.toString()));
     this.exited = new Promise((resolve) => this.proc.once('exit', (code, signal) => resolve({ code, signal })));
