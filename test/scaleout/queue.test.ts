@@ -11,13 +11,14 @@ import { collectResults, followExperiment, initBackend, openQueue, parseQueueUrl
 import { startRedis } from './redis-server';
 import { WorkerProcess } from './worker-process';
 
-// Test only (derived from tiny, named apart): tiny's data and backbone, one split point (2 rows), each row
-// fine-tuned for 2 epochs on 50 images, so that a row has a checkpoint between its start and its end.
+// Test only (derived from tiny, named apart): tiny's model on half its images (50 training, 30 test), one split
+// point (2 rows), each row fine-tuned for 2 epochs on 30 images, so that a row has a checkpoint between its start
+// and its end.
 const PRESET: Preset = {
   ...PRESETS.tiny,
   name: 'tiny-queue-test' as PresetName,
-  description: 'test only: tiny with one split point, 2 fine-tuning epochs on 50 images',
-  data: { ...PRESETS.tiny.data, finetunePerClass: 5 },
+  description: 'test only: tiny on 50/30 images, one split point, 2 fine-tuning epochs on 30 images',
+  data: { ...PRESETS.tiny.data, trainPerClass: 5, testPerClass: 3, finetunePerClass: 3 },
   finetune: { ...PRESETS.tiny.finetune, epochs: 2 },
   sweep: { ...PRESETS.tiny.sweep, splitPoints: ['RB16'] },
 };
