@@ -100,6 +100,8 @@ test('two workers drain the sweep; one SIGKILLed mid-row, the other resumes that
 
   const survivor = workers.find((w) => w !== killed!.victim)!;
   const job = jobId(killed.row);
+  // a job thread's lines reach the worker's stderr after the store has its row: wait for the survivor's
+  for (const row of IDS) if (!killed.victim.log.includes(`job ${jobId(row)}: finished`)) await survivor.waitFor(`job ${jobId(row)}: finished`);
   const resumed = survivor.log.slice(survivor.log.indexOf(`job ${job}: started`));
   assert.ok(survivor.log.includes(`job ${job}: started`), survivor.log);
   assert.match(resumed, new RegExp(`job ${job}: resumed \\S+ after epoch 1\\n`), 'the survivor resumed from the checkpoint');
@@ -171,6 +173,7 @@ test('SIGTERM returns the running row to the queue; a row failing 3 times is mar
   assert.equal(rows[bad].state, 'failed');
   assert.equal(rows[bad].attempts, 3);
   assert.match(rows[bad].note, /latest\.json: format 'not-a-checkpoint', expected 'spikesplit-checkpoint'/);
+  await second.waitFor(`job ${jobId(bad)}: failed (attempt 3/3)`);
   assert.equal(second.log.split(`job ${jobId(bad)}: failed (attempt`).length - 1, 3, second.log);
   assert.deepEqual(collectResults(PRESET).missing, [bad]);
   assert.deepEqual(comparable(collectResults(PRESET).rows), comparable(local.filter((r) => r.id === good)));

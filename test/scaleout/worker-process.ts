@@ -16,7 +16,7 @@ export class WorkerProcess {
   constructor(url: string, store: string, lockSeconds = 8) {
     this.proc = spawn(process.execPath, [CLI, 'worker', '--queue', url, '--store', store, '--lock-seconds', String(lockSeconds)], { stdio: ['ignore', 'ignore', 'pipe'] });
     this.proc.stderr!.on('data', (d: Buffer) => (this.log += d.toString()));
-    this.exited = new Promise((resolve) => this.proc.once('exit', (code, signal) => resolve({ code, signal })));
+    this.exited = new Promise((resolve) => this.proc.once('close', (code, signal) => resolve({ code, signal }))); // after its stderr has ended
     after(() => {
       if (this.alive) this.proc.kill('SIGKILL');
     });
