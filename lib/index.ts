@@ -13,3 +13,4 @@ export * from './viz';
 export * from './experiments';
 export * from './neucodex';
 export * from './coinfer';
+export * from './scaleout';

@@ -12,10 +12,11 @@ import { serve } from './commands/serve';
 import { device } from './commands/device';
 import { testbed } from './commands/testbed';
 import { neucodex } from './commands/neucodex';
-import { CoinferError, FileError } from 'spikesplit';
+import { worker } from './commands/worker';
+import { CoinferError, FileError, ScaleoutError } from 'spikesplit';
 import { parse, usage, UsageError, type Command } from './commands/command';
 
-const COMMANDS: Command[] = [info, model, train, sweep, linkErrors, neucodex, evalCommand, bits, energy, serve, device, testbed];
+const COMMANDS: Command[] = [info, model, train, sweep, linkErrors, neucodex, evalCommand, bits, energy, serve, device, testbed, worker];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -52,7 +53,8 @@ main(process.argv.slice(2)).catch((err: unknown) => {
     process.exit(2);
   }
   // a request the server refused (or that got no reply): its message names what happened; the stack adds nothing
-  if (err instanceof CoinferError) {
+  // likewise a --queue or --store that cannot be used
+  if (err instanceof CoinferError || err instanceof ScaleoutError) {
     console.error(err.message);
     process.exit(1);
   }

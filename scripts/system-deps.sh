@@ -2,7 +2,8 @@
 # Installs the Debian packages spikesplit needs beside npm's: Jupyter (nbclient, nbconvert) for running the
 # notebooks headlessly and the classic notebook server (python3-notebook) for `npm run notebooks`, all run as
 # /usr/bin/python3, Chromium for exporting figures to PNG/SVG and for the browser tests, openssl (the TLS tests
-# make throwaway certificates) and iproute2 (the two-host tests and `testbed --netns` use ip netns and tc).
+# make throwaway certificates), iproute2 (the two-host tests and `testbed --netns` use ip netns and tc), and
+# Redis (the queue of `spikesplit worker`; the scale-out tests start their own server).
 # Installs only what is missing; as non-root it prints the command instead.
 set -euo pipefail
 packages=()
@@ -11,6 +12,7 @@ packages=()
 [ -x /usr/bin/chromium ] || packages+=(chromium)
 command -v openssl >/dev/null || packages+=(openssl)
 { command -v ip && command -v tc; } >/dev/null || packages+=(iproute2)
+command -v redis-server >/dev/null || packages+=(redis-server)
 [ ${#packages[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
   echo "spikesplit needs these Debian packages: ${packages[*]}" >&2

@@ -183,7 +183,7 @@ function inputOptions(input: NeucodexInput, data: PresetData): { encoder?: Input
   return input === 'events' ? { encoder: frameEncoder(), inputShape: [height, width, 2] } : { inputShape: [height, width, channels] };
 }
 
-interface Sources {
+export interface NeucodexSources {
   train: LabelledSource;
   finetune: LabelledSource;
   test: LabelledSource;
@@ -193,7 +193,7 @@ interface Sources {
 }
 
 /** The labelled sources of one input; event sources are built once per run so every backbone shares their frame caches. */
-function makeSources(nx: NeucodexPreset, data: PresetData): Record<NeucodexInput, Sources> {
+function makeSources(nx: NeucodexPreset, data: PresetData): Record<NeucodexInput, NeucodexSources> {
   const { height, width, channels } = data.images.test;
   const emulate = (split: 'train' | 'finetune' | 'test'): EmulatedEventSource =>
     emulatedEventSource(data.images[split], { T: nx.T, seed: nx.events.seed, splitBy: nx.events.splitBy, binary: true });
@@ -237,7 +237,7 @@ function measured(model: LogitModel, test: LabelledSource, batchSize: number): {
 }
 
 /** Trains (or resumes, or reads when finished) the backbone of `c`'s group. */
-async function runBackbone(preset: Preset, c: NeucodexConfig, data: PresetData, sources: Sources, options: TrainOptions): Promise<NeucodexBackbone> {
+async function runBackbone(preset: Preset, c: NeucodexConfig, data: PresetData, sources: NeucodexSources, options: TrainOptions): Promise<NeucodexBackbone> {
   const nx = preset.neucodex;
   const dir = path.join(groupDir(preset.name, c.group), 'backbone');
   const summaryFile = path.join(dir, 'summary.json');
@@ -291,7 +291,7 @@ function testStepLogits(model: { forwardSteps(x: tf.Tensor, ctx?: ForwardContext
 }
 
 /** Fine-tunes and measures one configuration (or returns its finished row). */
-async function runConfig(preset: Preset, c: NeucodexConfig, data: PresetData, sources: Sources, backbone: NeucodexBackbone, options: TrainOptions): Promise<NeucodexRow> {
+async function runConfig(preset: Preset, c: NeucodexConfig, data: PresetData, sources: NeucodexSources, backbone: NeucodexBackbone, options: TrainOptions): Promise<NeucodexRow> {
   const nx = preset.neucodex;
   const dir = configDir(preset.name, c);
   const done = readJson<NeucodexRow>(path.join(dir, 'row.json'));
@@ -395,20 +395,45 @@ export function readNeucodex(preset: string): NeucodexResults | null {
   return readJson<NeucodexResults>(neucodexResultsFile(preset));
 }
 
+/** The data and sources NeuCODEX rows read, loaded once per process and preset. */
+export interface NeucodexContext {
+  data: PresetData;
+  sources: Record<NeucodexInput, NeucodexSources>;
+}
+
+export async function neucodexContext(preset: Preset): Promise<NeucodexContext> {
+  const nx = preset.neucodex;
+  const data = await presetData({ ...preset, data: nx.data, pretrain: nx.pretrain });
+  return { data, sources: makeSources(nx, data) };
+}
+
+export function neucodexRowFinished(preset: Preset, id: string): boolean {
+  const c = neucodexConfigs(preset).find((x) => x.id === id);
+  return c !== undefined && fs.existsSync(path.join(configDir(preset.name, c), 'row.json'));
+}
+
+/** Trains (or resumes, or reads when finished) the backbone of `c`'s group. */
+export function runNeucodexBackbone(preset: Preset, c: NeucodexConfig, ctx: NeucodexContext, options: TrainOptions = {}): Promise<NeucodexBackbone> {
+  return runBackbone(preset, c, ctx.data, ctx.sources[c.input], options);
+}
+
+/** One row, as `runNeucodex` runs it and as a queue worker runs its job: the group's backbone (when not finished), then the row. */
+export async function runNeucodexRow(preset: Preset, c: NeucodexConfig, ctx: NeucodexContext, options: TrainOptions = {}): Promise<NeucodexRow> {
+  const backbone = await runNeucodexBackbone(preset, c, ctx, options);
+  return runConfig(preset, c, ctx.data, ctx.sources[c.input], backbone, options);
+}
+
 /** Runs every configuration of the preset's `neucodex` section not finished yet, then writes neucodex.json. */
 export async function runNeucodex(preset: Preset, options: TrainOptions = {}): Promise<NeucodexResults> {
   const log = options.log ?? ((l: string) => console.error(l));
   const configs = neucodexConfigs(preset);
   checkWritableDir(neucodexDir(preset.name)); // before any training, not after it
-  const nx = preset.neucodex;
-  const data = await presetData({ ...preset, data: nx.data, pretrain: nx.pretrain });
-  const sources = makeSources(nx, data);
+  const ctx = await neucodexContext(preset);
   for (const [k, c] of configs.entries()) {
-    const finished = fs.existsSync(path.join(configDir(preset.name, c), 'row.json'));
+    const finished = neucodexRowFinished(preset, c.id);
     log(`neucodex ${k + 1}/${configs.length}: ${c.id} (${c.splitPoint}, c' ${c.channels}, T ${c.T} -> T' ${c.sentSteps})${finished ? ' (finished, skipped)' : ''}`);
     if (finished) continue;
-    const backbone = await runBackbone(preset, c, data, sources[c.input], options);
-    const row = await runConfig(preset, c, data, sources[c.input], backbone, options);
+    const row = await runNeucodexRow(preset, c, ctx, options);
     log(`neucodex: ${c.id}: accuracy ${(100 * row.accuracy).toFixed(2)}% (edge-only ${(100 * row.edgeOnlyAccuracy).toFixed(2)}%), ${row.bits.sent} bits, device energy ${(100 * Math.abs(row.energy.reduction)).toFixed(1)}% ${row.energy.reduction >= 0 ? 'below' : 'above'} edge-only`);
   }
   return collectNeucodex(preset);

@@ -2,8 +2,13 @@
 import * as path from 'path';
 import { projectRoot } from '../util/project-root';
 
+/** The folder every preset's runs live in (a queue worker's store). */
+export function runsRoot(): string {
+  return process.env.SPIKESPLIT_RUNS_DIR ?? path.join(projectRoot(), 'runs');
+}
+
 export function runsDir(preset: string): string {
-  return path.join(process.env.SPIKESPLIT_RUNS_DIR ?? path.join(projectRoot(), 'runs'), preset);
+  return path.join(runsRoot(), preset);
 }
 
 export const backboneDir = (preset: string) => path.join(runsDir(preset), 'backbone');

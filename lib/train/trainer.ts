@@ -47,6 +47,8 @@ export interface TrainOptions {
   progress?: ProgressSink;
   /** Epoch summaries; stderr by default. */
   log?: (line: string) => void;
+  /** Stops training at the next batch (throwing the signal's reason); the last finished epoch's checkpoint stays. */
+  signal?: AbortSignal;
 }
 
 export interface TrainResult {
@@ -104,6 +106,7 @@ export async function train(model: TrainableModel, trainSet: LabelledSource, tes
         step++;
         progress.tick(indices.length);
         await new Promise((resolve) => setImmediate(resolve)); // lets progress, timers and signals through
+        options.signal?.throwIfAborted();
       }
       progress.done();
       const test = evaluate(model, testSet, config.batchSize);

@@ -93,7 +93,7 @@ export class Progress {
     }
     parts.push(this.rate());
     const eta = this.etaSeconds;
-    if (eta !== undefined) parts.push(`ETA ${clock(eta)}`);
+    if (eta !== undefined) parts.push(`ETA ${durationClock(eta)}`);
     return parts.filter((p) => p !== '').join('  ');
   }
 
@@ -109,7 +109,7 @@ export class Progress {
 }
 
 /** `m:ss` (or `h:mm:ss`) for a duration in seconds. */
-function clock(seconds: number): string {
+export function durationClock(seconds: number): string {
   const s = Math.round(seconds);
   const h = Math.floor(s / 3600);
   const m = Math.floor((s % 3600) / 60);

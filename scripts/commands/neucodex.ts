@@ -1,5 +1,6 @@
-import { initBackend, runNeucodex, type NeucodexResults } from 'spikesplit';
+import { collectNeucodex, initBackend, runNeucodex, type NeucodexResults } from 'spikesplit';
 import { experimentOptions, presetOption, type Command } from './command';
+import { queueOptions, runQueued } from './queue';
 import { printColumns } from './text-table';
 
 const pct = (f: number) => `${(100 * f).toFixed(1)}%`;
@@ -23,12 +24,16 @@ function printTable(results: NeucodexResults): void {
 export const neucodex: Command = {
   name: 'neucodex',
   summary: "NeuCODEX: ResNet-18 and VGG-16 on static and event inputs, split with learned temporal compression to each T' of the preset, with early exit; reruns skip finished rows.",
-  ...experimentOptions,
+  options: { ...experimentOptions.options, ...queueOptions.options },
+  help: { ...experimentOptions.help, ...queueOptions.help },
   async run(values) {
     const preset = presetOption(values);
+    const print = (results: NeucodexResults) => {
+      if (values.json) console.log(JSON.stringify(results, null, 2));
+      else printTable(results);
+    };
+    if (await runQueued(values, 'neucodex', preset, () => print(collectNeucodex(preset)))) return;
     await initBackend();
-    const results = await runNeucodex(preset);
-    if (values.json) console.log(JSON.stringify(results, null, 2));
-    else printTable(results);
+    print(await runNeucodex(preset));
   },
 };

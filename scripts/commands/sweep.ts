@@ -1,6 +1,7 @@
 import { spawn } from 'child_process';
 import { collectResults, initBackend, pretrainBackbone, runSweep, type Results } from 'spikesplit';
 import { experimentOptions, numberOption, presetOption, UsageError, type Command, type Values } from './command';
+import { queueOptions, runQueued } from './queue';
 import { printColumns } from './text-table';
 
 /** `--shard i/n`: this process runs the configurations with index = i (mod n). */
@@ -36,11 +37,18 @@ function printTable(results: Results): void {
 export const sweep: Command = {
   name: 'sweep',
   summary: 'Step 2: fine-tune and evaluate every split point x compression x T of the preset; reruns skip finished rows.',
-  options: { ...experimentOptions.options, jobs: { type: 'string' }, shard: { type: 'string' } },
-  help: { ...experimentOptions.help, jobs: "processes to run rows in (default: the preset's jobs)", shard: 'i/n: run only every n-th row from the i-th (used by --jobs)' },
+  options: { ...experimentOptions.options, jobs: { type: 'string' }, shard: { type: 'string' }, ...queueOptions.options },
+  help: { ...experimentOptions.help, jobs: "processes to run rows in (default: the preset's jobs)", shard: 'i/n: run only every n-th row from the i-th (used by --jobs, Slurm job arrays, Kubernetes Indexed Jobs)', ...queueOptions.help },
   async run(values) {
     const preset = presetOption(values);
     const shard = shardOption(values);
+    if (values.queue !== undefined && (shard || values.jobs !== undefined)) throw new UsageError('--queue: the workers run the rows; --jobs and --shard do not apply');
+    const print = () => {
+      const results = collectResults(preset);
+      if (values.json) console.log(JSON.stringify(results, null, 2));
+      else printTable(results);
+    };
+    if (await runQueued(values, 'sweep', preset, print)) return;
     const jobs = numberOption(values, 'jobs', preset.jobs, { min: 1, max: 16, integer: true });
     await initBackend();
     if (shard) {
@@ -50,8 +58,6 @@ export const sweep: Command = {
     await pretrainBackbone(preset); // once, before any shard needs it
     if (jobs > 1) await runShards(preset.name, jobs);
     else await runSweep(preset);
-    const results = collectResults(preset);
-    if (values.json) console.log(JSON.stringify(results, null, 2));
-    else printTable(results);
+    print();
   },
 };
