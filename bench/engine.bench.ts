@@ -149,7 +149,8 @@ export async function main(args: string[]): Promise<void> {
     weight.dispose();
   }
   useEngineThreads(all);
-  printTable(rows);
+  printTable(rows.filter((r) => !('denseMs' in r)));
+  printTable(rows.filter((r) => 'denseMs' in r));
   const load1 = os.loadavg()[0];
   console.log(`load average (1 min) ${load0.toFixed(2)} at the start, ${load1.toFixed(2)} at the end; ${os.cpus().length} cores, ${os.cpus()[0]?.model}`);
   writeResult('engine', { backend, T, reps, threadCounts, peer: peerWhy ?? 'PyTorch', loadAverage: [load0, load1], rows });

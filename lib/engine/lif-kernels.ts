@@ -1,12 +1,12 @@
 /**
- * The LIF recurrence over T steps (lib/snn/lif.ts states it) on the engine's threads: the forward pass
- * returns the spikes as a tensor and the membranes h (before firing) as a plain array, kept outside the
- * backend's heap for the backward pass through time.
+ * The LIF recurrence over T steps (lib/snn/lif.ts states it) on the engine's threads. The backward pass
+ * recomputes the membranes from the forward pass's input, which the tape keeps anyway, so the forward pass
+ * keeps nothing of its own.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { kernelPool } from './engine';
 import { F32 } from './pool';
-import { copyArrayIn, copyIn, tensorAt } from './transfer';
+import { copyIn, tensorAt } from './transfer';
 
 export interface LifKernelParams {
   /** Membrane decay per step, in (0, 1]. */
@@ -20,31 +20,30 @@ export interface LifKernelParams {
 
 const SURROGATES = ['rectangular', 'sigmoid', 'arctan'] as const;
 
-/** Spikes `[T*B, ...]` of time-folded `x` from rest, and the membranes h. */
-export function lifForwardKernel(x: tf.Tensor, T: number, p: LifKernelParams): { spikes: tf.Tensor; h: Float32Array } {
+/** Spikes `[T*B, ...]` of time-folded `x` from rest. */
+export function lifForwardKernel(x: tf.Tensor, T: number, p: LifKernelParams): tf.Tensor {
   const pool = kernelPool();
   pool.reset();
   try {
     const xs = copyIn(pool, x);
     const spikes = pool.alloc(x.size * 4);
-    const h = pool.alloc(x.size * 4);
-    pool.run('lifForward', [xs, T, x.size / T, new F32(p.decay), new F32(p.vth), p.hard ? 1 : 0, spikes, h]);
-    return { spikes: tensorAt(pool, spikes, x.shape), h: pool.f32(h, x.size).slice() };
+    pool.run('lifForward', [xs, T, x.size / T, new F32(p.decay), new F32(p.vth), p.hard ? 1 : 0, spikes]);
+    return tensorAt(pool, spikes, x.shape);
   } finally {
     pool.reset();
   }
 }
 
-/** dL/dx from the membranes `h` of the forward pass and dL/dspikes `dy`. */
-export function lifBackwardKernel(h: Float32Array, dy: tf.Tensor, T: number, p: LifKernelParams): tf.Tensor {
+/** dL/dx from the forward pass's input `x` and dL/dspikes `dy`. */
+export function lifBackwardKernel(x: tf.Tensor, dy: tf.Tensor, T: number, p: LifKernelParams): tf.Tensor {
   const pool = kernelPool();
   pool.reset();
   try {
-    const hs = copyArrayIn(pool, h);
+    const xs = copyIn(pool, x);
     const dys = copyIn(pool, dy);
     const dx = pool.alloc(dy.size * 4);
     const kind = SURROGATES.indexOf(p.surrogate.kind);
-    pool.run('lifBackward', [hs, dys, T, dy.size / T, new F32(p.decay), new F32(p.vth), p.hard ? 1 : 0, p.detachReset ? 1 : 0, kind, new F32(p.surrogate.param), dx]);
+    pool.run('lifBackward', [xs, dys, T, dy.size / T, new F32(p.decay), new F32(p.vth), p.hard ? 1 : 0, p.detachReset ? 1 : 0, kind, new F32(p.surrogate.param), dx]);
     return tensorAt(pool, dx, dy.shape);
   } finally {
     pool.reset();

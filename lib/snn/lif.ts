@@ -75,8 +75,8 @@ export function lifMultiStep(x: tf.Tensor, T: number, p: LifParams, u0?: tf.Tens
  * kernels (lib/engine/lif-kernels.ts) do the recurrence on every thread, with a hand-written backward pass
  * through time, one gradient-tape node per layer: the recurrence is sequential in t and memory-bound, while
  * tensor ops would need a slice per step (slow on wasm) and record ~7 ops per step, each of whose output
- * gradients tfjs keeps until the backward pass ends. The membranes h (saved for the backward pass) live in
- * JavaScript memory, outside the backend's heap. With the engine's kernels off (`useEngineKernels`), it is
+ * gradients tfjs keeps until the backward pass ends. The backward pass recomputes the membranes h from the
+ * input, which the tape keeps anyway, so the layer keeps no copy of its own. With the engine's kernels off (`useEngineKernels`), it is
  * `lifMultiStep`'s tensor ops, differentiated by autodiff.
  * With s = H(h - Vth) and du the gradient reaching u[t] from step t+1 (du = tau dh[t+1], 0 after the last step):
  *   dh[t] = (ds[t] + du * du/ds) * g'(h[t] - Vth) + du * du/dh,
@@ -95,8 +95,9 @@ export function lifSpikes(x: tf.Tensor, T: number, p: LifParams): tf.Tensor {
     surrogate: { kind: name, param: name === 'rectangular' ? params.a : params.alpha },
   };
   const forward = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
-    const { spikes, h } = lifForwardKernel(args[0] as tf.Tensor, T, kernel);
-    return { value: spikes, gradFunc: (dy: tf.Tensor) => lifBackwardKernel(h, dy, T, kernel) };
+    const [input, save] = args as [tf.Tensor, tf.GradSaveFunc];
+    save([input]);
+    return { value: lifForwardKernel(input, T, kernel), gradFunc: (dy: tf.Tensor, [saved]: tf.Tensor[]) => lifBackwardKernel(saved, dy, T, kernel) };
   });
   return forward(x);
 }

@@ -262,12 +262,12 @@ export function reduce(args: usize, tid: i32, nt: i32): void {
 }
 
 /**
- * LIF over T steps from rest (lif.ts): x f32 [T, n] -> spikes f32 [T, n] and membranes h f32 [T, n] (before
- * firing). args: x, T, n, decay (f32), vth (f32), hard (1) or soft (0) reset, spikes, h.
+ * LIF over T steps from rest (lif.ts): x f32 [T, n] -> spikes f32 [T, n]. args: x, T, n, decay (f32),
+ * vth (f32), hard (1) or soft (0) reset, spikes.
  */
 export function lifForward(args: usize, tid: i32, nt: i32): void {
   const x = ptr(args, 0), T = arg(args, 1), n = arg(args, 2), decay = argf(args, 3), vth = argf(args, 4), hard = arg(args, 5);
-  const spikes = ptr(args, 6), hs = ptr(args, 7);
+  const spikes = ptr(args, 6);
   const range = share((n + 3) >> 2, tid, nt);
   const i0 = <i32>(range >> 32) << 2, i1 = min(n, <i32>range << 2);
   const step = <usize>n << 2;
@@ -279,7 +279,6 @@ export function lifForward(args: usize, tid: i32, nt: i32): void {
     for (let t = 0; t < T; t++, at += step) {
       const h = f32x4.add(f32x4.mul(vdecay, u), v128.load(x + at));
       const s = v128.and(f32x4.ge(h, vvth), one); // 1.0 where h >= vth
-      v128.store(hs + at, h);
       v128.store(spikes + at, s);
       u = hard ? f32x4.mul(h, f32x4.sub(one, s)) : f32x4.sub(h, f32x4.mul(vvth, s));
     }
@@ -290,7 +289,6 @@ export function lifForward(args: usize, tid: i32, nt: i32): void {
     for (let t = 0; t < T; t++, at += step) {
       const h = decay * u + load<f32>(x + at);
       const s: f32 = h >= vth ? 1 : 0;
-      store<f32>(hs + at, h);
       store<f32>(spikes + at, s);
       u = hard ? h * (1 - s) : h - vth * s;
     }
@@ -309,20 +307,29 @@ export function lifForward(args: usize, tid: i32, nt: i32): void {
 }
 
 /**
- * LIF backward through time (the formulas of lif.ts): args h, dy, T, n, decay, vth, hard, detachReset,
- * surrogate kind, surrogate parameter (f32), dx.
+ * LIF backward through time (the formulas of lif.ts), from the forward pass's input: each neuron's membranes
+ * h[t] are recomputed into dx, then overwritten by the gradient from t = T-1 down, so nothing is kept between
+ * the passes. args: x, dy, T, n, decay, vth, hard, detachReset, surrogate kind, surrogate parameter (f32), dx.
  */
 export function lifBackward(args: usize, tid: i32, nt: i32): void {
-  const hs = ptr(args, 0), dy = ptr(args, 1), T = arg(args, 2), n = arg(args, 3), decay = argf(args, 4), vth = argf(args, 5);
+  const x = ptr(args, 0), dy = ptr(args, 1), T = arg(args, 2), n = arg(args, 3), decay = argf(args, 4), vth = argf(args, 5);
   const hard = arg(args, 6), detach = arg(args, 7), kind = arg(args, 8), p = argf(args, 9), dx = ptr(args, 10);
   const range = share(n, tid, nt);
   const i0 = <i32>(range >> 32), i1 = <i32>range;
   const step = <usize>n << 2;
   for (let i = i0; i < i1; i++) {
+    let u: f32 = 0;
+    let at = <usize>i << 2;
+    for (let t = 0; t < T; t++, at += step) {
+      const h = decay * u + load<f32>(x + at);
+      const s: f32 = h >= vth ? 1 : 0;
+      store<f32>(dx + at, h);
+      u = hard ? h * (1 - s) : h - vth * s;
+    }
     let du: f32 = 0;
-    let at = (<usize>(T - 1) * <usize>n + <usize>i) << 2;
+    at = (<usize>(T - 1) * <usize>n + <usize>i) << 2;
     for (let t = T - 1; t >= 0; t--, at -= step) {
-      const h = load<f32>(hs + at);
+      const h = load<f32>(dx + at);
       const s: f32 = h >= vth ? 1 : 0;
       const dudS: f32 = detach ? 0 : hard ? -h : -vth;
       const dudH: f32 = hard ? 1 - s : 1;
