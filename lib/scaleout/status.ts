@@ -34,9 +34,13 @@ export interface ExperimentStatus {
   settled: boolean;
 }
 
-/** A row's state; without `parentId`, a backbone's, which is finished once its job has completed. */
-async function jobStatus(queue: Queue, jobId: string, id: string, finished: boolean, parentId?: string): Promise<JobStatus> {
-  if (finished) return { id, state: 'finished', attempts: 0, note: '' };
+/**
+ * A row's state; without `parentId`, a backbone's, which is finished once its job has completed. `finished`
+ * reads the store, and is asked again after the job's state: a worker writes the row before its job completes,
+ * so a row that completes between the two reads is seen in the store, not taken for one the store lacks.
+ */
+async function jobStatus(queue: Queue, jobId: string, id: string, finished: () => boolean, parentId?: string): Promise<JobStatus> {
+  if (finished()) return { id, state: 'finished', attempts: 0, note: '' };
   const job = await queue.getJob(jobId);
   if (!job) {
     // not queued yet: a row waits for its group's `rows` job (which waits for the backbone)
@@ -47,7 +51,7 @@ async function jobStatus(queue: Queue, jobId: string, id: string, finished: bool
   const progress = typeof job.progress === 'string' ? job.progress : '';
   if (state === 'failed') return { id, state: 'failed', attempts: job.attemptsMade, note: job.failedReason ?? '' };
   if (state === 'active') return { id, state: 'running', attempts: job.attemptsMade, note: progress };
-  if (state === 'completed' && parentId === undefined) return { id, state: 'finished', attempts: job.attemptsMade, note: '' };
+  if (state === 'completed' && (parentId === undefined || finished())) return { id, state: 'finished', attempts: job.attemptsMade, note: '' };
   if (state === 'completed') {
     // done on a worker, but this command's store has no result: the two do not share a store
     const on = String((job.returnvalue as Record<string, unknown> | null)?.worker ?? 'a worker');
@@ -61,11 +65,11 @@ export async function experimentStatus(queue: Queue, experiment: ExperimentName,
   const backbones: JobStatus[] = [];
   const rows: JobStatus[] = [];
   for (const g of x.groups(preset)) {
-    const allDone = g.rows.every((r) => x.rowFinished(preset, r));
+    const allDone = () => g.rows.every((r) => x.rowFinished(preset, r));
     const b = await jobStatus(queue, backboneJobId(preset.name, experiment, g.backbone), g.backbone, allDone);
     backbones.push(b);
     for (const r of g.rows) {
-      const s = await jobStatus(queue, rowJobId(preset.name, experiment, r), r, x.rowFinished(preset, r), rowsJobId(preset.name, experiment, g.backbone));
+      const s = await jobStatus(queue, rowJobId(preset.name, experiment, r), r, () => x.rowFinished(preset, r), rowsJobId(preset.name, experiment, g.backbone));
       rows.push(b.state === 'failed' && s.state !== 'finished' ? { ...s, state: 'failed', note: `its backbone failed: ${b.note}` } : s);
     }
   }
