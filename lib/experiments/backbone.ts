@@ -44,7 +44,7 @@ export async function pretrainBackbone(preset: Preset, options: TrainOptions & {
   if (done) return done;
   checkWritableDir(backboneDir(preset.name)); // before an epoch of training, not after it
   const log = options.log ?? ((l: string) => console.error(l));
-  const data = options.data ?? (await presetData(preset));
+  const data = options.data ?? (await presetData(preset, options.progress));
   log(`pretraining ${preset.model.name} (width ${preset.model.width}, T ${preset.model.T}) on ${data.description}`);
   const model = createModel(preset.model.name, { width: preset.model.width, T: preset.model.T, classes: data.classes, seed: preset.pretrain.seed });
   try {

@@ -31,7 +31,7 @@ export function collectResults(preset: Preset): Results {
   return results;
 }
 
-/** The results file of a preset as last written, or null (notebooks read this; they never train). */
+/** The results file of a preset as last written, or null (what the notebooks after the sweep read). */
 export function readResults(preset: string): Results | null {
   const file = resultsFile(preset);
   return readJsonArtefactIfPresent<Results>(file);
