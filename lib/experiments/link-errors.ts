@@ -130,8 +130,7 @@ export const linkErrorsFile = (preset: string) => path.join(runsDir(preset), 'li
 
 /** The link study of a preset as last written, or null. */
 export function readLinkErrors(preset: string): LinkErrors | null {
-  const file = linkErrorsFile(preset);
-  return readJsonArtefactIfPresent<LinkErrors>(file);
+  return readJsonArtefactIfPresent<LinkErrors>(linkErrorsFile(preset));
 }
 
 /** One channel condition of the study. */
