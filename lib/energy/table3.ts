@@ -58,8 +58,16 @@ function dnnReport(name: string, options: BackboneOptions): EnergyReport {
 }
 
 /** The two SNN reports of one network; `sentBits(split)` is what the radio sends at each split point. */
-function spikingReports(model: SplittableModel, firingRates: FiringRates, radio: string | RadioProfile | undefined, sentBits: (split: string) => number) {
-  const transmission = radio === undefined ? {} : { radio, transmittedBits: Object.fromEntries(model.splitPoints.map((p) => [p, sentBits(p)])) };
+function spikingReports(
+  model: SplittableModel,
+  firingRates: FiringRates,
+  radio: string | RadioProfile | undefined,
+  sentBits: (split: string) => number,
+) {
+  const transmission =
+    radio === undefined
+      ? {}
+      : { radio, transmittedBits: Object.fromEntries(model.splitPoints.map((p) => [p, sentBits(p)])) };
   return {
     snn45nm: energyReport(model, { network: 'snn', hardware: '45nm', firingRates, ...transmission }),
     snnRolls: energyReport(model, { network: 'snn', hardware: 'rolls', firingRates }),
@@ -74,7 +82,8 @@ export function paperTable3Reports(radio?: string | RadioProfile): Table3Reports
   const options = { width: 1, classes: 100 };
   const dnn = dnnReport('resnet50-dnn', options);
   const printed = PAPER_TABLE1_PRINTED;
-  const sentBits = (split: string) => 8 * printed.spikeBottleNetBytes[printed.splitPoints.indexOf(split as (typeof printed.splitPoints)[number])];
+  const sentBits = (split: string) =>
+    8 * printed.spikeBottleNetBytes[printed.splitPoints.indexOf(split as (typeof printed.splitPoints)[number])];
   return withModel('resnet50', options, (model) => {
     const snn = spikingReports(model, SPIKEBOTTLENET_TABLE3_FIRING_RATES, radio, sentBits);
     return model.splitPoints.map((split) => ({ split, dnn, ...snn }));
@@ -85,7 +94,11 @@ export function paperTable3Reports(radio?: string | RadioProfile): Table3Reports
  * One column per network, each the network made for its split point: the DNN report is the twin `dnn` (same
  * split points and shapes), the SNN reports that network's at its measured firing rates and sent bits.
  */
-export function table3ReportsPerSplit(dnn: { model: string; width: number }, networks: readonly Table3Network[], radio?: string | RadioProfile): Table3Reports[] {
+export function table3ReportsPerSplit(
+  dnn: { model: string; width: number },
+  networks: readonly Table3Network[],
+  radio?: string | RadioProfile,
+): Table3Reports[] {
   const dnnRows = dnnReport(dnn.model, { width: dnn.width });
   return networks.map((n) =>
     withModel(n.model, { width: n.width, T: n.T }, (model) => {
