@@ -34,8 +34,7 @@ export function loadBackbone(preset: Preset, classes: number, T = preset.model.T
 }
 
 export function readBackboneSummary(preset: Preset): BackboneSummary | null {
-  const file = backboneSummaryFile(preset.name);
-  return readJsonArtefactIfPresent<BackboneSummary>(file);
+  return readJsonArtefactIfPresent<BackboneSummary>(backboneSummaryFile(preset.name));
 }
 
 /** Trains (or resumes, or skips when finished) the preset's backbone; returns its summary. */

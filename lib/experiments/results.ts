@@ -33,6 +33,5 @@ export function collectResults(preset: Preset): Results {
 
 /** The results file of a preset as last written, or null (what the notebooks after the sweep read). */
 export function readResults(preset: string): Results | null {
-  const file = resultsFile(preset);
-  return readJsonArtefactIfPresent<Results>(file);
+  return readJsonArtefactIfPresent<Results>(resultsFile(preset));
 }

@@ -84,8 +84,7 @@ export function sweepBits(preset: Preset, split: string, compression: Compressio
 }
 
 export function readRow(preset: Preset, id: string): SweepRow | null {
-  const file = path.join(sweepRowDir(preset.name, id), 'row.json');
-  return readJsonArtefactIfPresent<SweepRow>(file);
+  return readJsonArtefactIfPresent<SweepRow>(path.join(sweepRowDir(preset.name, id), 'row.json'));
 }
 
 /** Fine-tunes and evaluates one configuration (or returns its finished row). */
