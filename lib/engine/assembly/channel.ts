@@ -3,7 +3,7 @@
 // quad of a row masked to the channels it has); rows are split between the threads.
 import { arg, loadLanes, ptr, share, storeLanes } from './common';
 
-/** Rows summed in f32 before they are added to the f64 totals. */
+/** Rows summed in f32 (a run) before they are added to the f64 totals. */
 const FLUSH_ROWS = 256;
 
 /**
@@ -18,9 +18,10 @@ export function channelSums(args: usize, tid: i32, nt: i32): void {
   const acc = ptr(args, 6) + (<usize>(tid * 2 * C4) << 2);
   const prod = acc + (<usize>C4 << 2);
   memory.fill(sums, 0, <usize>(2 * C) << 3);
-  const range = share(rows, tid, nt);
-  const r1 = <i32>range;
-  for (let r0 = <i32>(range >> 32); r0 < r1; r0 += FLUSH_ROWS) {
+  // Threads take whole runs, so every run's f32 sums are the same at any thread count.
+  const range = share((rows + FLUSH_ROWS - 1) / FLUSH_ROWS, tid, nt);
+  const r1 = min(rows, <i32>range * FLUSH_ROWS);
+  for (let r0 = <i32>(range >> 32) * FLUSH_ROWS; r0 < r1; r0 += FLUSH_ROWS) {
     memory.fill(acc, 0, <usize>(2 * C4) << 2);
     for (let r = r0, end = min(r1, r0 + FLUSH_ROWS); r < end; r++) {
       const row = <usize>(r * C) << 2;
