@@ -101,13 +101,12 @@ function filterGrad(pool: KernelPool, bits: Uint32Array, g: Geometry, dy: tf.Ten
   const rows = g.k * g.k * g.Cin;
   const spikes = geometryArgs(pool, copyArrayIn(pool, bits), g);
   const dyAt = copyIn(pool, dy, 16); // the kernel's last 4-channel block may read 16 bytes past the end
-  const partial = pool.alloc(pool.threads * rows * paddedChannels(g.Cout) * 4);
+  const blocked = pool.alloc(rows * paddedChannels(g.Cout) * 4);
   const acs = pool.alloc(pool.threads * 8);
-  pool.run('filterGrad', [...spikes, dyAt, partial, acs, tapScratch(pool, g)]);
-  if (pool.threads > 1) pool.run('reduce', [partial, pool.threads, rows * paddedChannels(g.Cout)]);
+  pool.run('filterGrad', [...spikes, dyAt, blocked, acs, tapScratch(pool, g)]);
   sink?.(total(pool, acs), 'filter-grad');
   const dw = pool.alloc(rows * g.Cout * 4);
-  pool.run('relayout', [partial, dw, rows, g.Cout, 0]);
+  pool.run('relayout', [blocked, dw, rows, g.Cout, 0]);
   return tensorAt<tf.Rank.R4>(pool, dw, [g.k, g.k, g.Cin, g.Cout]);
 }
 

@@ -138,35 +138,37 @@ export function convForward(args: usize, tid: i32, nt: i32): void {
 /**
  * Accumulate-only filter gradient: dw[tap, c, :] += dy[n, oh, ow, :] for every spike c of the input pixel that
  * output pixel (n, oh, ow) reads through tap. args: the geometry and spike lists, then dy (13; readable 16
- * bytes past its end, whose values only reach padded lanes), partial sums (14): thread tid writes its own
- * blocked dw (k*k*Cin x Cout padded to 4 floats) at partial + tid * block; acs f64 [nt] (15); taps scratch
- * (16), as convForward's. `reduce` then sums the blocks. A 32-channel block holds the pixel's dy in eight
- * v128 registers while it adds them to the rows its spikes select.
+ * bytes past its end, whose values only reach padded lanes), dw (14, blocked), acs f64 [nt] (15), taps scratch
+ * (16), as convForward's. Threads split the output channels, four at a time, and each goes over every output
+ * pixel in order: every gradient is one thread's sum in one order, the same at any thread count. A thread
+ * that holds a whole 32-channel block keeps the pixel's dy in eight v128 registers while it adds them to the
+ * rows its spikes select; otherwise it adds one quad of channels at a time.
  */
 export function filterGrad(args: usize, tid: i32, nt: i32): void {
   const N = arg(args, 0), Cin = arg(args, 3), k = arg(args, 4), OH = arg(args, 7), OW = arg(args, 8), Cout = arg(args, 9);
-  const dy = ptr(args, 13), partial = ptr(args, 14), acsOut = ptr(args, 15), taps = ptr(args, 16) + <usize>(tid * k * k * 12);
+  const dy = ptr(args, 13), dw = ptr(args, 14), acsOut = ptr(args, 15), taps = ptr(args, 16) + <usize>(tid * k * k * 12);
   const rows = k * k * Cin;
-  const blockBytes = <usize>(rows * paddedChannels(Cout)) << 2;
-  const dw = partial + <usize>tid * blockBytes;
-  memory.fill(dw, 0, blockBytes);
-  const range = share(N * OH, tid, nt);
-  const r0 = <i32>(range >> 32), r1 = <i32>range;
-  for (let co = 0; co < Cout; co += blockWidth(co, Cout)) {
-    const width = blockWidth(co, Cout);
-    const block = dw + (<usize>(rows * co) << 2);
+  const range = share(paddedChannels(Cout) >> 2, tid, nt);
+  const c0 = <i32>(range >> 32) << 2, c1 = <i32>range << 2;
+  for (let co = c0; co < c1; ) {
+    const width = blockWidth(co, Cout), start = co & ~(width - 1);
+    const wide = width == 32 && co == start && c1 >= start + 32; // the whole block is this thread's
     const rowBytes = <usize>width << 2;
+    const base = dw + (<usize>(rows * start + co - start) << 2); // row 0 of these channels
     const tapBytes = <usize>Cin * rowBytes;
-    for (let r = r0; r < r1; r++) {
+    for (let r = 0; r < rows; r++) {
+      if (wide) memory.fill(base + <usize>r * rowBytes, 0, 128);
+      else v128.store(base + <usize>r * rowBytes, f32x4.splat(0));
+    }
+    for (let r = 0; r < N * OH; r++) {
       for (let ow = 0; ow < OW; ow++) {
         const g = dy + (<usize>((r * OW + ow) * Cout + co) << 2);
-        const wide = width == 32;
         const g0 = v128.load(g), g1 = wide ? v128.load(g, 16) : g0, g2 = wide ? v128.load(g, 32) : g0, g3 = wide ? v128.load(g, 48) : g0;
         const g4 = wide ? v128.load(g, 64) : g0, g5 = wide ? v128.load(g, 80) : g0, g6 = wide ? v128.load(g, 96) : g0, g7 = wide ? v128.load(g, 112) : g0;
         for (let e = 0, m = tapsOf(args, r / OH, r % OH, ow, taps); e < m; e++) {
           const tap = taps + <usize>(e * 12);
           const list = <usize>load<u32>(tap), cnt = load<u32>(tap, 4);
-          const wt = block + <usize>load<u32>(tap, 8) * tapBytes;
+          const wt = base + <usize>load<u32>(tap, 8) * tapBytes;
           if (wide) {
             for (let j: u32 = 0; j < cnt; j++) {
               const row = wt + <usize>load<u16>(list + (<usize>j << 1)) * rowBytes;
@@ -184,21 +186,8 @@ export function filterGrad(args: usize, tid: i32, nt: i32): void {
         }
       }
     }
+    co += wide ? 32 : 4;
   }
-  store<f64>(acsOut + (<usize>tid << 3), <f64>(spikesMet(args, r0, r1, taps) * <i64>Cout));
-}
-
-/** reduce(partial f32 [blocks, size padded to 4], blocks, size): partial[0, i] = sum over blocks b of partial[b, i]. */
-export function reduce(args: usize, tid: i32, nt: i32): void {
-  const partial = ptr(args, 0), blocks = arg(args, 1), size = arg(args, 2);
-  const quads = (size + 3) >> 2; // blocks are padded to a multiple of 4 floats
-  const range = share(quads, tid, nt);
-  const q0 = <i32>(range >> 32), q1 = <i32>range;
-  const stride = <usize>(quads << 2) << 2;
-  for (let q = q0; q < q1; q++) {
-    const at = partial + (<usize>q << 4);
-    let s = v128.load(at);
-    for (let b = 1; b < blocks; b++) s = f32x4.add(s, v128.load(at + <usize>b * stride));
-    v128.store(at, s);
-  }
+  const channels = max(0, min(c1, Cout) - c0);
+  store<f64>(acsOut + (<usize>tid << 3), <f64>(spikesMet(args, 0, N * OH, taps) * <i64>channels));
 }
