@@ -5,6 +5,14 @@
  * its own tfjs backend; its stderr is the process's. A job stopped by its signal (SIGTERM of the worker, or a
  * lost lock) ends with BullMQ's WaitingError, which neither completes nor fails it: on SIGTERM it is first put
  * back in the queue; after a lost lock the queue has already given it to another worker.
+ *
+ * Progress goes to Redis through this thread's own connection, never through the SandboxedJob's
+ * `updateProgress`: that one runs in the worker's main thread, and when it fails there (a Redis restarted empty
+ * has no key for the job) BullMQ ends the job at once and returns this thread to its pool while the row still
+ * runs. The next job given the thread is then refused ('cannot start a not idling child process', a failed
+ * attempt), or takes the row's summary, when it comes, for its own result and completes without having run
+ * (issue 15). Only `moveToWait` on SIGTERM still goes through the main thread: the worker is closing then, and
+ * gives the thread no other job.
  */
 import * as os from 'os';
 import { workerData } from 'worker_threads';
@@ -23,6 +31,15 @@ const me = `${os.hostname()}:${process.pid}`;
 let backend: Promise<unknown> | null = null;
 let queue: Queue | null = null;
 
+/** This thread's connection to the queue (the worker's main thread reports connection errors). */
+function threadQueue(): Queue {
+  if (!queue) {
+    queue = new Queue(QUEUE_NAME, { connection: connectionOptions((workerData as JobThreadData).address) });
+    queue.on('error', () => {});
+  }
+  return queue;
+}
+
 export default async function processJob(job: SandboxedJob<JobData, JobSummary>, token?: string, signal?: AbortSignal): Promise<JobSummary> {
   const d = job.data;
   const x = QUEUED_EXPERIMENTS[d.experiment];
@@ -33,7 +50,7 @@ export default async function processJob(job: SandboxedJob<JobData, JobSummary>,
     log: say,
     progress: (line: string) => {
       say(line);
-      job.updateProgress(line).catch(() => {}); // best effort: progress must not stop a row
+      threadQueue().updateJobProgress(job.id!, line).catch(() => {}); // best effort: progress must not stop a row
     },
     signal,
   };
@@ -45,8 +62,7 @@ export default async function processJob(job: SandboxedJob<JobData, JobSummary>,
     else if (d.kind === 'row') summary = await x.runRow(d.preset, d.id, train);
     else {
       const jobs = rowJobs(d);
-      queue ??= new Queue(QUEUE_NAME, { connection: connectionOptions((workerData as JobThreadData).address) });
-      await queue.addBulk(jobs);
+      await threadQueue().addBulk(jobs);
       summary = { enqueued: jobs.length };
     }
     say(`finished in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${JSON.stringify(summary)}`);

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { collectResults, followExperiment, initBackend, openQueue, parseQueueUrl, PRESETS, rowJobId, runSweep, sweepConfigs, type Preset, type PresetName, type SweepRow } from 'spikesplit';
+import { collectResults, followExperiment, initBackend, openQueue, parseQueueUrl, PRESETS, rowJobId, runSweep, sweepConfigs, type JobData, type Preset, type PresetName, type SweepRow } from 'spikesplit';
 import { startRedis } from './redis-server';
 import { WorkerProcess } from './worker-process';
 
@@ -129,10 +129,10 @@ function storeWithBackbone(name: string): string {
   return store;
 }
 
-// Known bug, open in issue 15: in 2 of 3 clean-clone CI runs (two test files at once) one row's re-enqueued job
-// completed in Redis while the store held no row.json for it, so the follower counted it failed; it passed when run
-// alone. Reported as a todo (still run, its failure printed) until the cause is found.
-test('Redis restarted empty while both workers run rows: the workers wait and reconnect, the sweep completes with the local rows', { timeout: 120_000, todo: 'a re-enqueued row can complete without its row.json (issue 15)' }, async (t) => {
+// While Redis is down each row reports progress, so that the update meets the empty Redis as the worker
+// reconnects: the job is gone, and the row's thread must neither lose its row nor hand its result to the next job
+// it is given (issue 15).
+test('Redis restarted empty while both workers run rows: the workers wait and reconnect, the sweep completes with the local rows', { timeout: 120_000 }, async (t) => {
   const redis = redisHandle.server;
   const url = `${redis.url}/2`;
   const store = storeWithBackbone('restart');
@@ -143,12 +143,33 @@ test('Redis restarted empty while both workers run rows: the workers wait and re
   const following = followExperiment(address, 'sweep', PRESET, { ...quiet, log: (l) => lines.push(l), signal: t.signal }).finally(() => (settled = true));
   while (!settled && !IDS.every((row) => workers.some((w) => w.running(jobId(row))))) await sleep(50);
   assert.ok(!settled, 'both rows were running before Redis restarted');
-  await redis.restart();
+  await redis.restart(async () => {
+    const marks = workers.map((w) => w.log.length);
+    while (!workers.every((w, i) => / epoch \d+\/\d+ /.test(w.log.slice(marks[i])))) await sleep(50);
+  });
   const status = await following;
   assert.equal(status.counts.finished, IDS.length, JSON.stringify(status));
   assert.ok(lines.some((l) => l.startsWith('the queue holds no job for')), `the follower saw the empty Redis and enqueued again:\n${lines.join('\n')}`);
   assert.ok(workers.every((w) => w.alive), 'no worker crashed');
   assert.deepEqual(comparable(collectResults(PRESET).rows), comparable(local));
+  // A thread handed to the next job while it still ran a gone one refuses that job (a failed attempt) or gives it
+  // the gone job's result: every job on the queue completed at its first attempt (BullMQ counts the completing
+  // one) with a result of its own.
+  const queue = openQueue(address);
+  try {
+    const jobs = await queue.getJobs(['completed', 'failed', 'delayed', 'waiting', 'active']);
+    assert.ok(jobs.some((j) => j.data.kind === 'backbone') && jobs.some((j) => j.data.kind === 'rows'), 'the follower enqueued the flow again');
+    for (const j of jobs) {
+      const d = j.data as JobData;
+      const v = j.returnvalue as Record<string, unknown>;
+      assert.equal(await j.getState(), 'completed', j.id);
+      assert.equal(j.attemptsMade, 1, `${j.id} failed an attempt: ${(j.stacktrace ?? []).map((e) => e.split('\n')[0]).join('; ')}`);
+      const own = d.kind === 'row' ? v.id === d.id : d.kind === 'backbone' ? 'accuracyByT' in v : typeof v.enqueued === 'number';
+      assert.ok(own, `${j.id} (${d.kind}) returned ${JSON.stringify(v)}`);
+    }
+  } finally {
+    await queue.close();
+  }
 });
 
 test('SIGTERM returns the running row to the queue; a row failing 3 times is marked failed with its error and does not block the other', { timeout: 120_000 }, async (t) => {

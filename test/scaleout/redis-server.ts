@@ -1,7 +1,7 @@
 // A real redis-server for one test file: on a free loopback port, without persistence (--save '' --appendonly
 // no); `startRedis()`, called at the file's top level, starts it before the first test and stops it after the
 // last, even when a test fails. `restart()` stops it and starts it again on the
-// same port: an empty Redis, as a server without persistence comes back.
+// same port (after `whileDown`, when given): an empty Redis, as a server without persistence comes back.
 import { after, before } from 'node:test';
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as net from 'node:net';
@@ -60,8 +60,9 @@ export class RedisServer {
     await exited;
   }
 
-  async restart(): Promise<void> {
+  async restart(whileDown?: () => Promise<void>): Promise<void> {
     await this.stop();
+    await whileDown?.();
     await this.launch();
   }
 }
