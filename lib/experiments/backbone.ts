@@ -14,6 +14,7 @@ import { backboneDir, backboneSummaryFile, backboneWeights } from './paths';
 import type { Preset } from './preset';
 import { provenance, type Provenance } from './provenance';
 import { readJsonArtefactIfPresent } from '../util/artefact';
+import { encodeCorrectness, type Correctness } from '../stats/correctness';
 
 export interface BackboneSummary extends Provenance {
   model: Preset['model'] & { classes: number };
@@ -21,6 +22,8 @@ export interface BackboneSummary extends Provenance {
   history: EpochRecord[];
   /** Test accuracy (fraction) by time steps, e.g. { "2": 0.61, "4": 0.63 }. */
   accuracyByT: Record<string, number>;
+  /** Per test image, by time steps: correct or not (the baseline of every sweep row's paired drop). */
+  correctByT: Record<string, Correctness>;
   trainSeconds: number;
 }
 
@@ -52,7 +55,12 @@ export async function pretrainBackbone(preset: Preset, options: TrainOptions & {
     const { history } = await train(model, data.train, data.test, preset.pretrain, { ...options, runDir: backboneDir(preset.name) });
     const trainSeconds = history.reduce((s, r) => s + r.seconds, 0);
     const accuracyByT: Record<string, number> = {};
-    for (const T of preset.evalT) accuracyByT[T] = evaluate(model, data.test, preset.pretrain.batchSize, { T }).accuracy;
+    const correctByT: Record<string, Correctness> = {};
+    for (const T of preset.evalT) {
+      const test = evaluate(model, data.test, preset.pretrain.batchSize, { T });
+      accuracyByT[T] = test.accuracy;
+      correctByT[T] = encodeCorrectness(test.correct);
+    }
     saveWeights(model, backboneWeights(preset.name));
     const summary: BackboneSummary = {
       ...provenance(preset.name, preset.pretrain.seed),
@@ -60,6 +68,7 @@ export async function pretrainBackbone(preset: Preset, options: TrainOptions & {
       data: data.description,
       history,
       accuracyByT,
+      correctByT,
       trainSeconds,
     };
     writeJsonAtomic(backboneSummaryFile(preset.name), summary);

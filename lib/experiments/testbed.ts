@@ -33,7 +33,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { createDevice, inferEdgeOnly, type InferenceResult, type RequestTiming } from '../coinfer/device';
 import { describeLink, type LinkConfig } from '../coinfer/link';
 import { wholeModel } from '../coinfer/model-ends';
-import { summarizeLatencies, type LatencySummary } from '../coinfer/latency-summary';
+import { latencyIntervals, summarizeLatencies, type LatencyIntervals, type LatencySummary } from '../coinfer/latency-summary';
+import { accuracyEstimate, type AccuracyEstimate } from '../stats/correctness';
 import { startServeProcess } from '../coinfer/serve-process';
 import { shapingReport, type ShapingReport } from '../coinfer/shaping';
 import { buildTestbedBackbone, buildTestbedModel, readTestbedSpec, type TestbedModelSpec } from '../coinfer/testbed-model';
@@ -83,6 +84,8 @@ export interface TestbedRow {
   bandwidthMbps: number | null;
   requests: number;
   latency: LatencySummary;
+  /** 95% bootstrap intervals over the requests of p50, p95 and p99. */
+  latencyIntervals: LatencyIntervals;
   /** Mean per request, ms. */
   meanTiming: RequestTiming;
   /** Mean request bytes on the wire per request (headers included; replies are small JSON, not counted). */
@@ -92,6 +95,8 @@ export interface TestbedRow {
   /** Mean model time steps the server ran (the device's, for edge-only). */
   meanSteps: number;
   accuracy: number;
+  /** The accuracy over the requests with its 95% Wilson interval. */
+  accuracyEstimate: AccuracyEstimate;
   /** Edge-only p50 over this row's p50: how many times lower the latency is (1 for edge-only). */
   p50SpeedupVsEdge: number;
   meanSpeedupVsEdge: number;
@@ -221,7 +226,7 @@ export async function runTestbed(preset: Preset, options: TestbedOptions = {}): 
         results.push(await once(i));
         progress.tick();
       }
-      rows.push(summarise(mode, bandwidthMbps, results, inputs.map((x) => x.label)));
+      rows.push(summarise(mode, bandwidthMbps, results, inputs.map((x) => x.label), config.seed));
     };
 
     const edge = wholeModel(backbone.backbone);
@@ -328,18 +333,22 @@ function chooseThreshold(
 
 type MeasuredRow = Omit<TestbedRow, 'p50SpeedupVsEdge' | 'meanSpeedupVsEdge'>;
 
-function summarise(mode: TestbedMode, bandwidthMbps: number | null, results: InferenceResult[], labels: ArrayLike<number>): MeasuredRow {
+function summarise(mode: TestbedMode, bandwidthMbps: number | null, results: InferenceResult[], labels: ArrayLike<number>, seed: number): MeasuredRow {
+  const latencies = results.map((r) => r.timing.endToEndMs);
+  const estimate = accuracyEstimate(Uint8Array.from(results, (r, i) => (r.predictions[0] === labels[i] ? 1 : 0)));
   const mean = (pick: (r: InferenceResult) => number) => results.reduce((s, r) => s + pick(r), 0) / results.length;
   const keys = Object.keys(results[0].timing) as (keyof RequestTiming)[];
   return {
     mode,
     bandwidthMbps,
     requests: results.length,
-    latency: summarizeLatencies(results.map((r) => r.timing.endToEndMs)),
+    latency: summarizeLatencies(latencies),
+    latencyIntervals: latencyIntervals(latencies, { seed }),
     meanTiming: Object.fromEntries(keys.map((k) => [k, mean((r) => r.timing[k])])) as unknown as RequestTiming,
     bytesPerRequest: mean((r) => r.bytesSent),
     messagesPerRequest: mean((r) => r.messages),
     meanSteps: mean((r) => r.steps),
-    accuracy: results.filter((r, i) => r.predictions[0] === labels[i]).length / results.length,
+    accuracy: estimate.accuracy,
+    accuracyEstimate: estimate,
   };
 }

@@ -36,6 +36,8 @@ export interface EpochRecord {
   trainAccuracy: number;
   testLoss: number;
   testAccuracy: number;
+  /** Test images testAccuracy counts (its interval's n). */
+  testCount: number;
   seconds: number;
   imagesPerSecond: number;
 }
@@ -117,6 +119,7 @@ export async function train(model: TrainableModel, trainSet: LabelledSource, tes
         trainAccuracy: correct / trainSet.count,
         testLoss: test.loss,
         testAccuracy: test.accuracy,
+        testCount: test.count,
         seconds: progress.elapsedSeconds,
         imagesPerSecond: progress.ratePerSecond,
       };

@@ -1,4 +1,4 @@
-import { evaluate, initBackend, loadBackbone, presetData } from 'spikesplit';
+import { accuracyEstimate, evaluate, initBackend, loadBackbone, percentWithInterval, presetData } from 'spikesplit';
 import { experimentOptions, numberOption, presetOption, type Command } from './command';
 
 export const evalCommand: Command = {
@@ -14,12 +14,13 @@ export const evalCommand: Command = {
     const rows = steps.map((T) => {
       const model = loadBackbone(preset, data.classes, T);
       try {
-        return { T, ...evaluate(model, data.test, preset.pretrain.batchSize) };
+        const { loss, correct } = evaluate(model, data.test, preset.pretrain.batchSize);
+        return { T, loss, ...accuracyEstimate(correct) };
       } finally {
         model.dispose();
       }
     });
     if (values.json) console.log(JSON.stringify({ preset: preset.name, data: data.description, rows }, null, 2));
-    else for (const r of rows) console.log(`T=${r.T}: accuracy ${(100 * r.accuracy).toFixed(2)}%, loss ${r.loss.toFixed(4)} on ${r.count} images`);
+    else for (const r of rows) console.log(`T=${r.T}: accuracy ${percentWithInterval(r.accuracy, r)}% (95% Wilson interval), loss ${r.loss.toFixed(4)} on ${r.count} images`);
   },
 };

@@ -1,5 +1,5 @@
 /** `spikesplit testbed`: the edge-to-cloud testbed experiment (lib/experiments/testbed.ts) at a preset. */
-import { initBackend, netnsTestbedFile, netnsUnavailable, runNetnsTestbed, runTestbed, testbedFile, type NetnsTestbed, type Testbed } from 'spikesplit';
+import { initBackend, percentWithInterval, withInterval, netnsTestbedFile, netnsUnavailable, runNetnsTestbed, runTestbed, testbedFile, type NetnsTestbed, type Testbed } from 'spikesplit';
 import { experimentOptions, presetOption, UsageError, type Command } from './command';
 import { printColumns } from './text-table';
 
@@ -14,20 +14,21 @@ function printTable(t: Testbed): void {
     return [
       r.mode,
       r.bandwidthMbps === null ? '-' : String(r.bandwidthMbps),
-      f(r.latency.p50Ms),
-      f(r.latency.p95Ms),
-      f(r.latency.p99Ms),
+      withInterval(r.latency.p50Ms, r.latencyIntervals.p50Ms),
+      withInterval(r.latency.p95Ms, r.latencyIntervals.p95Ms),
+      withInterval(r.latency.p99Ms, r.latencyIntervals.p99Ms),
       f(r.meanTiming.deviceComputeMs),
       f(r.meanTiming.encodeMs),
       f(r.meanTiming.transferMs),
       f(server),
       f(r.bytesPerRequest, 0),
       f(r.meanSteps, 2),
-      `${f(100 * r.accuracy)}%`,
+      percentWithInterval(r.accuracy, r.accuracyEstimate),
       `${f(r.p50SpeedupVsEdge, 2)}x`,
     ];
   });
-  printColumns(['mode', 'Mbit/s', 'p50 ms', 'p95 ms', 'p99 ms', 'device', 'encode', 'transfer', 'server', 'bytes/req', 'steps', 'accuracy', 'p50 vs edge'], rows);
+  printColumns(['mode', 'Mbit/s', 'p50 ms [95% CI]', 'p95 ms [95% CI]', 'p99 ms [95% CI]', 'device', 'encode', 'transfer', 'server', 'bytes/req', 'steps', 'accuracy % [95% CI]', 'p50 vs edge'], rows);
+  console.log('intervals: 95%, bootstrap over the requests (latency), Wilson (accuracy)');
   console.log(`wrote ${testbedFile(t.preset)} in ${t.wallSeconds.toFixed(0)} s`);
 }
 

@@ -1,4 +1,4 @@
-import { initBackend, pretrainBackbone } from 'spikesplit';
+import { accuracyEstimate, decodeCorrectness, initBackend, percentWithInterval, pretrainBackbone } from 'spikesplit';
 import { experimentOptions, presetOption, type Command } from './command';
 
 export const train: Command = {
@@ -10,6 +10,11 @@ export const train: Command = {
     await initBackend();
     const summary = await pretrainBackbone(preset);
     if (values.json) console.log(JSON.stringify(summary, null, 2));
-    else for (const [T, acc] of Object.entries(summary.accuracyByT)) console.log(`test accuracy at T=${T}: ${(100 * acc).toFixed(2)}%`);
+    else {
+      for (const T of Object.keys(summary.accuracyByT)) {
+        const a = accuracyEstimate(decodeCorrectness(summary.correctByT?.[T], `the backbone summary of preset '${preset.name}' at T=${T}`));
+        console.log(`test accuracy at T=${T}: ${percentWithInterval(a.accuracy, a)}% (95% Wilson interval, ${a.count} images)`);
+      }
+    }
   },
 };
