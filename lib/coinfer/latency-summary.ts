@@ -29,7 +29,11 @@ export function summarizeLatencies(latenciesMs: readonly number[]): LatencySumma
   };
 }
 
-/** 95% percentile-bootstrap intervals of the p50, p95 and p99 over the requests (resampled from `seed`). */
+/**
+ * 95% percentile-bootstrap intervals of the p50, p95 and p99 over the requests (resampled from `seed`). A
+ * resample never exceeds the largest latency measured, so with fewer than about 300 requests the p99's upper
+ * bound is that maximum: the interval says the tail is not pinned down, not where it ends.
+ */
 export interface LatencyIntervals {
   p50Ms: Interval;
   p95Ms: Interval;

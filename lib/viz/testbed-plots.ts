@@ -93,14 +93,17 @@ export function testbedBreakdownFigure(t: Testbed, options: FigureText): Figure 
   return fig;
 }
 
-/** Request bytes on the wire per request and mode (the same at every bandwidth: the first one's), log axis. */
+/**
+ * Request bytes on the wire per request and mode (the same at every bandwidth: the first one's), on a linear axis
+ * from zero: on a log axis a bar's length means nothing, and the 12x between raw offload and the early exit read as 2x.
+ */
 export function testbedBytesFigure(t: Testbed, options: FigureText): Figure {
   const rows = modesOf(t).map((mode) => networked(t).find((r) => r.mode === mode)!);
   return figure({
     ...options,
     data: [{ type: 'bar', x: rows.map((r) => TESTBED_MODE_LABELS[r.mode]), y: rows.map((r) => roundTo(r.bytesPerRequest, 1)), marker: { color: rows.map((_, i) => seriesColor(i + 1)) }, text: rows.map((r) => `${roundTo(r.bytesPerRequest, 0)} B`), textposition: 'outside' }],
     xaxis: { title: { text: 'mode' }, type: 'category' },
-    yaxis: { title: { text: 'request bytes per image (log)' }, type: 'log' },
+    yaxis: { title: { text: 'request bytes per image (B)' }, rangemode: 'tozero' },
   });
 }
 
