@@ -49,7 +49,7 @@ import { presetData, type PresetData } from './data';
 import { runsDir } from './paths';
 import { NEUCODEX_INPUTS, type NeucodexInput, type NeucodexPreset, type Preset } from './preset';
 import { provenance, type Provenance } from './provenance';
-import { readJsonArtefactIfPresent } from '../util/artefact';
+import { checkArtefactFormat, readJsonArtefactIfPresent } from '../util/artefact';
 
 /** Bits of one AEDAT 2.0 event record: a 32-bit address and a 32-bit timestamp. */
 export const AEDAT2_BITS_PER_EVENT = 64;
@@ -420,7 +420,13 @@ export function collectNeucodex(preset: Preset): NeucodexResults {
 
 /** The NeuCODEX results of a preset as last written, or null (the notebook reads this; it never trains). */
 export function readNeucodex(preset: string): NeucodexResults | null {
-  return readJson<NeucodexResults>(neucodexResultsFile(preset));
+  const file = neucodexResultsFile(preset);
+  const results = readJson<NeucodexResults>(file);
+  if (results !== null) {
+    const current = results.rows.every((r) => r.pairedDrop !== undefined) && results.backbones.every((b) => b.accuracyEstimate !== undefined);
+    checkArtefactFormat(file, current, 'intervals (per-image correctness)', `run 'spikesplit neucodex --preset ${preset}' again (rows without per-image correctness must be deleted and rerun)`);
+  }
+  return results;
 }
 
 /** The data and sources NeuCODEX rows read, loaded once per process and preset. */

@@ -5,7 +5,7 @@ import { backboneSummaryFile, resultsFile, sweepRowFile } from './paths';
 import type { Preset } from './preset';
 import { selectPerSplit, type Selection } from './selection';
 import { readRow, sweepConfigs, type SweepRow } from './sweep';
-import { readJsonArtefactIfPresent } from '../util/artefact';
+import { checkArtefactFormat, readJsonArtefactIfPresent } from '../util/artefact';
 import { accuracyEstimate, decodeCorrectness, type AccuracyEstimate } from '../stats/correctness';
 import { rowUncertainty, type RowUncertainty } from '../stats/uncertainty';
 
@@ -53,5 +53,10 @@ export function collectResults(preset: Preset): Results {
 /** The results file of a preset as last written, or null (notebooks read this; they never train). */
 export function readResults(preset: string): Results | null {
   const file = resultsFile(preset);
-  return readJsonArtefactIfPresent<Results>(file);
+  const results = readJsonArtefactIfPresent<Results>(file);
+  if (results !== null) {
+    const current = results.backboneAccuracy !== undefined && results.rows.every((r) => r.pairedDrop !== undefined);
+    checkArtefactFormat(file, current, 'intervals (per-image correctness)', `run 'spikesplit sweep --preset ${preset}' again (rows without per-image correctness must be deleted and rerun)`);
+  }
+  return results;
 }

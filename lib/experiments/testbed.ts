@@ -35,6 +35,7 @@ import { describeLink, type LinkConfig } from '../coinfer/link';
 import { wholeModel } from '../coinfer/model-ends';
 import { latencyIntervals, summarizeLatencies, type LatencyIntervals, type LatencySummary } from '../coinfer/latency-summary';
 import { accuracyEstimate, type AccuracyEstimate } from '../stats/correctness';
+import { wilsonInterval } from '../stats/wilson';
 import { startServeProcess } from '../coinfer/serve-process';
 import { shapingReport, type ShapingReport } from '../coinfer/shaping';
 import { buildTestbedBackbone, buildTestbedModel, readTestbedSpec, type TestbedModelSpec } from '../coinfer/testbed-model';
@@ -46,7 +47,7 @@ import { Rng } from '../util/rng';
 import { runsDir } from './paths';
 import type { Preset, PresetName } from './preset';
 import { provenance, type Provenance } from './provenance';
-import { readJsonArtefactIfPresent } from '../util/artefact';
+import { checkArtefactFormat, readJsonArtefactIfPresent } from '../util/artefact';
 
 export interface TestbedConfig {
   /** The images: those the NeuCODEX models were trained on (its preset section's data set and source). */
@@ -104,8 +105,9 @@ export interface TestbedRow {
 
 export interface ThresholdChoice {
   threshold: number;
-  /** On the calibration images. */
+  /** On the calibration images, with its 95% Wilson interval over them. */
   accuracy: number;
+  accuracyEstimate: AccuracyEstimate;
   meanSteps: number;
 }
 
@@ -137,7 +139,12 @@ export const neucodexModelsDir = (preset: string) => path.join(runsDir(preset), 
 /** The testbed result of a preset as last written, or null. */
 export function readTestbed(preset: string): Testbed | null {
   const file = testbedFile(preset);
-  return readJsonArtefactIfPresent<Testbed>(file);
+  const testbed = readJsonArtefactIfPresent<Testbed>(file);
+  if (testbed !== null) {
+    const current = testbed.rows.every((r) => r.latencyIntervals !== undefined) && testbed.earlyExit.candidates.every((c) => c.accuracyEstimate !== undefined);
+    checkArtefactFormat(file, current, 'latency intervals', `run 'spikesplit testbed --preset ${preset}' again`);
+  }
+  return testbed;
 }
 
 /** The trained models, or an Error naming what is missing and the command that makes it. */
@@ -324,7 +331,10 @@ function chooseThreshold(
   const candidates = [...config.thresholds].sort((a, b) => a - b).map((threshold): ThresholdChoice => {
     const exits = exitsAt(trace, threshold, group);
     const correct = exits.predicted.reduce((n, p, b) => n + (p === images.labels[b] ? 1 : 0), 0);
-    return { threshold, accuracy: correct / images.count, meanSteps: exits.stepsUsed.reduce((s, v) => s + v, 0) / images.count };
+    return {
+      threshold, accuracy: correct / images.count, accuracyEstimate: { accuracy: correct / images.count, ...wilsonInterval(correct, images.count), count: images.count },
+      meanSteps: exits.stepsUsed.reduce((s, v) => s + v, 0) / images.count,
+    };
   });
   const full = candidates.find((c) => c.threshold === 1)!;
   const chosen = candidates.find((c) => c.accuracy >= full.accuracy - config.maxAccuracyDrop - 1e-12)!;

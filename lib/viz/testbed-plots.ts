@@ -8,7 +8,7 @@ import type { Testbed, TestbedMode, TestbedRow } from '../experiments/testbed';
 import { figure, type Figure, type PlotlyAxis, type PlotlyTrace } from './figure';
 import { layoutPanels, panelAxes } from './panels';
 import type { FigureText } from './figure-text';
-import { percent, percentWithInterval, roundTo, withInterval } from './format';
+import { percentWithInterval, roundTo, withInterval } from './format';
 import { errorBars } from './error-bars';
 
 import { seriesColor } from './palette';
@@ -145,7 +145,7 @@ export function testbedSetupRows(t: Testbed): { item: string; value: string }[] 
   ];
 }
 
-/** Per threshold tried: accuracy and mean steps on the calibration images. */
+/** Per threshold tried: accuracy (with its Wilson interval) and mean steps on the calibration images. */
 export function testbedThresholdRows(t: Testbed): Record<string, number | string>[] {
-  return t.earlyExit.candidates.map((c) => ({ threshold: c.threshold, 'accuracy (%)': percent(c.accuracy), 'mean steps': roundTo(c.meanSteps, 2), chosen: c.threshold === t.earlyExit.threshold ? 'yes' : '' }));
+  return t.earlyExit.candidates.map((c) => ({ threshold: c.threshold, 'accuracy % [95% CI]': percentWithInterval(c.accuracy, c.accuracyEstimate), 'mean steps': roundTo(c.meanSteps, 2), chosen: c.threshold === t.earlyExit.threshold ? 'yes' : '' }));
 }

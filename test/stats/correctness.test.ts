@@ -1,7 +1,10 @@
-// Per-image correctness as results store it: a round trip through JSON, its size, and clear errors on old or corrupt records.
+// Per-image correctness as results store it: a round trip through JSON, its size, and clear errors on old or corrupt records and files.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { accuracyEstimate, decodeCorrectness, encodeCorrectness, rowUncertainty, Rng, wilsonInterval } from 'spikesplit';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { accuracyEstimate, decodeCorrectness, encodeCorrectness, readResults, readTestbed, resultsFile, rowUncertainty, Rng, testbedFile, wilsonInterval, writeJsonAtomic } from 'spikesplit';
 
 test('round trip through JSON, 10,000 images in under 1,700 characters', () => {
   const rng = new Rng(4);
@@ -22,4 +25,20 @@ test('missing, corrupt or unpaired correctness: errors naming the record', () =>
   const a = encodeCorrectness(new Uint8Array([1, 0, 1, 1]));
   const b = encodeCorrectness(new Uint8Array([1, 0, 1]));
   assert.throws(() => rowUncertainty(a, b, { baseline: 'summary.json', row: 'row.json' }, 1), /row.json: 3 test images, the baseline's \(summary.json\) 4; a paired drop needs the same test set/);
+});
+
+test('a results file from before intervals is refused by name, with what to run', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spikesplit-old-results-'));
+  const before = process.env.SPIKESPLIT_RUNS_DIR;
+  process.env.SPIKESPLIT_RUNS_DIR = dir;
+  try {
+    writeJsonAtomic(resultsFile('tiny'), { preset: 'tiny', backbone: null, rows: [{ id: 'RB3-x', accuracy: 0.5, drop: 0 }], selection: [], missing: [] });
+    assert.throws(() => readResults('tiny'), /results.json was written before it recorded intervals \(per-image correctness\); run 'spikesplit sweep --preset tiny' again/);
+    writeJsonAtomic(testbedFile('tiny'), { preset: 'tiny', rows: [{ mode: 'edge-only' }], earlyExit: { candidates: [] } });
+    assert.throws(() => readTestbed('tiny'), /testbed.json was written before it recorded latency intervals; run 'spikesplit testbed --preset tiny' again/);
+  } finally {
+    if (before === undefined) delete process.env.SPIKESPLIT_RUNS_DIR;
+    else process.env.SPIKESPLIT_RUNS_DIR = before;
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
