@@ -35,9 +35,9 @@ function printTable(t: Testbed): void {
 function printNetns(t: NetnsTestbed): void {
   console.log(t.data);
   console.log(`device slowdown x${t.config.slowdown}; early-exit threshold ${t.threshold.value}: ${t.threshold.from}; no delay added on either link`);
-  const f = (v: number) => v.toFixed(1);
-  const rows = t.rows.map((r) => [r.mode, String(r.bandwidthMbps), r.link, f(r.latency.p50Ms), f(r.latency.p95Ms), f(r.latency.p99Ms), r.bytesPerRequest.toFixed(0), r.shaping]);
-  printColumns(['mode', 'Mbit/s', 'link', 'p50 ms', 'p95 ms', 'p99 ms', 'bytes/req', 'shaped by'], rows);
+  const i = (r: NetnsTestbed['rows'][number], k: 'p50Ms' | 'p95Ms' | 'p99Ms') => withInterval(r.latency[k], r.latencyIntervals[k]);
+  const rows = t.rows.map((r) => [r.mode, String(r.bandwidthMbps), r.link, i(r, 'p50Ms'), i(r, 'p95Ms'), i(r, 'p99Ms'), r.bytesPerRequest.toFixed(0), r.shaping]);
+  printColumns(['mode', 'Mbit/s', 'link', 'p50 ms [95% CI]', 'p95 ms [95% CI]', 'p99 ms [95% CI]', 'bytes/req', 'shaped by'], rows);
   console.log(`wrote ${netnsTestbedFile(t.preset)} in ${t.wallSeconds.toFixed(0)} s`);
 }
 
