@@ -79,7 +79,8 @@ export async function train(model: TrainableModel, trainSet: LabelledSource, tes
       const state = readCheckpoint<EpochRecord>(options.runDir);
       if (state) {
         restoreCheckpoint(options.runDir, state, model, optimizer);
-        history.push(...state.history);
+        // Checkpoints from before `testCount` was recorded: their test accuracies were measured on this same test set.
+        history.push(...state.history.map((r) => ({ ...r, testCount: r.testCount ?? testSet.count })));
         resumedEpochs = state.epochs;
         log(`resumed ${options.runDir} after epoch ${state.epochs}`);
       }
