@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Compiles the spike engine's AssemblyScript kernels (lib/engine/assembly/kernels.ts) to
+// Compiles the spike engine's AssemblyScript kernels (lib/engine/assembly/) to
 // dist/lib/engine/kernels.wasm: WebAssembly SIMD, an imported shared memory (one for every thread), no runtime.
 const { execFileSync } = require('child_process');
 const path = require('path');
@@ -12,7 +12,7 @@ const out = path.join(root, 'dist', 'lib', 'engine', 'kernels.wasm');
 const DATA_BASE = 4096;
 const ARENA_BYTES = 65536;
 execFileSync(process.execPath, [
-  asc, path.join(root, 'lib', 'engine', 'assembly', 'kernels.ts'),
+  asc, path.join(root, 'lib', 'engine', 'assembly', 'index.ts'),
   '--outFile', out,
   '--optimizeLevel', '3', '--shrinkLevel', '0', '--noAssert',
   '--runtime', 'stub', '--memoryBase', String(DATA_BASE), '--importMemory', '--sharedMemory', '--initialMemory', '1', '--maximumMemory', '65536',

@@ -9,9 +9,9 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { PRESET_NAMES, readJsonArtefactIfPresent } from 'spikesplit';
 import { ensureJupyter, ensureTslabKernel, PYTHON, ROOT } from './notebook-runner/jupyter';
 
-const PRESETS = ['tiny', 'cpu', 'paper'];
 const NOTEBOOKS_DIR = path.join(ROOT, 'notebooks');
 const EXECUTE_PY = path.join(ROOT, 'scripts', 'notebook-runner', 'execute.py');
 const KERNEL_GUARD = path.join(__dirname, 'notebook-runner', 'kernel-guard.js');
@@ -93,11 +93,11 @@ function runNotebook(file: string, executedCopy: string, preset: string, cellTim
       },
     });
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-    if (!fs.existsSync(resultFile)) {
+    const result = readJsonArtefactIfPresent<{ ok: boolean; cell?: number; cells?: number; error?: string }>(resultFile, `the notebook runner (${EXECUTE_PY}) wrote it incompletely`);
+    if (result === null) {
       const log = `${run.stdout ?? ''}${run.stderr ?? ''}`.trim().split('\n').slice(-30).join('\n');
       return { ok: false, seconds, failure: `the notebook runner (${EXECUTE_PY}) stopped with status ${run.status ?? run.signal}:\n${log}` };
     }
-    const result = JSON.parse(fs.readFileSync(resultFile, 'utf8')) as { ok: boolean; cell?: number; cells?: number; error?: string };
     if (result.ok) return { ok: true, seconds };
     return { ok: false, seconds, failure: `cell ${result.cell} of ${result.cells} failed:\n${result.error}` };
   } finally {
@@ -108,7 +108,7 @@ function runNotebook(file: string, executedCopy: string, preset: string, cellTim
 function main(): number {
   const options = parseArgs(process.argv.slice(2));
   const preset = process.env.SPIKESPLIT_PRESET ?? 'tiny';
-  if (!PRESETS.includes(preset)) throw new Error(`SPIKESPLIT_PRESET must be one of ${PRESETS.join(', ')}; got '${preset}'`);
+  if (!(PRESET_NAMES as readonly string[]).includes(preset)) throw new Error(`SPIKESPLIT_PRESET must be one of ${PRESET_NAMES.join(', ')}; got '${preset}'`);
   const notebooks = resolveNotebooks(options.notebooks);
   if (notebooks.length === 0) throw new Error(`no notebooks to run: ${NOTEBOOKS_DIR} holds no NN-*.ipynb`);
   const log = (line: string) => console.log(line);

@@ -1,6 +1,7 @@
 /**
  * SpikeBottleNet's Table 1 (ResNet-50 on CIFAR-100, split points RB1..RB16): the rows as printed, and the
- * bottleneck configuration behind each printed size.
+ * bottleneck configuration behind each printed size. Typed from the paper's text
+ * (`../shared/papers/spikebottlenet.txt`, Table 1, printed at the end of section 3.6; the text has no page numbers).
  *
  * How the configurations are derived. ResNet-50's split shapes on 32x32 inputs are 32x32x256 (RB1-3),
  * 16x16x512 (RB4-7), 8x8x1024 (RB8-13) and 4x4x2048 (RB14-16), per image per step.

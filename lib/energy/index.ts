@@ -11,6 +11,9 @@ export type { EnergyOptions, EnergyReport, EnergyRow, LayerEnergy, NetworkKind }
 export { energyTable } from './energy-table';
 export type { EnergyTableOptions } from './energy-table';
 export { SPIKEBOTTLENET_TABLE3_FIRING_RATES } from './spikebottlenet-rates';
+export { PAPER_TABLE3_PRINTED } from './paper-table3';
+export { paperTable3Reports, table3ReportsPerSplit } from './table3';
+export type { Table3Network, Table3Reports } from './table3';
 export { DEVICE_ENERGY_PARTS, backboneDeviceLayers, deviceEnergy, splitDeviceLayers } from './device-energy';
 export type { DeviceEnergy, DeviceEnergyOptions, DeviceLayer, DeviceLayerEnergy, DeviceEnergyPart } from './device-energy';
 export * from './accumulate-counter';

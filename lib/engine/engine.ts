@@ -4,8 +4,10 @@
  */
 import { KernelPool } from './pool';
 import { engineThreads } from './threads';
+import { WeightCache } from './weight-cache';
 
 let pool: KernelPool | null = null;
+let cache: WeightCache | null = null;
 let engineKernels = true;
 
 /**
@@ -27,6 +29,24 @@ export function useEngineKernels(enabled: boolean): void {
 export function kernelPool(): KernelPool {
   pool ??= KernelPool.create(engineThreads());
   return pool;
+}
+
+/** The blocked filters kept in the pool's memory. */
+export function weightCache(): WeightCache {
+  const p = kernelPool();
+  if (cache?.pool !== p) cache = new WeightCache(p);
+  return cache;
+}
+
+/** Runs `body` with the pool's arena empty, and empties it afterwards: one op's memory (ops never nest). */
+export function withArena<T>(body: (pool: KernelPool) => T): T {
+  const p = kernelPool();
+  p.reset();
+  try {
+    return body(p);
+  } finally {
+    p.reset();
+  }
 }
 
 /** The threads the engine uses now: the kernel pool's, and the dense pool's (lib/backend/dense-pool.ts). */

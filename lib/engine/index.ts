@@ -3,3 +3,4 @@ export * from './engine';
 export * from './pool';
 export * from './spike-conv';
 export * from './lif-kernels';
+export * from './channel-kernels';

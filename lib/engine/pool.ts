@@ -1,5 +1,5 @@
 /**
- * The kernel pool: the spike kernels (kernels.wasm, built from assembly/kernels.ts) instantiated on one shared
+ * The kernel pool: the spike kernels (kernels.wasm, built from assembly/) instantiated on one shared
  * WebAssembly memory by the calling thread and by `threads - 1` worker threads. `run` is synchronous: it
  * writes the arguments, wakes the workers, does share 0 itself and waits until every thread is done, so an
  * op inside a tfjs forward or gradient function can call it like any other kernel. Model code never sees it.
@@ -24,7 +24,9 @@ export class KernelPool {
   private readonly kernels: KernelFn[];
   private readonly workers: Worker[] = [];
   private readonly ctrl: Int32Array;
-  /** The arena's next free byte; `reset` rewinds it. */
+  /** Where the arena starts: below it, from ARENA_BYTES, what `keep` holds between ops. */
+  private base = ARENA_BYTES;
+  /** The arena's next free byte; `reset` rewinds it to `base`. */
   private top = ARENA_BYTES;
 
   private constructor(readonly threads: number, module: WebAssembly.Module) {
@@ -90,7 +92,29 @@ export class KernelPool {
 
   /** Frees everything `alloc` handed out. */
   reset(): void {
-    this.top = ARENA_BYTES;
+    this.top = this.base;
+  }
+
+  /**
+   * `bytes` of memory kept between ops, until `dropKept`: taken while the arena is empty (an op's first
+   * allocation), below the arena, which then starts after it.
+   */
+  keep(bytes: number): number {
+    if (this.top !== this.base) throw new Error('kernel pool: keep() is only allowed while the arena is empty');
+    const at = this.alloc(bytes);
+    this.base = this.top;
+    return at;
+  }
+
+  /** Bytes that `keep` holds now. */
+  keptBytes(): number {
+    return this.base - ARENA_BYTES;
+  }
+
+  /** Frees everything `keep` handed out (the arena must be empty). */
+  dropKept(): void {
+    if (this.top !== this.base) throw new Error('kernel pool: dropKept() is only allowed while the arena is empty');
+    this.base = this.top = ARENA_BYTES;
   }
 
   f32(at: number, length: number): Float32Array {

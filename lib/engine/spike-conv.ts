@@ -9,7 +9,7 @@
  * accumulates it executed (spikes met x output channels) to `onAccumulates`.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { kernelPool } from './engine';
+import { weightCache, withArena } from './engine';
 import type { KernelPool } from './pool';
 import { copyArrayIn, copyIn, tensorAt } from './transfer';
 
@@ -40,6 +40,11 @@ function geometryArgs(pool: KernelPool, bitsAt: number, g: Geometry): number[] {
   return [g.N, g.H, g.W, g.Cin, g.k, g.stride, g.pad, g.OH, g.OW, g.Cout, g.transposed, counts, idx];
 }
 
+/** The convolution kernels' per-thread scratch for the taps of one output pixel (args[16]). */
+function tapScratch(pool: KernelPool, g: Geometry): number {
+  return pool.alloc(pool.threads * g.k * g.k * 12);
+}
+
 /** Sums the per-thread f64 slots at `at`. */
 function total(pool: KernelPool, at: number): number {
   return pool.f64(at, pool.threads).reduce((a, b) => a + b, 0);
@@ -49,10 +54,9 @@ function total(pool: KernelPool, at: number): number {
  * Bit-packs binary `x` `[N, H, W, C]`, `wpp` words per pixel, in the arena (`at`) and as a copy kept for the
  * filter gradient (`bits`). Throws, naming the layer, on a value that is neither 0 nor 1.
  */
-function pack(pool: KernelPool, x: tf.Tensor, name: string): { at: number; bits: Uint32Array; wpp: number } {
+function pack(pool: KernelPool, x: tf.Tensor, wpp: number, name: string): { at: number; bits: Uint32Array } {
   const [n, h, w, c] = x.shape;
   const pixels = n * h * w;
-  const wpp = Math.ceil(c / 32);
   const xs = copyIn(pool, x);
   const bits = pool.alloc(pixels * wpp * 4);
   const bad = pool.alloc(pool.threads * 4);
@@ -61,43 +65,50 @@ function pack(pool: KernelPool, x: tf.Tensor, name: string): { at: number; bits:
   if (nonBinary > 0) {
     throw new RangeError(`${name}: a spike convolution reads binary spikes (0 or 1), but ${nonBinary} of the ${x.size} input values are neither`);
   }
-  return { at: bits, bits: pool.u32(bits, pixels * wpp).slice(), wpp };
+  return { at: bits, bits: pool.u32(bits, pixels * wpp).slice() };
 }
 
-/** The forward pass on the spikes packed at `bitsAt`, with `wKio` `[k, k, Cin, Cout]`. */
-function forward(pool: KernelPool, bitsAt: number, g: Geometry, wKio: tf.Tensor, sink?: AccumulateSink): tf.Tensor4D {
+/** Channels of the kernels' blocked weight layout: Cout rounded up to whole 4-channel blocks (assembly/conv.ts). */
+function paddedChannels(cout: number): number {
+  return Math.ceil(cout / 4) * 4;
+}
+
+/**
+ * The blocked weights of the filter `w` (`[k, k, Cin, Cout]`, or tfjs's `[k, k, Cout, Cin]` of a transposed
+ * convolution), kept between ops for a filter met again unchanged (weight-cache.ts); an op's first allocation.
+ */
+function blockedWeights(pool: KernelPool, w: tf.Tensor, g: Geometry): number {
+  const rows = g.k * g.k * g.Cin;
+  return weightCache().blocked(w, g.transposed ? 'transposed' : 'plain', rows * paddedChannels(g.Cout) * 4, (at) => {
+    const wKio = g.transposed ? tf.transpose(w, [0, 1, 3, 2]) : w;
+    pool.run('relayout', [copyIn(pool, wKio), at, rows, g.Cout, 1]);
+    if (wKio !== w) wKio.dispose();
+  });
+}
+
+/** The forward pass on the spikes packed at `bitsAt`, with the blocked weights at `wAt`. */
+function forward(pool: KernelPool, bitsAt: number, g: Geometry, wAt: number, sink?: AccumulateSink): tf.Tensor4D {
   const spikes = geometryArgs(pool, bitsAt, g);
-  const wAt = copyIn(pool, wKio);
   const out = pool.alloc(g.N * g.OH * g.OW * g.Cout * 4);
   const acs = pool.alloc(pool.threads * 8);
-  pool.run('convForward', [...spikes, wAt, out, acs]);
+  pool.run('convForward', [...spikes, wAt, out, acs, tapScratch(pool, g)]);
   sink?.(total(pool, acs), 'forward');
   return tensorAt<tf.Rank.R4>(pool, out, [g.N, g.OH, g.OW, g.Cout]);
 }
 
 /** dL/dw in the kernels' layout `[k, k, Cin, Cout]`. */
 function filterGrad(pool: KernelPool, bits: Uint32Array, g: Geometry, dy: tf.Tensor, sink?: AccumulateSink): tf.Tensor4D {
-  const size = g.k * g.k * g.Cin * g.Cout;
-  const block = Math.ceil(size / 4) * 4;
+  const rows = g.k * g.k * g.Cin;
   const spikes = geometryArgs(pool, copyArrayIn(pool, bits), g);
-  const dyAt = copyIn(pool, dy);
-  const partial = pool.alloc(pool.threads * block * 4);
+  const dyAt = copyIn(pool, dy, 16); // the kernel's last 4-channel block may read 16 bytes past the end
+  const partial = pool.alloc(pool.threads * rows * paddedChannels(g.Cout) * 4);
   const acs = pool.alloc(pool.threads * 8);
-  pool.run('filterGrad', [...spikes, dyAt, partial, acs]);
-  if (pool.threads > 1) pool.run('reduce', [partial, pool.threads, size]);
+  pool.run('filterGrad', [...spikes, dyAt, partial, acs, tapScratch(pool, g)]);
+  if (pool.threads > 1) pool.run('reduce', [partial, pool.threads, rows * paddedChannels(g.Cout)]);
   sink?.(total(pool, acs), 'filter-grad');
-  return tensorAt<tf.Rank.R4>(pool, partial, [g.k, g.k, g.Cin, g.Cout]);
-}
-
-/** Runs `body` with a fresh arena, which it frees afterwards. */
-function withArena<T>(body: (pool: KernelPool) => T): T {
-  const pool = kernelPool();
-  pool.reset();
-  try {
-    return body(pool);
-  } finally {
-    pool.reset();
-  }
+  const dw = pool.alloc(rows * g.Cout * 4);
+  pool.run('relayout', [partial, dw, rows, g.Cout, 0]);
+  return tensorAt<tf.Rank.R4>(pool, dw, [g.k, g.k, g.Cin, g.Cout]);
 }
 
 /** conv2d(x, w, stride, pad) for binary `x` `[N, H, W, Cin]` and `w` `[k, k, Cin, Cout]`: `[N, OH, OW, Cout]`. */
@@ -108,11 +119,12 @@ export function spikeConv2d(x: tf.Tensor4D, w: tf.Tensor4D, { stride, pad, name,
   const OH = Math.floor((H + 2 * pad - k) / stride) + 1, OW = Math.floor((W + 2 * pad - k) / stride) + 1;
   const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const [xs, ws] = args as [tf.Tensor4D, tf.Tensor4D];
+    const g: Geometry = { N, H, W, Cin, wpp: Math.ceil(Cin / 32), k, stride, pad, OH, OW, Cout, transposed: 0 };
     return withArena((pool) => {
-      const { at, bits, wpp } = pack(pool, xs, name);
-      const g: Geometry = { N, H, W, Cin, wpp, k, stride, pad, OH, OW, Cout, transposed: 0 };
+      const wAt = blockedWeights(pool, ws, g);
+      const { at, bits } = pack(pool, xs, g.wpp, name);
       return {
-        value: forward(pool, at, g, ws, onAccumulates),
+        value: forward(pool, at, g, wAt, onAccumulates),
         gradFunc: (dy: tf.Tensor) => [
           tf.conv2dTranspose(dy as tf.Tensor4D, ws, [N, H, W, Cin], stride, pad),
           withArena((p) => filterGrad(p, bits, g, dy, onAccumulates)),
@@ -134,14 +146,12 @@ export function spikeConvTranspose2d(x: tf.Tensor4D, w: tf.Tensor4D, [OH, OW]: r
   if (wCin !== Cin) throw new RangeError(`${name}: the filter reads ${wCin} channels, the input has ${Cin}`);
   const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const [xs, ws] = args as [tf.Tensor4D, tf.Tensor4D];
+    const g: Geometry = { N, H, W, Cin, wpp: Math.ceil(Cin / 32), k, stride, pad, OH, OW, Cout, transposed: 1 };
     return withArena((pool) => {
-      const { at, bits, wpp } = pack(pool, xs, name);
-      const g: Geometry = { N, H, W, Cin, wpp, k, stride, pad, OH, OW, Cout, transposed: 1 };
-      const wKio = tf.transpose(ws, [0, 1, 3, 2]); // [k, k, Cin, Cout]
-      const value = forward(pool, at, g, wKio, onAccumulates);
-      wKio.dispose();
+      const wAt = blockedWeights(pool, ws, g);
+      const { at, bits } = pack(pool, xs, g.wpp, name);
       return {
-        value,
+        value: forward(pool, at, g, wAt, onAccumulates),
         gradFunc: (dy: tf.Tensor) => {
           const dwKio = withArena((p) => filterGrad(p, bits, g, dy, onAccumulates));
           const dw = tf.transpose(dwKio, [0, 1, 3, 2]);

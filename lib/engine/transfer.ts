@@ -22,9 +22,9 @@ function values(t: tf.Tensor): Float32Array {
   return t.dataSync() as Float32Array;
 }
 
-/** Copies `t` into fresh arena memory; returns its address. */
-export function copyIn(pool: KernelPool, t: tf.Tensor): number {
-  const at = pool.alloc(t.size * 4);
+/** Copies `t` into fresh arena memory, with `slackBytes` of room after it; returns its address. */
+export function copyIn(pool: KernelPool, t: tf.Tensor, slackBytes = 0): number {
+  const at = pool.alloc(t.size * 4 + slackBytes);
   pool.f32(at, t.size).set(values(t));
   return at;
 }

@@ -14,7 +14,7 @@ import { backboneDir, backboneSummaryFile, backboneWeights } from './paths';
 import type { Preset } from './preset';
 import { provenance, type Provenance } from './provenance';
 import { readJsonArtefactIfPresent } from '../util/artefact';
-import { encodeCorrectness, type Correctness } from '../stats/correctness';
+import { accuracyEstimate, decodeCorrectness, encodeCorrectness, type AccuracyEstimate, type Correctness } from '../stats/correctness';
 
 export interface BackboneSummary extends Provenance {
   model: Preset['model'] & { classes: number };
@@ -37,8 +37,13 @@ export function loadBackbone(preset: Preset, classes: number, T = preset.model.T
 }
 
 export function readBackboneSummary(preset: Preset): BackboneSummary | null {
-  const file = backboneSummaryFile(preset.name);
-  return readJsonArtefactIfPresent<BackboneSummary>(file);
+  return readJsonArtefactIfPresent<BackboneSummary>(backboneSummaryFile(preset.name));
+}
+
+/** The backbone's test accuracy with its 95% Wilson interval, by time steps, from its per-image correctness. */
+export function backboneAccuracy(summary: BackboneSummary): Record<string, AccuracyEstimate> {
+  const file = backboneSummaryFile(summary.preset);
+  return Object.fromEntries(Object.keys(summary.accuracyByT).map((T) => [T, accuracyEstimate(decodeCorrectness(summary.correctByT?.[T], `${file} at T=${T}`))]));
 }
 
 /** Trains (or resumes, or skips when finished) the preset's backbone; returns its summary. */
@@ -47,7 +52,7 @@ export async function pretrainBackbone(preset: Preset, options: TrainOptions & {
   if (done) return done;
   checkWritableDir(backboneDir(preset.name)); // before an epoch of training, not after it
   const log = options.log ?? ((l: string) => console.error(l));
-  const data = options.data ?? (await presetData(preset));
+  const data = options.data ?? (await presetData(preset, options.progress));
   log(`pretraining ${preset.model.name} (width ${preset.model.width}, T ${preset.model.T}) on ${data.description}`);
   const model = createModel(preset.model.name, { width: preset.model.width, T: preset.model.T, classes: data.classes, seed: preset.pretrain.seed });
   try {

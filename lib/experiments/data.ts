@@ -1,6 +1,7 @@
 /** The training and test sets a preset names, as sources the trainer reads. */
 import { checkSplits, CIFAR10_NORMALIZATION, CIFAR100_NORMALIZATION, loadCifar10, loadCifar100, stratifiedSubset, type ImageDataset } from '../data';
 import { imageSource, type LabelledSource } from '../train/source';
+import type { ProgressSink } from '../util/progress';
 import { Rng } from '../util/rng';
 import type { Preset } from './preset';
 
@@ -16,17 +17,21 @@ export interface PresetData {
   description: string;
 }
 
-async function load(preset: Preset, split: 'train' | 'test'): Promise<ImageDataset> {
+async function load(preset: Preset, split: 'train' | 'test', progress: ProgressSink | undefined): Promise<ImageDataset> {
   const { dataset, source } = preset.data;
-  return dataset === 'cifar10' ? loadCifar10({ split, source }) : loadCifar100({ split, labels: 'fine' });
+  const options = { split, progress: progress && { sink: progress } };
+  return dataset === 'cifar10' ? loadCifar10({ ...options, source }) : loadCifar100({ ...options, labels: 'fine' });
 }
 
-/** Loads (and caches) the data, then draws the preset's seeded stratified subsets. */
-export async function presetData(preset: Preset): Promise<PresetData> {
+/**
+ * Loads (and caches) the data, then draws the preset's seeded stratified subsets. `progress` gets the lines of
+ * downloading and decoding (stderr by default).
+ */
+export async function presetData(preset: Preset, progress?: ProgressSink): Promise<PresetData> {
   const rng = new Rng(preset.pretrain.seed);
   const pick = (d: ImageDataset, perClass: number | null) => (perClass === null ? d : stratifiedSubset(d, Math.min(perClass, Math.min(...d.classCounts())), rng));
-  const fullTrain = await load(preset, 'train');
-  const fullTest = await load(preset, 'test');
+  const fullTrain = await load(preset, 'train', progress);
+  const fullTest = await load(preset, 'test', progress);
   checkSplits(fullTrain, fullTest);
   const train = pick(fullTrain, preset.data.trainPerClass);
   const test = pick(fullTest, preset.data.testPerClass);

@@ -54,7 +54,7 @@ const RATES = { bitErrorRates: [0, 1e-5, 1e-4, 1e-3, 1e-2, 3e-2, 1e-1], frameLos
 
 export const LINK_ERROR_CONFIGS: Record<PresetName, LinkErrorConfig> = {
   tiny: { ...RATES, testImages: null, batchSize: 25, seed: 7 },
-  cpu: { ...RATES, testImages: 300, batchSize: 50, seed: 7 }, // 5 split points x 17 server passes of 300 images: minutes
+  cpu: { ...RATES, testImages: 300, batchSize: 50, seed: 7 }, // per split point of the sweep, 17 server passes of 300 images (the rate-0 points are one): minutes
   paper: { ...RATES, testImages: null, batchSize: 100, seed: 7 },
 };
 
@@ -130,8 +130,7 @@ export const linkErrorsFile = (preset: string) => path.join(runsDir(preset), 'li
 
 /** The link study of a preset as last written, or null. */
 export function readLinkErrors(preset: string): LinkErrors | null {
-  const file = linkErrorsFile(preset);
-  return readJsonArtefactIfPresent<LinkErrors>(file);
+  return readJsonArtefactIfPresent<LinkErrors>(linkErrorsFile(preset));
 }
 
 /** One channel condition of the study. */

@@ -45,6 +45,7 @@ import { rowUncertainty, type RowUncertainty } from '../stats/uncertainty';
 import type { LabelledSource } from '../train/source';
 import { train, type EpochRecord, type TrainOptions } from '../train/trainer';
 import { checkWritableDir, writeJsonAtomic } from '../util/atomic';
+import type { ProgressSink } from '../util/progress';
 import { presetData, type PresetData } from './data';
 import { runsDir } from './paths';
 import { NEUCODEX_INPUTS, type NeucodexInput, type NeucodexPreset, type Preset } from './preset';
@@ -418,7 +419,7 @@ export function collectNeucodex(preset: Preset): NeucodexResults {
   return results;
 }
 
-/** The NeuCODEX results of a preset as last written, or null (the notebook reads this; it never trains). */
+/** The NeuCODEX results of a preset as last written, or null (notebook 06 collects the rows instead, training what is missing). */
 export function readNeucodex(preset: string): NeucodexResults | null {
   const file = neucodexResultsFile(preset);
   const results = readJson<NeucodexResults>(file);
@@ -429,15 +430,15 @@ export function readNeucodex(preset: string): NeucodexResults | null {
   return results;
 }
 
-/** The data and sources NeuCODEX rows read, loaded once per process and preset. */
+/** The data and sources NeuCODEX rows read, loaded once per process and preset (`progress`: as `presetData`'s). */
 export interface NeucodexContext {
   data: PresetData;
   sources: Record<NeucodexInput, NeucodexSources>;
 }
 
-export async function neucodexContext(preset: Preset): Promise<NeucodexContext> {
+export async function neucodexContext(preset: Preset, progress?: ProgressSink): Promise<NeucodexContext> {
   const nx = preset.neucodex;
-  const data = await presetData({ ...preset, data: nx.data, pretrain: nx.pretrain });
+  const data = await presetData({ ...preset, data: nx.data, pretrain: nx.pretrain }, progress);
   return { data, sources: makeSources(nx, data) };
 }
 
@@ -462,7 +463,7 @@ export async function runNeucodex(preset: Preset, options: TrainOptions = {}): P
   const log = options.log ?? ((l: string) => console.error(l));
   const configs = neucodexConfigs(preset);
   checkWritableDir(neucodexDir(preset.name)); // before any training, not after it
-  const ctx = await neucodexContext(preset);
+  const ctx = await neucodexContext(preset, options.progress);
   for (const [k, c] of configs.entries()) {
     const finished = neucodexRowFinished(preset, c.id);
     log(`neucodex ${k + 1}/${configs.length}: ${c.id} (${c.splitPoint}, c' ${c.channels}, T ${c.T} -> T' ${c.sentSteps})${finished ? ' (finished, skipped)' : ''}`);

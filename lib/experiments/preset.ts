@@ -17,7 +17,7 @@ export const NEUCODEX_INPUTS = ['static', 'events'] as const;
 export type NeucodexInput = (typeof NEUCODEX_INPUTS)[number];
 
 /**
- * The NeuCODEX experiment (issue #8; `lib/experiments/neucodex.ts`): for each backbone x input, pretrain the
+ * The NeuCODEX experiment (`lib/experiments/neucodex.ts`): for each backbone x input, pretrain the
  * backbone, insert a spike bottleneck at its split point, wrap it with temporal compression to each T' (T' = T:
  * the plain split), fine-tune end to end, and measure accuracy, bits, device energy and early exit.
  */

@@ -1,12 +1,12 @@
 /** The results table of a preset: every finished sweep row with its intervals, the selection, the backbone summary. */
 import { writeJsonAtomic } from '../util/atomic';
-import { readBackboneSummary, type BackboneSummary } from './backbone';
+import { backboneAccuracy, readBackboneSummary, type BackboneSummary } from './backbone';
 import { backboneSummaryFile, resultsFile, sweepRowFile } from './paths';
 import type { Preset } from './preset';
 import { selectPerSplit, type Selection } from './selection';
 import { readRow, sweepConfigs, type SweepRow } from './sweep';
 import { checkArtefactFormat, readJsonArtefactIfPresent } from '../util/artefact';
-import { accuracyEstimate, decodeCorrectness, type AccuracyEstimate } from '../stats/correctness';
+import type { AccuracyEstimate } from '../stats/correctness';
 import { rowUncertainty, type RowUncertainty } from '../stats/uncertainty';
 
 /** A sweep row with the uncertainty of its numbers, from its and the backbone's (same T) per-image correctness. */
@@ -36,11 +36,10 @@ export function collectResults(preset: Preset): Results {
     ...r,
     ...rowUncertainty(backbone!.correctByT?.[r.T], r.correct, { baseline: `${backboneFile} at T=${r.T}`, row: sweepRowFile(preset.name, r.id) }, r.seed),
   }));
-  const backboneAccuracy = Object.fromEntries(Object.keys(backbone?.accuracyByT ?? {}).map((T) => [T, accuracyEstimate(decodeCorrectness(backbone!.correctByT?.[T], `${backboneFile} at T=${T}`))]));
   const results: Results = {
     preset: preset.name,
     backbone,
-    backboneAccuracy,
+    backboneAccuracy: backbone === null ? {} : backboneAccuracy(backbone),
     rows,
     selectionRule: preset.selection,
     selection: selectPerSplit(rows, preset.selection.threshold, preset.selection.relaxedThreshold),
@@ -50,7 +49,7 @@ export function collectResults(preset: Preset): Results {
   return results;
 }
 
-/** The results file of a preset as last written, or null (notebooks read this; they never train). */
+/** The results file of a preset as last written, or null (what the notebooks after the sweep read). */
 export function readResults(preset: string): Results | null {
   const file = resultsFile(preset);
   const results = readJsonArtefactIfPresent<Results>(file);

@@ -141,7 +141,7 @@ export async function runSweep(preset: Preset, options: TrainOptions & { shard?:
   const log = options.log ?? ((l: string) => console.error(l));
   const { index, count } = options.shard ?? { index: 0, count: 1 };
   const configs = sweepConfigs(preset).filter((_, i) => i % count === index);
-  const data = await presetData(preset);
+  const data = await presetData(preset, options.progress);
   const rows: SweepRow[] = [];
   for (const [k, config] of configs.entries()) {
     const finished = readRow(preset, config.id);

@@ -1,5 +1,6 @@
 /**
- * How a residual block's branch and shortcut meet, for 1-bit spiking blocks:
+ * How a residual block's branch and shortcut meet, for 1-bit spiking blocks. The blocks themselves (`BasicBlock`,
+ * `Bottleneck`) and the ResNets built from them are in resnet.ts; each block ends in `joinResidual`:
  *
  *   'standard'  out = LIF(norm(branch) + shortcut(x))            the spiking ResNet of Zheng et al. (tdBN),
  *               SpikeBottleNet's: the last LIF after the addition; tdBN alpha 1/sqrt(2) on the two branches

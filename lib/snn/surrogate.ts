@@ -2,7 +2,7 @@
  * Surrogate gradients: the forward pass is the exact Heaviside step H(x) = [x >= 0] (x = u - Vth); the
  * backward pass multiplies by the derivative of a smooth `primitive` g that tends to H as its steepness grows.
  * Each factory closes over its hyperparameter; `spike` is built with `tf.customGrad`. The formulas are plain
- * functions of one number; the engine's LIF kernel (lib/engine/assembly/kernels.ts) computes the same three,
+ * functions of one number; the engine's LIF kernel (lib/engine/assembly/lif.ts) computes the same three,
  * and the LIF tests check it against autodiff of the tensor step, which uses these.
  */
 import * as tf from '@tensorflow/tfjs-core';

@@ -12,7 +12,26 @@
  * does nothing extra. Inference mode uses the running statistics.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { engineKernelsEnabled } from '../engine/engine';
+import { channelAffineKernel, channelSumsKernel } from '../engine/channel-kernels';
 import { Module, Run } from './module';
+
+/**
+ * [sum of u, sum of u * (v - shift)] per channel over every row of `u`, `v` `[..., C]`: the engine's kernel,
+ * or tfjs's ops with the engine's kernels off.
+ */
+function channelSums(u: tf.Tensor, v: tf.Tensor, shift: tf.Tensor1D): [tf.Tensor1D, tf.Tensor1D] {
+  if (engineKernelsEnabled()) return channelSumsKernel(u, v, shift);
+  const axes = u.shape.slice(0, -1).map((_, i) => i); // every axis but the channel
+  return [tf.sum(u, axes), tf.sum(tf.mul(u, tf.sub(v, shift)), axes)];
+}
+
+/** a * u + d, plus b * v if given, with per-channel `a`, `b`, `d` `[C]`, for `u`, `v` `[..., C]`. */
+function channelAffine(u: tf.Tensor, a: tf.Tensor1D, d: tf.Tensor1D, plus?: { v: tf.Tensor; b: tf.Tensor1D }): tf.Tensor {
+  if (engineKernelsEnabled()) return channelAffineKernel(u, plus?.v ?? u, a, plus?.b ?? tf.zerosLike(a), d);
+  const au = tf.add(tf.mul(u, a), d);
+  return plus ? tf.add(au, tf.mul(plus.v, plus.b)) : au;
+}
 
 export interface TdBNOptions {
   /** 1, or 1/sqrt(2) before a residual addition. */
@@ -50,32 +69,38 @@ export class TdBN extends Module {
     const c = x.shape[x.rank - 1];
     if (c !== this.channels) throw new RangeError(`${this.name}: expected ${this.channels} channels (last axis), got shape [${x.shape.join(', ')}]`);
     if (run.training) return this.normalizeBatch(x, this.gamma, this.beta);
-    return tf.tidy(() => tf.batchNorm(x, this.runningMean, this.runningVar, this.beta, tf.mul(this.gamma, this.scale), this.eps));
+    return tf.tidy(() => {
+      const a = tf.mul(tf.mul(this.gamma, this.scale), tf.rsqrt(tf.add(this.runningVar, this.eps)));
+      return channelAffine(x, a as tf.Tensor1D, tf.sub(this.beta, tf.mul(this.runningMean, a)) as tf.Tensor1D);
+    });
   }
 
   /**
-   * Training mode with the batch statistics. The backward pass is the closed form of batch normalisation
-   * (tfjs's generic one tiles per-channel vectors to the full input shape, the slowest kernel of a training
-   * step): with xhat = (x - mean) / sqrt(var + eps), g = gamma * alpha * Vth and n values per channel,
-   *   dbeta = sum dy,  dgamma = alpha * Vth * sum dy * xhat,  dx = g / sqrt(var + eps) * (dy - dbeta / n - xhat * sum(dy * xhat) / n).
-   * The running statistics are updated here, where nothing is recorded for the gradient.
+   * Training mode with the batch statistics: with n values per channel, mean = sum x / n and
+   * var = sum x (x - mean) / n (two passes, so no cancellation), rstd = 1 / sqrt(var + eps), g = gamma * alpha * Vth,
+   * y = g rstd x + (beta - g rstd mean). The backward pass is the closed form of batch normalisation (tfjs's
+   * generic one tiles per-channel vectors to the full input shape), with xhat = (x - mean) rstd:
+   *   dbeta = sum dy,  dgamma = alpha * Vth * sum dy * xhat,  dx = g rstd (dy - dbeta / n - xhat * sum(dy * xhat) / n),
+   * which is dx = A dy + B x + D per channel, A = g rstd, B = -A rstd^2 s / n, D = -A dbeta / n - B mean,
+   * s = sum dy (x - mean). The running statistics are updated here, where nothing is recorded for the gradient.
    */
   private readonly normalizeBatch = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
-    const [x, gamma, beta, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
-    const axes = x.shape.slice(0, -1).map((_, i) => i); // every axis but the channel
+    const [x, gamma, beta, save] = args as [tf.Tensor, tf.Tensor1D, tf.Tensor1D, tf.GradSaveFunc];
     const n = x.size / this.channels;
-    const { mean, variance } = tf.moments(x, axes);
+    const mean = tf.div(channelSums(x, x, tf.zeros([this.channels]))[0], n) as tf.Tensor1D;
+    const variance = tf.div(channelSums(x, x, mean)[1], n) as tf.Tensor1D;
     this.updateRunningStats(mean, variance, n);
     const g = tf.mul(gamma, this.scale);
-    save([x, mean, tf.rsqrt(tf.add(variance, this.eps)), g]);
+    const rstd = tf.rsqrt(tf.add(variance, this.eps));
+    const a = tf.mul(g, rstd) as tf.Tensor1D;
+    save([x, mean, rstd, a]);
     return {
-      value: tf.batchNorm(x, mean, variance, beta, g, this.eps),
-      gradFunc: (dy: tf.Tensor, [xs, m, rstd, gs]: tf.Tensor[]) => {
-        const xhat = tf.mul(tf.sub(xs, m), rstd);
-        const dbeta = tf.sum(dy, axes);
-        const dxhatSum = tf.sum(tf.mul(dy, xhat), axes); // [C]
-        const centred = tf.sub(tf.sub(dy, tf.div(dbeta, n)), tf.mul(xhat, tf.div(dxhatSum, n)));
-        return [tf.mul(centred, tf.mul(gs, rstd)), tf.mul(dxhatSum, this.scale), dbeta];
+      value: channelAffine(x, a, tf.sub(beta, tf.mul(mean, a)) as tf.Tensor1D),
+      gradFunc: (dy: tf.Tensor, [xs, m, r, A]: tf.Tensor[]) => {
+        const [dbeta, s] = channelSums(dy, xs, m as tf.Tensor1D);
+        const B = tf.neg(tf.mul(A, tf.mul(tf.square(r), tf.div(s, n)))) as tf.Tensor1D;
+        const D = tf.sub(tf.neg(tf.mul(A, tf.div(dbeta, n))), tf.mul(B, m)) as tf.Tensor1D;
+        return [channelAffine(dy, A as tf.Tensor1D, D, { v: xs, b: B }), tf.mul(tf.mul(s, r), this.scale), dbeta];
       },
     };
   }) as (x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor) => tf.Tensor;

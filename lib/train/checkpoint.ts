@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { loadWeights, saveWeights, type HasNamedVariables } from '../models/weights';
 import { writeJsonAtomic } from '../util/atomic';
-import { readJsonArtefact } from '../util/artefact';
+import { readJsonArtefactIfPresent } from '../util/artefact';
 
 export const CHECKPOINT_FORMAT = 'spikesplit-checkpoint';
 
@@ -28,8 +28,8 @@ function dir(runDir: string): string {
 /** The state of the last finished epoch, or null when the run has none. */
 export function readCheckpoint<R>(runDir: string): CheckpointState<R> | null {
   const file = path.join(dir(runDir), 'latest.json');
-  if (!fs.existsSync(file)) return null;
-  const state = readJsonArtefact<CheckpointState<R>>(file, `delete ${dir(runDir)} to train from the start`);
+  const state = readJsonArtefactIfPresent<CheckpointState<R>>(file, `delete ${dir(runDir)} to train from the start`);
+  if (state === null) return null;
   if (state.format !== CHECKPOINT_FORMAT) throw new Error(`${file}: format '${String(state.format)}', expected '${CHECKPOINT_FORMAT}'`);
   return state;
 }

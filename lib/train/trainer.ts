@@ -45,7 +45,7 @@ export interface EpochRecord {
 export interface TrainOptions {
   /** Where checkpoints and metrics go; without it nothing is written and nothing resumed. */
   runDir?: string;
-  /** Progress lines (a notebook passes a sink that rewrites one output line). */
+  /** Progress lines; stderr by default (a notebook passes `notebookProgress(tslab.newDisplay)`). */
   progress?: ProgressSink;
   /** Epoch summaries; stderr by default. */
   log?: (line: string) => void;

@@ -1,9 +1,14 @@
 /**
  * Progress of a long loop (decoding a data set, an epoch of training): items done, rate and ETA.
  * On a terminal one line is rewritten in place; in a log (stderr not a TTY) a line is written every few
- * seconds; a notebook passes its own `sink`. The final line (from `done()`) is always emitted.
+ * seconds; a notebook passes `notebookProgress(tslab.newDisplay)`, one output line per loop updated in place.
+ * The final line (from `done()`) is always emitted.
  */
-export type ProgressSink = (line: string, final: boolean) => void;
+export interface ProgressSink {
+  (line: string, final: boolean): void;
+  /** The least time between two lines this sink wants, when the `Progress` is given none. */
+  readonly intervalMs?: number;
+}
 
 export interface ProgressOptions {
   /** What is being done, at the start of each line, e.g. `decoding cifar10-jpg/train`. */
@@ -12,7 +17,7 @@ export interface ProgressOptions {
   unit?: string;
   /** Where lines go; stderr by default (in place on a TTY). */
   sink?: ProgressSink;
-  /** Least time between two lines: 200 ms on a TTY, 5000 ms otherwise and for a custom sink. */
+  /** Least time between two lines: the sink's own `intervalMs`, else 200 ms on a TTY, 5000 ms otherwise. */
   intervalMs?: number;
   /** Clock in milliseconds; `Date.now` by default (tests pass their own). */
   now?: () => number;
@@ -40,7 +45,7 @@ export class Progress {
     this.now = options.now ?? Date.now;
     const tty = options.sink === undefined && process.stderr.isTTY === true;
     this.sink = options.sink ?? (tty ? stderrInPlace : stderrLines);
-    this.intervalMs = options.intervalMs ?? (tty ? 200 : 5000);
+    this.intervalMs = options.intervalMs ?? this.sink.intervalMs ?? (tty ? 200 : 5000);
     this.startMs = this.now();
     this.lastEmitMs = this.startMs; // the first line after one interval, once the rate means something
   }
@@ -115,6 +120,30 @@ export function durationClock(seconds: number): string {
   const m = Math.floor((s % 3600) / 60);
   const ss = String(s % 60).padStart(2, '0');
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
+}
+
+/** An output of a notebook that a later call rewrites in place: what tslab's `newDisplay()` returns. */
+export interface UpdatableDisplay {
+  text(text: string): void;
+}
+
+/** Least time between two lines of `notebookProgress`: each is one message to the notebook's page. */
+export const NOTEBOOK_PROGRESS_INTERVAL_MS = 500;
+
+/**
+ * A sink for notebook cells: each loop's lines go to one output of their own (from `newDisplay`), each line
+ * replacing the last, so that the output area holds one progress line per loop (per epoch of training) and
+ * ends with its final line. `lib/` never imports tslab: the notebook passes `tslab.newDisplay`. Loops that
+ * share the sink must run one after another.
+ */
+export function notebookProgress(newDisplay: () => UpdatableDisplay): ProgressSink {
+  let display: UpdatableDisplay | null = null;
+  const sink = (line: string, final: boolean) => {
+    display ??= newDisplay();
+    display.text(line);
+    if (final) display = null; // the next loop starts a line of its own
+  };
+  return Object.assign(sink, { intervalMs: NOTEBOOK_PROGRESS_INTERVAL_MS });
 }
 
 function stderrInPlace(line: string, final: boolean): void {

@@ -1,5 +1,5 @@
 import { initBackend, MAX_BIT_WIDTH, MODEL_NAMES, modelSplitShapes, reducedSizes, transmissionBits, type TransmissionConfig } from 'spikesplit';
-import { choiceOption, numberOption, UsageError, type Command, type Values } from './command';
+import { choiceOption, flagOption, numberOption, stringOption, UsageError, type Command, type Values } from './command';
 
 /** `--size HxW` as [h', w'], one of the sizes the split point can be reduced to. */
 function sizeOption(values: Values, accepted: [number, number][], where: string): [number, number] | undefined {
@@ -17,22 +17,13 @@ export const bits: Command = {
   name: 'bits',
   summary: "Bits a bottleneck sends per image at a split point, and its compression ratio (from the model's real split shapes).",
   options: {
-    model: { type: 'string' },
-    split: { type: 'string' },
-    channels: { type: 'string' },
-    size: { type: 'string' },
-    T: { type: 'string' },
-    'bit-width': { type: 'string' },
-    json: { type: 'boolean' },
-  },
-  help: {
-    model: `the backbone (${MODEL_NAMES.join(', ')})`,
-    split: 'the split point, e.g. RB16 (resnet50), P3 (vgg16)',
-    channels: "reduced channels c' (1 up to the split point's channels)",
-    size: "reduced spatial size h'xw', e.g. 2x2; default the split point's (channel reduction only)",
-    T: "time steps of the spikes (spiking models; default the model's, 4)",
-    'bit-width': `bits per quantised value (resnet50-dnn; 1..${MAX_BIT_WIDTH}, default 8)`,
-    json: 'print JSON: { bits, bytes, uncompressedBits, ratio, float32Bits, float32Ratio, splitShape, sentShape }',
+    model: stringOption(`the backbone (${MODEL_NAMES.join(', ')})`),
+    split: stringOption('the split point, e.g. RB16 (resnet50), P3 (vgg16)'),
+    channels: stringOption("reduced channels c' (1 up to the split point's channels)"),
+    size: stringOption("reduced spatial size h'xw', e.g. 2x2; default the split point's (channel reduction only)"),
+    T: stringOption("time steps of the spikes (spiking models; default the model's, 4)"),
+    'bit-width': stringOption(`bits per quantised value (resnet50-dnn; 1..${MAX_BIT_WIDTH}, default 8)`),
+    json: flagOption('print JSON: { bits, bytes, uncompressedBits, ratio, float32Bits, float32Ratio, splitShape, sentShape }'),
   },
   async run(values) {
     const model = choiceOption(values, 'model', MODEL_NAMES);

@@ -1,12 +1,23 @@
 /**
- * The command-line framework: a command declares its options (node's `util.parseArgs` config) and a run
- * function. Unknown options and bad values fail with a message naming the argument and what is accepted.
+ * The command-line framework: a command declares each option once, its type together with its line of help,
+ * and a run function. Unknown options and bad values fail with a message naming the argument and what is
+ * accepted.
  */
-import { parseArgs, type ParseArgsConfig } from 'util';
+import { parseArgs } from 'util';
 import { getPreset, PRESET_NAMES, type Preset } from 'spikesplit';
 
-export type Options = NonNullable<ParseArgsConfig['options']>;
+/** One option: `--name <name>` (a string) or `--name` (a flag), and its help. */
+export interface OptionSpec {
+  readonly type: 'string' | 'boolean';
+  readonly help: string;
+}
+export type Options = Readonly<Record<string, OptionSpec>>;
 export type Values = Record<string, string | boolean | undefined>;
+
+/** An option that takes a value. */
+export const stringOption = (help: string): OptionSpec => ({ type: 'string', help });
+/** An option that is given or not. */
+export const flagOption = (help: string): OptionSpec => ({ type: 'boolean', help });
 
 export interface Command {
   name: string;
@@ -14,8 +25,6 @@ export interface Command {
   /** Positional arguments, for the usage line, e.g. '<resnet18|resnet50>'. */
   positionals?: string;
   options: Options;
-  /** One line of help per option, by option name. */
-  help: Record<string, string>;
   run(values: Values, positionals: string[]): Promise<void>;
 }
 
@@ -24,7 +33,7 @@ export class UsageError extends Error {}
 
 export function usage(cmd: Command): string {
   const lines = [`usage: spikesplit ${cmd.name}${cmd.positionals ? ` ${cmd.positionals}` : ''} [options]`, '', cmd.summary, '', 'options:'];
-  const entries = Object.entries(cmd.options).map(([name, o]) => [`--${name}${o.type === 'string' ? ` <${name}>` : ''}`, cmd.help[name] ?? '']);
+  const entries = Object.entries(cmd.options).map(([name, o]) => [`--${name}${o.type === 'string' ? ` <${name}>` : ''}`, o.help]);
   entries.push(['--help', 'show this help']);
   const width = Math.max(...entries.map(([flag]) => flag.length));
   for (const [flag, text] of entries) lines.push(`  ${flag.padEnd(width)}  ${text}`);
@@ -35,7 +44,7 @@ export function parse(cmd: Command, argv: string[]): { values: Values; positiona
   try {
     const { values, positionals } = parseArgs({
       args: argv,
-      options: { ...cmd.options, help: { type: 'boolean' } },
+      options: { ...Object.fromEntries(Object.entries(cmd.options).map(([name, o]) => [name, { type: o.type }])), help: { type: 'boolean' } },
       allowPositionals: true,
       strict: true,
     });
@@ -76,6 +85,6 @@ export function presetOption(values: Values): Preset {
 
 /** The options every experiment command shares. */
 export const experimentOptions = {
-  options: { preset: { type: 'string' }, json: { type: 'boolean' } } satisfies Options,
-  help: { preset: `${PRESET_NAMES.join(' | ')}; default SPIKESPLIT_PRESET, else cpu`, json: 'print the result as JSON on stdout' },
-};
+  preset: stringOption(`${PRESET_NAMES.join(' | ')}; default SPIKESPLIT_PRESET, else cpu`),
+  json: flagOption('print the result as JSON on stdout'),
+} satisfies Options;

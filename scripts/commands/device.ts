@@ -19,7 +19,7 @@ import {
   type InferenceResult,
   type RequestTiming,
 } from 'spikesplit';
-import { choiceOption, numberOption, UsageError, type Command } from './command';
+import { choiceOption, flagOption, numberOption, stringOption, UsageError, type Command } from './command';
 import { buildBackboneOption, buildModelOption, linkConfig, linkOptions, testbedModelOptions, testbedModelSpec, tokenOption, tokenOptions } from './serve';
 
 function readCa(file: string): Buffer {
@@ -53,38 +53,21 @@ export const device: Command = {
   name: 'device',
   summary: 'Run the edge side: split computing, raw offload or edge-only on CIFAR-10 sample images; prints latency percentiles.',
   options: {
-    ...testbedModelOptions.options,
-    ...linkOptions.options,
-    ...tokenOptions.options,
-    server: { type: 'string' },
-    ca: { type: 'string' },
-    mode: { type: 'string' },
-    threshold: { type: 'string' },
-    confidence: { type: 'string' },
-    backbone: { type: 'string' },
-    requests: { type: 'string' },
-    warmup: { type: 'string' },
-    batch: { type: 'string' },
-    slowdown: { type: 'string' },
-    coding: { type: 'string' },
-    json: { type: 'boolean' },
-  },
-  help: {
-    ...testbedModelOptions.help,
-    ...linkOptions.help,
-    ...tokenOptions.help,
-    server: 'ws://127.0.0.1:<port> or wss://<host>:<port> of a running `spikesplit serve` (not needed for --mode edge)',
-    ca: "wss://: PEM certificate of the authority the server's certificate must chain to; default: the system's",
-    mode: `${MODES.join(' | ')} (exit: split with early exit, one sent step per message); default split`,
-    threshold: 'early exit: exit once the confidence exceeds this, in [0, 1]; default 0.9',
-    confidence: `early exit: ${EXIT_CONFIDENCES.join(' | ')}; default max-softmax`,
-    backbone: 'edge mode: directory holding weights.json/.bin of the backbone alone, which edge-only then runs; default: the split model whole',
-    requests: 'requests sent one after another; default 10',
-    warmup: 'untimed requests sent before them (not in the results); default 0',
-    batch: 'images per request; default 1',
-    slowdown: 'the device is this many times slower: measured device compute x slowdown, the difference waited; default 1',
-    coding: 'frame coding: packed | entropy; default packed',
-    json: 'print the results as JSON',
+    ...testbedModelOptions,
+    ...linkOptions,
+    ...tokenOptions,
+    server: stringOption('ws://127.0.0.1:<port> or wss://<host>:<port> of a running `spikesplit serve` (not needed for --mode edge)'),
+    ca: stringOption("wss://: PEM certificate of the authority the server's certificate must chain to; default: the system's"),
+    mode: stringOption(`${MODES.join(' | ')} (exit: split with early exit, one sent step per message); default split`),
+    threshold: stringOption('early exit: exit once the confidence exceeds this, in [0, 1]; default 0.9'),
+    confidence: stringOption(`early exit: ${EXIT_CONFIDENCES.join(' | ')}; default max-softmax`),
+    backbone: stringOption('edge mode: directory holding weights.json/.bin of the backbone alone, which edge-only then runs; default: the split model whole'),
+    requests: stringOption('requests sent one after another; default 10'),
+    warmup: stringOption('untimed requests sent before them (not in the results); default 0'),
+    batch: stringOption('images per request; default 1'),
+    slowdown: stringOption('the device is this many times slower: measured device compute x slowdown, the difference waited; default 1'),
+    coding: stringOption('frame coding: packed | entropy; default packed'),
+    json: flagOption('print the results as JSON'),
   },
   async run(values) {
     const spec = testbedModelSpec(values);

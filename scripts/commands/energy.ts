@@ -18,7 +18,7 @@ import {
   type HardwareProfile,
   type RadioProfile,
 } from 'spikesplit';
-import { choiceOption, numberOption, UsageError, type Command, type Values } from './command';
+import { choiceOption, flagOption, numberOption, stringOption, UsageError, type Command, type Values } from './command';
 import { printColumns } from './text-table';
 
 /** Runs `f`, turning a library's complaint about the argument's content into a usage error naming the argument. */
@@ -75,28 +75,16 @@ export const energy: Command = {
   name: 'energy',
   summary: "The device's energy per image up to each split point: MACs (DNN) or SyOPs from firing rates (SNN) on a hardware profile.",
   options: {
-    model: { type: 'string' },
-    width: { type: 'string' },
-    dnn: { type: 'boolean' },
-    'firing-rates': { type: 'string' },
-    T: { type: 'string' },
-    hardware: { type: 'string' },
-    count: { type: 'string' },
-    radio: { type: 'string' },
-    backend: { type: 'string' },
-    json: { type: 'boolean' },
-  },
-  help: {
-    model: `the backbone (${MODEL_NAMES.join(', ')})`,
-    width: 'channel multiplier (default 1, the papers\' networks)',
-    dnn: 'DNN arithmetic: ops are MACs x the energy per MAC (BottleNet++); without it, SNN: SyOPs x the energy per SyOP',
-    'firing-rates': `SNN: a JSON file ${FIRING_RATES_FORMAT}`,
-    T: "SNN: time steps (default the file's T, else the model's, 4)",
-    hardware: `${Object.keys(HARDWARE_PROFILES).join(', ')} (default 45nm), or a .json profile { name, description, source, energyPerMacPJ, energyPerSyopPJ }`,
-    count: `comma-separated layer roles that count (default ${PAPER_COUNTED_ROLES.join(',')}, as SpikeBottleNet section 4.3)`,
-    radio: `add transmission of the split point's raw output: ${Object.keys(RADIO_PROFILES).join(', ')}, or a .json profile { name, description, source, energyPerBitNJ }`,
-    backend: `force a backend (${BACKENDS.join(', ')}); the model is traced once`,
-    json: 'print JSON: { rows: [{ split, ops, cumulativeOps, energyPJ, cumulativeEnergyPJ }, ...] }',
+    model: stringOption(`the backbone (${MODEL_NAMES.join(', ')})`),
+    width: stringOption("channel multiplier (default 1, the papers' networks)"),
+    dnn: flagOption('DNN arithmetic: ops are MACs x the energy per MAC (BottleNet++); without it, SNN: SyOPs x the energy per SyOP'),
+    'firing-rates': stringOption(`SNN: a JSON file ${FIRING_RATES_FORMAT}`),
+    T: stringOption("SNN: time steps (default the file's T, else the model's, 4)"),
+    hardware: stringOption(`${Object.keys(HARDWARE_PROFILES).join(', ')} (default 45nm), or a .json profile { name, description, source, energyPerMacPJ, energyPerSyopPJ }`),
+    count: stringOption(`comma-separated layer roles that count (default ${PAPER_COUNTED_ROLES.join(',')}, as SpikeBottleNet section 4.3)`),
+    radio: stringOption(`add transmission of the split point's raw output: ${Object.keys(RADIO_PROFILES).join(', ')}, or a .json profile { name, description, source, energyPerBitNJ }`),
+    backend: stringOption(`force a backend (${BACKENDS.join(', ')}); the model is traced once`),
+    json: flagOption('print JSON: { rows: [{ split, ops, cumulativeOps, energyPJ, cumulativeEnergyPJ }, ...] }'),
   },
   async run(values) {
     const modelName = choiceOption(values, 'model', MODEL_NAMES);

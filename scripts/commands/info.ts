@@ -1,11 +1,13 @@
 import { backendInfo, engineInfo, initBackend, BACKENDS } from 'spikesplit';
-import { choiceOption, type Command } from './command';
+import { choiceOption, flagOption, stringOption, type Command } from './command';
 
 export const info: Command = {
   name: 'info',
   summary: 'The active compute backend, tfjs and Node versions, whether tfjs-node loaded (and why not), the cores, and the threads the spike engine uses.',
-  options: { json: { type: 'boolean' }, backend: { type: 'string' } },
-  help: { json: 'print JSON', backend: `force a backend (${BACKENDS.join(', ')}); default: SPIKESPLIT_BACKEND, else the first that loads` },
+  options: {
+    json: flagOption('print JSON'),
+    backend: stringOption(`force a backend (${BACKENDS.join(', ')}); default: SPIKESPLIT_BACKEND, else the first that loads`),
+  },
   async run(values) {
     await initBackend(values.backend === undefined ? undefined : choiceOption(values, 'backend', BACKENDS), () => undefined);
     const i = { ...backendInfo(), engine: engineInfo() };

@@ -1,5 +1,5 @@
-import { initBackend, linkAccuracyInterval, percentWithInterval, runLinkErrors, type LinkErrors } from 'spikesplit';
-import { experimentOptions, presetOption, type Command } from './command';
+import { linkAccuracyInterval, percentWithInterval, runLinkErrors, type LinkErrors } from 'spikesplit';
+import { experimentCommand } from './experiment';
 import { printColumns } from './text-table';
 
 function printTable(study: LinkErrors): void {
@@ -10,15 +10,9 @@ function printTable(study: LinkErrors): void {
   printColumns(['split', 'row', 'frame B', 'channel', 'policy', 'rate', 'accuracy % [95% Wilson CI]', 'lost frames'], rows);
 }
 
-export const linkErrors: Command = {
+export const linkErrors = experimentCommand({
   name: 'link-errors',
   summary: "Step 3: accuracy of each split point's chosen configuration against bit-error rate and frame loss on the link; skips a finished study.",
-  ...experimentOptions,
-  async run(values) {
-    const preset = presetOption(values);
-    await initBackend();
-    const study = await runLinkErrors(preset);
-    if (values.json) console.log(JSON.stringify(study, null, 2));
-    else printTable(study);
-  },
-};
+  run: runLinkErrors,
+  print: printTable,
+});

@@ -1,13 +1,17 @@
 import { describeModel, initBackend, MODEL_NAMES } from 'spikesplit';
-import { choiceOption, numberOption, UsageError, type Command } from './command';
+import { choiceOption, flagOption, numberOption, stringOption, UsageError, type Command } from './command';
 import { printColumns } from './text-table';
 
 export const model: Command = {
   name: 'model',
   positionals: `<${MODEL_NAMES.join('|')}>`,
   summary: 'Split points of a backbone with their output shapes and multiply-accumulates per image per time step.',
-  options: { width: { type: 'string' }, T: { type: 'string' }, classes: { type: 'string' }, json: { type: 'boolean' } },
-  help: { width: 'channel multiplier (default 1)', T: 'time steps (default 4; the DNN resnet50-dnn has 1)', classes: 'classes (default 10)', json: 'print JSON' },
+  options: {
+    width: stringOption('channel multiplier (default 1)'),
+    T: stringOption('time steps (default 4; the DNN resnet50-dnn has 1)'),
+    classes: stringOption('classes (default 10)'),
+    json: flagOption('print JSON'),
+  },
   async run(values, positionals) {
     if (positionals.length !== 1) throw new UsageError(`spikesplit model: expected one model name (${MODEL_NAMES.join(', ')}), got ${positionals.length}`);
     const name = choiceOption({ model: positionals[0] }, 'model', MODEL_NAMES);

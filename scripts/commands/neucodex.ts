@@ -1,6 +1,5 @@
-import { collectNeucodex, initBackend, percentWithInterval, pValue, runNeucodex, type NeucodexResults } from 'spikesplit';
-import { experimentOptions, presetOption, type Command } from './command';
-import { queueOptions, runQueued } from './queue';
+import { collectNeucodex, percentWithInterval, pValue, runNeucodex, type NeucodexResults } from 'spikesplit';
+import { experimentCommand } from './experiment';
 import { printColumns } from './text-table';
 
 const pct = (f: number) => `${(100 * f).toFixed(1)}%`;
@@ -22,19 +21,10 @@ function printTable(results: NeucodexResults): void {
   if (results.missing.length > 0) console.log(`not run yet: ${results.missing.join(', ')}`);
 }
 
-export const neucodex: Command = {
+export const neucodex = experimentCommand({
   name: 'neucodex',
   summary: "NeuCODEX: ResNet-18 and VGG-16 on static and event inputs, split with learned temporal compression to each T' of the preset, with early exit; reruns skip finished rows.",
-  options: { ...experimentOptions.options, ...queueOptions.options },
-  help: { ...experimentOptions.help, ...queueOptions.help },
-  async run(values) {
-    const preset = presetOption(values);
-    const print = (results: NeucodexResults) => {
-      if (values.json) console.log(JSON.stringify(results, null, 2));
-      else printTable(results);
-    };
-    if (await runQueued(values, 'neucodex', preset, () => print(collectNeucodex(preset)))) return;
-    await initBackend();
-    print(await runNeucodex(preset));
-  },
-};
+  queue: { experiment: 'neucodex', collect: collectNeucodex },
+  run: runNeucodex,
+  print: printTable,
+});

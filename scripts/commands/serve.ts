@@ -25,40 +25,26 @@ import {
   type TestbedModel,
   type TestbedModelSpec,
 } from 'spikesplit';
-import { choiceOption, numberOption, UsageError, type Command, type Options, type Values } from './command';
+import { choiceOption, flagOption, numberOption, stringOption, UsageError, type Command, type Options, type Values } from './command';
 
 /** Test images the web device page offers, from the embedded sample. */
 const WEB_IMAGES = 24;
 
 /** The model options: both sides must be given the same ones. */
 export const testbedModelOptions = {
-  options: {
-    model: { type: 'string' },
-    width: { type: 'string' },
-    T: { type: 'string' },
-    classes: { type: 'string' },
-    split: { type: 'string' },
-    channels: { type: 'string' },
-    weights: { type: 'string' },
-    seed: { type: 'string' },
-    'sent-steps': { type: 'string' },
-    spec: { type: 'string' },
-  } satisfies Options,
-  help: {
-    model: `${MODEL_NAMES.join(' | ')}; default resnet18`,
-    width: 'channel multiplier; default 0.0625',
-    T: 'time steps; default 2',
-    classes: 'default 10',
-    split: 'split point, e.g. RB2 (default)',
-    channels: 'bottleneck channels; default 2',
-    weights: 'directory holding weights.json/.bin of the bottlenecked model; default: fresh weights from --seed',
-    seed: 'seed of fresh weights; default 0',
-    'sent-steps': "time steps sent, T' < T dividing T: learned temporal compression (NeuCODEX); default: all T",
-    spec: 'a spec.json (as `spikesplit neucodex` writes) giving all of the above; no other model option with it',
-  },
-};
+  model: stringOption(`${MODEL_NAMES.join(' | ')}; default resnet18`),
+  width: stringOption('channel multiplier; default 0.0625'),
+  T: stringOption('time steps; default 2'),
+  classes: stringOption('default 10'),
+  split: stringOption('split point, e.g. RB2 (default)'),
+  channels: stringOption('bottleneck channels; default 2'),
+  weights: stringOption('directory holding weights.json/.bin of the bottlenecked model; default: fresh weights from --seed'),
+  seed: stringOption('seed of fresh weights; default 0'),
+  'sent-steps': stringOption("time steps sent, T' < T dividing T: learned temporal compression (NeuCODEX); default: all T"),
+  spec: stringOption('a spec.json (as `spikesplit neucodex` writes) giving all of the above; no other model option with it'),
+} satisfies Options;
 
-const MODEL_OPTION_NAMES = Object.keys(testbedModelOptions.options).filter((k) => k !== 'spec');
+const MODEL_OPTION_NAMES = Object.keys(testbedModelOptions).filter((k) => k !== 'spec');
 
 export function testbedModelSpec(values: Values): TestbedModelSpec {
   if (typeof values.spec === 'string') {
@@ -88,21 +74,12 @@ export function testbedModelSpec(values: Values): TestbedModelSpec {
 
 /** The emulated link, applied by each side to what it sends. */
 export const linkOptions = {
-  options: {
-    'bandwidth-mbps': { type: 'string' },
-    'latency-ms': { type: 'string' },
-    'jitter-ms': { type: 'string' },
-    loss: { type: 'string' },
-    'link-seed': { type: 'string' },
-  } satisfies Options,
-  help: {
-    'bandwidth-mbps': 'token-bucket rate of what this side sends, Mbit/s; default: no limit',
-    'latency-ms': 'one-way delay added to each message; default 0',
-    'jitter-ms': 'extra delay, uniform in [0, jitter]; default 0',
-    loss: 'probability an attempt is lost and retransmitted (never dropped); default 0',
-    'link-seed': 'seed of jitter and loss; default 0',
-  },
-};
+  'bandwidth-mbps': stringOption('token-bucket rate of what this side sends, Mbit/s; default: no limit'),
+  'latency-ms': stringOption('one-way delay added to each message; default 0'),
+  'jitter-ms': stringOption('extra delay, uniform in [0, jitter]; default 0'),
+  loss: stringOption('probability an attempt is lost and retransmitted (never dropped); default 0'),
+  'link-seed': stringOption('seed of jitter and loss; default 0'),
+} satisfies Options;
 
 export function linkConfig(values: Values): LinkConfig {
   if (['bandwidth-mbps', 'latency-ms', 'jitter-ms', 'loss'].every((k) => values[k] === undefined)) return UNSHAPED_LINK;
@@ -117,12 +94,9 @@ export function linkConfig(values: Values): LinkConfig {
 
 /** The token options both sides take. */
 export const tokenOptions = {
-  options: { token: { type: 'string' }, 'token-file': { type: 'string' } } satisfies Options,
-  help: {
-    token: 'the shared secret (visible to other users in `ps`: prefer --token-file or $SPIKESPLIT_TOKEN)',
-    'token-file': 'a file holding the shared secret (its first line); default $SPIKESPLIT_TOKEN',
-  },
-};
+  token: stringOption('the shared secret (visible to other users in `ps`: prefer --token-file or $SPIKESPLIT_TOKEN)'),
+  'token-file': stringOption('a file holding the shared secret (its first line); default $SPIKESPLIT_TOKEN'),
+} satisfies Options;
 
 /** `--token`, `--token-file`, else $SPIKESPLIT_TOKEN. */
 export function tokenOption(values: Values): string {
@@ -161,22 +135,14 @@ export function buildBackboneOption(spec: TestbedModelSpec, dir: string): Return
   }
 }
 
-/** The server limits as options: `--max-batch` sets maxBatch, and so on (limits.ts). */
-const LIMIT_OPTIONS: Record<string, keyof ServerLimits> = {
-  'max-batch': 'maxBatch',
-  'max-in-flight': 'maxInFlightPerConnection',
-  'max-connections': 'maxConnections',
-  'max-connections-per-address': 'maxConnectionsPerAddress',
-  'auth-timeout-ms': 'authTimeoutMs',
-  'idle-timeout-ms': 'idleTimeoutMs',
-};
-const LIMIT_HELP: Record<keyof typeof LIMIT_OPTIONS, string> = {
-  'max-batch': 'images per request (larger requests are refused unread as oversized)',
-  'max-in-flight': 'requests per connection queued or computing',
-  'max-connections': 'open connections in all',
-  'max-connections-per-address': 'open connections from one IP address',
-  'auth-timeout-ms': 'a connection must authenticate within this',
-  'idle-timeout-ms': 'an authenticated connection with nothing to do is closed after this',
+/** The server limits as options: `--max-batch` sets maxBatch, and so on (limits.ts), with their help. */
+const LIMIT_OPTIONS: Record<string, { limit: keyof ServerLimits; help: string }> = {
+  'max-batch': { limit: 'maxBatch', help: 'images per request (larger requests are refused unread as oversized)' },
+  'max-in-flight': { limit: 'maxInFlightPerConnection', help: 'requests per connection queued or computing' },
+  'max-connections': { limit: 'maxConnections', help: 'open connections in all' },
+  'max-connections-per-address': { limit: 'maxConnectionsPerAddress', help: 'open connections from one IP address' },
+  'auth-timeout-ms': { limit: 'authTimeoutMs', help: 'a connection must authenticate within this' },
+  'idle-timeout-ms': { limit: 'idleTimeoutMs', help: 'an authenticated connection with nothing to do is closed after this' },
 };
 
 const LOOPBACK = ['127.0.0.1', '::1', 'localhost'];
@@ -195,32 +161,18 @@ export const serve: Command = {
   name: 'serve',
   summary: 'Serve the server part (split, early exit) and the whole model (raw offload) over WebSocket: on loopback, or with TLS on any address.',
   options: {
-    ...testbedModelOptions.options,
-    ...linkOptions.options,
-    ...tokenOptions.options,
-    backbone: { type: 'string' },
-    dataset: { type: 'string' },
-    port: { type: 'string' },
-    host: { type: 'string' },
-    'tls-cert': { type: 'string' },
-    'tls-key': { type: 'string' },
-    ...Object.fromEntries(Object.keys(LIMIT_OPTIONS).map((k) => [k, { type: 'string' as const }])),
-    'for-s': { type: 'string' },
-    web: { type: 'boolean' },
-  },
-  help: {
-    ...testbedModelOptions.help,
-    ...linkOptions.help,
-    ...tokenOptions.help,
-    backbone: 'directory holding weights.json/.bin of the backbone alone: raw offload runs it; default: raw offload runs the split model whole',
-    dataset: 'cifar10 | cifar100: the normalisation of raw-offload pixels; default cifar10',
-    port: 'TCP port; default 8765, 0: the OS picks',
-    host: '127.0.0.1 (default), ::1, or with --tls-cert/--tls-key any address of this host (0.0.0.0: all)',
-    'tls-cert': 'PEM certificate (chain): serve wss://; needed for a non-loopback --host',
-    'tls-key': 'PEM private key of --tls-cert',
-    ...Object.fromEntries(Object.entries(LIMIT_OPTIONS).map(([k, limit]) => [k, `${LIMIT_HELP[k]}; default ${DEFAULT_SERVER_LIMITS[limit]}`])),
-    'for-s': 'shut down gracefully after this many seconds; default: on SIGINT/SIGTERM',
-    web: `also serve the web device page on the same port (http(s)://<host>:<port>/#token=..., the token in the fragment, which the browser keeps): the device half in a browser, on ${WEB_IMAGES} CIFAR-10 test images of the embedded sample`,
+    ...testbedModelOptions,
+    ...linkOptions,
+    ...tokenOptions,
+    backbone: stringOption('directory holding weights.json/.bin of the backbone alone: raw offload runs it; default: raw offload runs the split model whole'),
+    dataset: stringOption('cifar10 | cifar100: the normalisation of raw-offload pixels; default cifar10'),
+    port: stringOption('TCP port; default 8765, 0: the OS picks'),
+    host: stringOption('127.0.0.1 (default), ::1, or with --tls-cert/--tls-key any address of this host (0.0.0.0: all)'),
+    'tls-cert': stringOption('PEM certificate (chain): serve wss://; needed for a non-loopback --host'),
+    'tls-key': stringOption('PEM private key of --tls-cert'),
+    ...Object.fromEntries(Object.entries(LIMIT_OPTIONS).map(([k, { limit, help }]) => [k, stringOption(`${help}; default ${DEFAULT_SERVER_LIMITS[limit]}`)])),
+    'for-s': stringOption('shut down gracefully after this many seconds; default: on SIGINT/SIGTERM'),
+    web: flagOption(`also serve the web device page on the same port (http(s)://<host>:<port>/#token=..., the token in the fragment, which the browser keeps): the device half in a browser, on ${WEB_IMAGES} CIFAR-10 test images of the embedded sample`),
   },
   async run(values) {
     const spec = testbedModelSpec(values);
@@ -232,7 +184,7 @@ export const serve: Command = {
     if (!tls && !LOOPBACK.includes(host)) throw new UsageError(`--host ${host}: off loopback the requests, and the models' outputs, would cross the network in clear; give --tls-cert and --tls-key`);
     const port = numberOption(values, 'port', 8765, { min: 0, max: 65535, integer: true });
     const limits: { -readonly [K in keyof ServerLimits]?: number } = {};
-    for (const [option, limit] of Object.entries(LIMIT_OPTIONS)) {
+    for (const [option, { limit }] of Object.entries(LIMIT_OPTIONS)) {
       if (values[option] !== undefined) limits[limit] = numberOption(values, option, DEFAULT_SERVER_LIMITS[limit], { min: 1, max: 2 ** 31 - 1, integer: true });
     }
     const forS = values['for-s'] === undefined ? undefined : numberOption(values, 'for-s', 0, { min: 0, max: 7 * 24 * 3600 });

@@ -1,7 +1,7 @@
 import { spawn } from 'child_process';
-import { collectResults, initBackend, pretrainBackbone, runSweep, selectionRows, sweepTableRows, type Results } from 'spikesplit';
-import { experimentOptions, numberOption, presetOption, UsageError, type Command, type Values } from './command';
-import { queueOptions, runQueued } from './queue';
+import { collectResults, pretrainBackbone, runSweep, selectionRows, sweepTableRows, type Results } from 'spikesplit';
+import { numberOption, stringOption, UsageError, type Values } from './command';
+import { experimentCommand } from './experiment';
 import { printRecords } from './text-table';
 
 /** `--shard i/n`: this process runs the configurations with index = i (mod n). */
@@ -34,30 +34,24 @@ function printTable(results: Results): void {
   printRecords(selectionRows(results));
 }
 
-export const sweep: Command = {
+export const sweep = experimentCommand({
   name: 'sweep',
   summary: 'Step 2: fine-tune and evaluate every split point x compression x T of the preset; reruns skip finished rows.',
-  options: { ...experimentOptions.options, jobs: { type: 'string' }, shard: { type: 'string' }, ...queueOptions.options },
-  help: { ...experimentOptions.help, jobs: "processes to run rows in (default: the preset's jobs)", shard: 'i/n: run only every n-th row from the i-th (used by --jobs, Slurm job arrays, Kubernetes Indexed Jobs)', ...queueOptions.help },
-  async run(values) {
-    const preset = presetOption(values);
-    const shard = shardOption(values);
-    if (values.queue !== undefined && (shard || values.jobs !== undefined)) throw new UsageError('--queue: the workers run the rows; --jobs and --shard do not apply');
-    const print = () => {
-      const results = collectResults(preset);
-      if (values.json) console.log(JSON.stringify(results, null, 2));
-      else printTable(results);
-    };
-    if (await runQueued(values, 'sweep', preset, print)) return;
-    const jobs = numberOption(values, 'jobs', preset.jobs, { min: 1, max: 16, integer: true });
-    await initBackend();
+  options: {
+    jobs: stringOption("processes to run rows in (default: the preset's jobs)"),
+    shard: stringOption('i/n: run only every n-th row from the i-th (used by --jobs, Slurm job arrays, Kubernetes Indexed Jobs)'),
+  },
+  queue: { experiment: 'sweep', collect: collectResults, localOnly: ['jobs', 'shard'] },
+  args: (values, preset) => ({ shard: shardOption(values), jobs: numberOption(values, 'jobs', preset.jobs, { min: 1, max: 16, integer: true }) }),
+  async run(preset, { shard, jobs }) {
     if (shard) {
       await runSweep(preset, { shard });
-      return;
+      return undefined;
     }
     await pretrainBackbone(preset); // once, before any shard needs it
     if (jobs > 1) await runShards(preset.name, jobs);
     else await runSweep(preset);
-    print();
+    return collectResults(preset);
   },
-};
+  print: printTable,
+});

@@ -1,6 +1,7 @@
 /** `spikesplit testbed`: the edge-to-cloud testbed experiment (lib/experiments/testbed.ts) at a preset. */
-import { initBackend, percentWithInterval, withInterval, netnsTestbedFile, netnsUnavailable, runNetnsTestbed, runTestbed, testbedFile, type NetnsTestbed, type Testbed } from 'spikesplit';
-import { experimentOptions, presetOption, UsageError, type Command } from './command';
+import { percentWithInterval, withInterval, netnsTestbedFile, netnsUnavailable, runNetnsTestbed, runTestbed, testbedFile, type NetnsTestbed, type Testbed } from 'spikesplit';
+import { flagOption, UsageError, type Values } from './command';
+import { experimentCommand } from './experiment';
 import { printColumns } from './text-table';
 
 function printTable(t: Testbed): void {
@@ -41,24 +42,19 @@ function printNetns(t: NetnsTestbed): void {
   console.log(`wrote ${netnsTestbedFile(t.preset)} in ${t.wallSeconds.toFixed(0)} s`);
 }
 
-export const testbed: Command = {
+/** `--netns`, refused up front where this machine cannot make network namespaces. */
+function netnsOption(values: Values): boolean {
+  if (!values.netns) return false;
+  const why = netnsUnavailable();
+  if (why) throw new UsageError(`--netns: ${why}`);
+  return true;
+}
+
+export const testbed = experimentCommand<Testbed | NetnsTestbed, boolean>({
   name: 'testbed',
   summary: 'Edge-to-cloud testbed: latency of edge-only, raw offload, spike split and spike split with temporal compression and early exit, over an emulated link (a real serve process on loopback); --netns: across a kernel link between two network namespaces, beside the token bucket.',
-  options: { ...experimentOptions.options, netns: { type: 'boolean' } },
-  help: { ...experimentOptions.help, netns: 'measure across two network namespaces joined by veth (tc tbf, TLS) beside loopback with the token bucket (needs root)' },
-  async run(values) {
-    const preset = presetOption(values);
-    if (values.netns) {
-      const why = netnsUnavailable();
-      if (why) throw new UsageError(`--netns: ${why}`);
-      const result = await runNetnsTestbed(preset);
-      if (values.json) console.log(JSON.stringify(result, null, 2));
-      else printNetns(result);
-      return;
-    }
-    await initBackend(undefined, () => undefined);
-    const result = await runTestbed(preset);
-    if (values.json) console.log(JSON.stringify(result, null, 2));
-    else printTable(result);
-  },
-};
+  options: { netns: flagOption('measure across two network namespaces joined by veth (tc tbf, TLS) beside loopback with the token bucket (needs root)') },
+  args: netnsOption,
+  run: (preset, netns) => (netns ? runNetnsTestbed(preset) : runTestbed(preset)),
+  print: (result, netns) => (netns ? printNetns(result as NetnsTestbed) : printTable(result as Testbed)),
+});

@@ -1,15 +1,14 @@
 import { checkReachable, parseQueueUrl, startWorker, useStore } from 'spikesplit';
-import { numberOption, UsageError, type Command } from './command';
+import { numberOption, stringOption, UsageError, type Command } from './command';
 
 export const worker: Command = {
   name: 'worker',
   summary: 'Take sweep and NeuCODEX jobs from a Redis queue and run them (any number of workers, on any machine reaching Redis and the store); SIGTERM returns the running job to the queue.',
-  options: { queue: { type: 'string' }, concurrency: { type: 'string' }, store: { type: 'string' }, 'lock-seconds': { type: 'string' } },
-  help: {
-    queue: 'redis://HOST:PORT[/DB] (required)',
-    concurrency: 'jobs at once, each in its own thread (default 1; on the wasm backend, one per core)',
-    store: 'the folder of weights, checkpoints and rows every worker shares (default: runs/ or SPIKESPLIT_RUNS_DIR)',
-    'lock-seconds': "a job's lock in Redis, renewed while the job runs; a dead worker's job is taken up again 1 to 1.5 times this later (default 30)",
+  options: {
+    queue: stringOption('redis://HOST:PORT[/DB] (required)'),
+    concurrency: stringOption('jobs at once, each in its own thread (default 1; on the wasm backend, one per core)'),
+    store: stringOption('the folder of weights, checkpoints and rows every worker shares (default: runs/ or SPIKESPLIT_RUNS_DIR)'),
+    'lock-seconds': stringOption("a job's lock in Redis, renewed while the job runs; a dead worker's job is taken up again 1 to 1.5 times this later (default 30)"),
   },
   async run(values) {
     if (values.queue === undefined) throw new UsageError('spikesplit worker: --queue redis://HOST:PORT[/DB] is required');

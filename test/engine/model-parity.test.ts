@@ -4,13 +4,24 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { crossEntropy, initBackend, insertBottleneck, spikingResNet18, useEngineKernels } from 'spikesplit';
+import { crossEntropy, engineThreads, initBackend, insertBottleneck, spikingResNet18, useEngineKernels, useEngineThreads, type BottleneckedModel } from 'spikesplit';
 
 before(async () => {
   await initBackend('wasm', () => undefined);
 });
 
-after(() => useEngineKernels(true));
+after(() => {
+  useEngineKernels(true);
+  useEngineThreads(engineThreads());
+});
+
+/** The loss and every weight's gradient of one training-mode pass of `model` on `x`. */
+function lossAndGradients(model: BottleneckedModel, x: tf.Tensor, labels: tf.Tensor1D): { loss: number; grads: Record<string, Float32Array> } {
+  return tf.tidy(() => {
+    const { value, grads } = tf.variableGrads(() => crossEntropy(model.forward(x, { training: true }), labels), model.trainableVariables());
+    return { loss: value.dataSync()[0], grads: Object.fromEntries(Object.entries(grads).map(([k, g]) => [k, g.dataSync() as Float32Array])) };
+  });
+}
 
 test('a spiking ResNet-18 with a spike bottleneck: engine kernels and tfjs ops give the same logits and gradients', () => {
   const backbone = spikingResNet18({ width: 1 / 8, T: 2, classes: 10, seed: 7 });
@@ -20,10 +31,7 @@ test('a spiking ResNet-18 with a spike bottleneck: engine kernels and tfjs ops g
   const vars = model.trainableVariables();
   const pass = (engine: boolean) => {
     useEngineKernels(engine);
-    return tf.tidy(() => {
-      const { value, grads } = tf.variableGrads(() => crossEntropy(model.forward(x, { training: true }), labels), vars);
-      return { loss: value.dataSync()[0], grads: Object.fromEntries(Object.entries(grads).map(([k, g]) => [k, g.dataSync() as Float32Array])) };
-    });
+    return lossAndGradients(model, x, labels);
   };
   const ours = pass(true), theirs = pass(false);
   assert.ok(Math.abs(ours.loss - theirs.loss) <= 1e-5 * Math.abs(theirs.loss), `loss ${ours.loss} against ${theirs.loss}`);
@@ -36,6 +44,28 @@ test('a spiking ResNet-18 with a spike bottleneck: engine kernels and tfjs ops g
     checked++;
   }
   assert.ok(checked >= vars.length - 2, `${checked} of ${vars.length} gradients are nonzero and checked`);
+  tf.dispose([x, labels]);
+  model.dispose();
+});
+
+test('a training step on 2 and 3 threads: the same loss, and every gradient within rounding of one thread', () => {
+  const model = insertBottleneck(spikingResNet18({ width: 1 / 8, T: 2, classes: 10, seed: 3 }), 'RB5', { channels: 8, size: [8, 8] }, { seed: 4 });
+  const x = tf.randomUniform([4, 32, 32, 3], 0, 1, 'float32', 6);
+  const labels = tf.tensor1d([0, 3, 5, 9], 'int32');
+  const step = (threads: number) => {
+    useEngineThreads(threads);
+    return lossAndGradients(model, x, labels);
+  };
+  const one = step(1);
+  for (const threads of [2, 3]) {
+    const many = step(threads);
+    assert.equal(many.loss, one.loss, `${threads} threads: the forward pass is the same, so is the loss`);
+    for (const [name, g] of Object.entries(one.grads)) {
+      const scale = Math.max(...g.map(Math.abs));
+      const err = Math.max(...many.grads[name].map((v, i) => Math.abs(v - g[i])));
+      assert.ok(err <= 1e-5 * scale, `${threads} threads, ${name}: |difference| ${err} against the gradient's scale ${scale}`);
+    }
+  }
   tf.dispose([x, labels]);
   model.dispose();
 });

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend, Rng, spikeConv2d, spikeConvTranspose2d, useEngineThreads, engineThreads } from 'spikesplit';
+import { initBackend, kernelPool, Rng, spikeConv2d, spikeConvTranspose2d, useEngineThreads, engineThreads } from 'spikesplit';
 
 before(async () => {
   await initBackend('cpu', () => undefined);
@@ -118,6 +118,22 @@ test('spike kernels give the same forward pass on 1 and 3 threads, and filter gr
   const one = run(1), three = run(3);
   assert.deepEqual(Array.from(three.y.dataSync()), Array.from(one.y.dataSync()));
   assert.ok(relativeError(three.dw, one.dw) <= 1e-6);
+});
+
+test('a filter met again is served from the kept weights, and a reassigned variable is never served stale', () => {
+  const rng = new Rng(8);
+  const x = spikes([2, 6, 6, 36], 0.3, rng);
+  const w = tf.variable(normal([3, 3, 36, 40], rng));
+  const conv = () => spikeConv2d(x, w as tf.Tensor as tf.Tensor4D, { stride: 1, pad: 1, name: 'cached' });
+  const dense = () => tf.conv2d(x, w as tf.Tensor as tf.Tensor4D, 1, 1);
+  for (let call = 0; call < 3; call++) assert.ok(relativeError(conv(), dense()) <= 1e-5, `call ${call}`); // arena, kept, kept
+  assert.ok(kernelPool().keptBytes() > 0, 'the filter met twice is kept');
+  for (let step = 0; step < 2; step++) {
+    w.assign(tf.add(w, 1));
+    assert.ok(relativeError(conv(), dense()) <= 1e-5, `after assign ${step}`);
+    assert.ok(relativeError(conv(), dense()) <= 1e-5, `after assign ${step}, again`);
+  }
+  w.dispose();
 });
 
 test('a spike convolution refuses input that is not binary, naming the layer and the count', () => {

@@ -13,8 +13,18 @@ export async function openNotebook(page: Page, server: NotebookServer, file: str
  * kernel is idle again.
  */
 export async function runAllCells(page: Page, timeoutMs = 120_000): Promise<void> {
+  await startRunAll(page);
+  await waitForAllCells(page, timeoutMs);
+}
+
+/** Clicks Cell > Run All, and returns while the cells run. */
+export async function startRunAll(page: Page): Promise<void> {
   await page.click('#celllink');
   await page.click('#run_all_cells > a');
+}
+
+/** Waits until every code cell has run (its prompt shows a number, not `*`) and the kernel is idle again. */
+export async function waitForAllCells(page: Page, timeoutMs = 120_000): Promise<void> {
   // A string, evaluated in the page (this project compiles without the DOM's types).
   await page.waitForFunction(
     `(() => {
@@ -37,4 +47,10 @@ export async function errorOutputs(page: Page): Promise<string[]> {
  */
 export async function waitForCharts(page: Page, count: number, timeoutMs = 60_000): Promise<void> {
   await page.waitForFunction(`document.querySelectorAll('.output_area .js-plotly-plot svg.main-svg .gtitle').length >= ${count}`, undefined, { timeout: timeoutMs, polling: 250 });
+}
+
+/** Every line of text in the output area that matches `pattern` (a line per match, whatever output holds it). */
+export async function outputLines(page: Page, pattern: RegExp): Promise<string[]> {
+  const texts = await page.$$eval('.output_area pre', (els) => els.map((e) => e.textContent ?? ''));
+  return texts.flatMap((t) => t.split('\n')).filter((line) => pattern.test(line));
 }

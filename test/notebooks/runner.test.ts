@@ -16,15 +16,23 @@ let outDir = '';
 before(() => (outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'spikesplit-runner-'))));
 after(() => fs.rmSync(outDir, { recursive: true, force: true }));
 
+/** One output of an executed cell, as nbformat stores it. */
+interface Output {
+  output_type: string;
+  text?: string | string[];
+  data?: Record<string, string | string[]>;
+}
+
 /** Runs the runner on one fixture; returns its exit status, its output, and the executed copy's cells. */
 function runFixture(name: string, args: string[] = [], preset = 'tiny') {
   const run = spawnSync(process.execPath, [RUNNER, '--out-dir', outDir, ...args, path.join(FIXTURES, name)], {
     encoding: 'utf8',
     env: { ...process.env, SPIKESPLIT_PRESET: preset },
   });
-  const executed = JSON.parse(fs.readFileSync(path.join(outDir, name), 'utf8')) as { cells: { outputs?: { text?: string | string[] }[] }[] };
-  const text = (cell: number) => (executed.cells[cell - 1].outputs ?? []).map((o) => [o.text ?? ''].flat().join('')).join('');
-  return { status: run.status, output: run.stdout + run.stderr, text };
+  const executed = JSON.parse(fs.readFileSync(path.join(outDir, name), 'utf8')) as { cells: { outputs?: Output[] }[] };
+  const outputs = (cell: number) => executed.cells[cell - 1].outputs ?? [];
+  const text = (cell: number) => outputs(cell).map((o) => [o.text ?? ''].flat().join('')).join('');
+  return { status: run.status, output: run.stdout + run.stderr, text, outputs };
 }
 
 test('a notebook that passes: the preset reaches the kernel and the executed copy keeps the output', { skip }, () => {
@@ -33,6 +41,15 @@ test('a notebook that passes: the preset reaches the kernel and the executed cop
   assert.match(output, /^start prints-preset\.ipynb \(preset cpu\)$/m);
   assert.match(output, /^ok +prints-preset\.ipynb +\d+\.\d s/m);
   assert.equal(text(2), 'preset=cpu\n');
+});
+
+test("progress in a headless run: each loop's display output holds its final line, not a line per update", { skip }, () => {
+  const { status, output, outputs } = runFixture('progress.ipynb');
+  assert.equal(status, 0, output);
+  const cell = outputs(2);
+  assert.deepEqual(cell.map((o) => o.output_type), ['display_data', 'display_data'], JSON.stringify(cell));
+  const lines = cell.map((o) => [o.data?.['text/plain'] ?? ''].flat().join(''));
+  lines.forEach((line, i) => assert.match(line, new RegExp(`^loop ${i + 1}  6 items in \\d+\\.\\d s  \\d+ items/s$`)));
 });
 
 test('a cell that throws fails the notebook with its name, the cell number and the error', { skip }, () => {

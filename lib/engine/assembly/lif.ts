@@ -1,0 +1,86 @@
+// AssemblyScript: the LIF recurrence over T steps (lib/snn/lif.ts states it), forward and backward through
+// time, four neurons to a v128 (the last quad of a thread's share masked to the neurons it has).
+import { arg, argf, loadLanes, ptr, share, storeLanes } from './common';
+
+/** Neurons [i0, i1) of n that thread tid of nt takes, in whole quads: i0 << 32 | i1. */
+@inline function quadShare(n: i32, tid: i32, nt: i32): i64 {
+  const range = share((n + 3) >> 2, tid, nt);
+  const i0 = <i32>(range >> 32) << 2, i1 = min(n, <i32>range << 2);
+  return (<i64>i0 << 32) | <i64>i1;
+}
+
+/** The post-reset membrane after spikes s (1.0 or 0.0 per lane) from membrane h. */
+@inline function reset(h: v128, s: v128, vth: v128, hard: i32): v128 {
+  return hard ? f32x4.mul(h, f32x4.sub(f32x4.splat(1), s)) : f32x4.sub(h, f32x4.mul(vth, s));
+}
+
+/**
+ * LIF over T steps from rest: x f32 [T, n] -> spikes f32 [T, n]. args: x, T, n, decay (f32), vth (f32),
+ * hard (1) or soft (0) reset, spikes.
+ */
+export function lifForward(args: usize, tid: i32, nt: i32): void {
+  const x = ptr(args, 0), T = arg(args, 1), n = arg(args, 2), decay = f32x4.splat(argf(args, 3)), vth = f32x4.splat(argf(args, 4));
+  const hard = arg(args, 5), spikes = ptr(args, 6);
+  const range = quadShare(n, tid, nt);
+  const step = <usize>n << 2;
+  const one = f32x4.splat(1);
+  for (let i = <i32>(range >> 32), i1 = <i32>range; i < i1; i += 4) {
+    const lanes = i1 - i;
+    let u = f32x4.splat(0);
+    let at = <usize>i << 2;
+    for (let t = 0; t < T; t++, at += step) {
+      const h = f32x4.add(f32x4.mul(decay, u), loadLanes(x + at, lanes));
+      const s = v128.and(f32x4.ge(h, vth), one); // 1.0 where h >= vth
+      storeLanes(spikes + at, s, lanes);
+      u = reset(h, s, vth, hard);
+    }
+  }
+}
+
+/** The surrogate derivative g'(v), v = h - vth: kind 0 rectangular (param a), 1 sigmoid (alpha), 2 arctan (alpha). */
+@inline function surrogate(kind: i32, p: f32, v: v128): v128 {
+  if (kind == 0) return v128.and(f32x4.lt(f32x4.abs(v), f32x4.splat(p * 0.5)), f32x4.splat(1 / p));
+  if (kind == 1) {
+    const e = f32x4.replace_lane(f32x4.replace_lane(f32x4.replace_lane(f32x4.splat(Mathf.exp(-p * f32x4.extract_lane(v, 0))),
+      1, Mathf.exp(-p * f32x4.extract_lane(v, 1))), 2, Mathf.exp(-p * f32x4.extract_lane(v, 2))), 3, Mathf.exp(-p * f32x4.extract_lane(v, 3)));
+    const s = f32x4.div(f32x4.splat(1), f32x4.add(f32x4.splat(1), e));
+    return f32x4.mul(f32x4.splat(p), f32x4.mul(s, f32x4.sub(f32x4.splat(1), s)));
+  }
+  const q = f32x4.mul(f32x4.splat(<f32>(Math.PI / 2) * p), v);
+  return f32x4.div(f32x4.splat(p * <f32>0.5), f32x4.add(f32x4.splat(1), f32x4.mul(q, q)));
+}
+
+/**
+ * LIF backward through time (the formulas of lif.ts), from the forward pass's input: each neuron's membranes
+ * h[t] are recomputed into dx, then overwritten by the gradient from t = T-1 down, so nothing is kept between
+ * the passes. args: x, dy, T, n, decay, vth, hard, detachReset, surrogate kind, surrogate parameter (f32), dx.
+ */
+export function lifBackward(args: usize, tid: i32, nt: i32): void {
+  const x = ptr(args, 0), dy = ptr(args, 1), T = arg(args, 2), n = arg(args, 3), decay = f32x4.splat(argf(args, 4));
+  const vthS = argf(args, 5), hard = arg(args, 6), detach = arg(args, 7), kind = arg(args, 8), p = argf(args, 9), dx = ptr(args, 10);
+  const range = quadShare(n, tid, nt);
+  const step = <usize>n << 2;
+  const vth = f32x4.splat(vthS), one = f32x4.splat(1), zero = f32x4.splat(0);
+  for (let i = <i32>(range >> 32), i1 = <i32>range; i < i1; i += 4) {
+    const lanes = i1 - i;
+    let u = zero;
+    let at = <usize>i << 2;
+    for (let t = 0; t < T; t++, at += step) {
+      const h = f32x4.add(f32x4.mul(decay, u), loadLanes(x + at, lanes));
+      storeLanes(dx + at, h, lanes);
+      u = reset(h, v128.and(f32x4.ge(h, vth), one), vth, hard);
+    }
+    let du = zero;
+    at = (<usize>(T - 1) * <usize>n + <usize>i) << 2;
+    for (let t = T - 1; t >= 0; t--, at -= step) {
+      const h = loadLanes(dx + at, lanes);
+      const s = v128.and(f32x4.ge(h, vth), one);
+      const dudS = detach ? zero : hard ? f32x4.neg(h) : f32x4.neg(vth);
+      const dudH = hard ? f32x4.sub(one, s) : one;
+      const ds = f32x4.add(loadLanes(dy + at, lanes), f32x4.mul(du, dudS));
+      const d = f32x4.add(f32x4.mul(ds, surrogate(kind, p, f32x4.sub(h, vth))), f32x4.mul(du, dudH));
+      storeLanes(dx + at, d, lanes);
+      du = f32x4.mul(decay, d);
+    }
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * The blocked weights of spike convolutions (assembly/conv.ts's layout), kept in the kernel pool between ops
+ * for filters that come back unchanged: inference runs the same weights on every batch, and laying them out
+ * again each time costs a copy and a pass over every weight (a third of a batch-1 ResNet-18 forward). A tfjs
+ * tensor's data never changes (a variable's `assign` gives it new data), so a filter is known by its data
+ * id. A filter is kept the second time it is met, so a training step, whose weights are new at every step,
+ * keeps nothing; all is dropped when the kept weights would pass `KEEP_BYTES`.
+ */
+import type * as tf from '@tensorflow/tfjs-core';
+import type { KernelPool } from './pool';
+
+const KEEP_BYTES = 256 * 2 ** 20;
+
+export class WeightCache {
+  private readonly metOnce = new WeakSet<object>();
+  /** Kept addresses by data id, then by layout variant. */
+  private readonly kept = new Map<object, Map<string, number>>();
+
+  constructor(readonly pool: KernelPool) {}
+
+  /**
+   * The address of `filter`'s blocked weights (`bytes` long), written by `layOut(at)` at the address given,
+   * which is kept memory for a filter met before, and arena memory otherwise. Call it before anything else
+   * of the op is allocated.
+   */
+  blocked(filter: tf.Tensor, variant: string, bytes: number, layOut: (at: number) => void): number {
+    const hit = this.kept.get(filter.dataId)?.get(variant);
+    if (hit !== undefined) return hit;
+    if (!this.metOnce.has(filter.dataId)) {
+      this.metOnce.add(filter.dataId);
+      const at = this.pool.alloc(bytes);
+      layOut(at);
+      return at;
+    }
+    if (this.pool.keptBytes() + bytes > KEEP_BYTES) {
+      this.pool.dropKept();
+      this.kept.clear();
+    }
+    const at = this.pool.keep(bytes);
+    layOut(at);
+    if (!this.kept.has(filter.dataId)) this.kept.set(filter.dataId, new Map());
+    this.kept.get(filter.dataId)!.set(variant, at);
+    return at;
+  }
+}
