@@ -9,6 +9,7 @@ export * from './models';
 export * from './bottleneck';
 export * from './energy';
 export * from './train';
+export * from './stats';
 export * from './viz';
 export * from './experiments';
 export * from './neucodex';

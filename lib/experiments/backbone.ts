@@ -14,6 +14,7 @@ import { backboneDir, backboneSummaryFile, backboneWeights } from './paths';
 import type { Preset } from './preset';
 import { provenance, type Provenance } from './provenance';
 import { readJsonArtefactIfPresent } from '../util/artefact';
+import { accuracyEstimate, decodeCorrectness, encodeCorrectness, type AccuracyEstimate, type Correctness } from '../stats/correctness';
 
 export interface BackboneSummary extends Provenance {
   model: Preset['model'] & { classes: number };
@@ -21,6 +22,8 @@ export interface BackboneSummary extends Provenance {
   history: EpochRecord[];
   /** Test accuracy (fraction) by time steps, e.g. { "2": 0.61, "4": 0.63 }. */
   accuracyByT: Record<string, number>;
+  /** Per test image, by time steps: correct or not (the baseline of every sweep row's paired drop). */
+  correctByT: Record<string, Correctness>;
   trainSeconds: number;
 }
 
@@ -37,6 +40,12 @@ export function readBackboneSummary(preset: Preset): BackboneSummary | null {
   return readJsonArtefactIfPresent<BackboneSummary>(backboneSummaryFile(preset.name));
 }
 
+/** The backbone's test accuracy with its 95% Wilson interval, by time steps, from its per-image correctness. */
+export function backboneAccuracy(summary: BackboneSummary): Record<string, AccuracyEstimate> {
+  const file = backboneSummaryFile(summary.preset);
+  return Object.fromEntries(Object.keys(summary.accuracyByT).map((T) => [T, accuracyEstimate(decodeCorrectness(summary.correctByT?.[T], `${file} at T=${T}`))]));
+}
+
 /** Trains (or resumes, or skips when finished) the preset's backbone; returns its summary. */
 export async function pretrainBackbone(preset: Preset, options: TrainOptions & { data?: PresetData } = {}): Promise<BackboneSummary> {
   const done = readBackboneSummary(preset);
@@ -51,7 +60,12 @@ export async function pretrainBackbone(preset: Preset, options: TrainOptions & {
     const { history } = await train(model, data.train, data.test, preset.pretrain, { ...options, runDir: backboneDir(preset.name) });
     const trainSeconds = history.reduce((s, r) => s + r.seconds, 0);
     const accuracyByT: Record<string, number> = {};
-    for (const T of preset.evalT) accuracyByT[T] = evaluate(model, data.test, preset.pretrain.batchSize, { T }).accuracy;
+    const correctByT: Record<string, Correctness> = {};
+    for (const T of preset.evalT) {
+      const test = evaluate(model, data.test, preset.pretrain.batchSize, { T });
+      accuracyByT[T] = test.accuracy;
+      correctByT[T] = encodeCorrectness(test.correct);
+    }
     saveWeights(model, backboneWeights(preset.name));
     const summary: BackboneSummary = {
       ...provenance(preset.name, preset.pretrain.seed),
@@ -59,6 +73,7 @@ export async function pretrainBackbone(preset: Preset, options: TrainOptions & {
       data: data.description,
       history,
       accuracyByT,
+      correctByT,
       trainSeconds,
     };
     writeJsonAtomic(backboneSummaryFile(preset.name), summary);

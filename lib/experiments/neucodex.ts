@@ -39,7 +39,9 @@ import { earlyExitSweep, type ExitSweepRow } from '../neucodex/exit-sweep';
 import { frameEncoder, type InputEncoder } from '../snn/encoding';
 import type { ForwardContext } from '../snn/module';
 import { FiringRateMonitor } from '../snn/monitor';
-import { correctCount, evaluate, type LogitModel } from '../train/evaluate';
+import { correctMask, evaluate, type LogitModel } from '../train/evaluate';
+import { accuracyEstimate, countCorrect, decodeCorrectness, encodeCorrectness, type AccuracyEstimate, type Correctness } from '../stats/correctness';
+import { rowUncertainty, type RowUncertainty } from '../stats/uncertainty';
 import type { LabelledSource } from '../train/source';
 import { train, type EpochRecord, type TrainOptions } from '../train/trainer';
 import { checkWritableDir, writeJsonAtomic } from '../util/atomic';
@@ -48,7 +50,7 @@ import { presetData, type PresetData } from './data';
 import { runsDir } from './paths';
 import { NEUCODEX_INPUTS, type NeucodexInput, type NeucodexPreset, type Preset } from './preset';
 import { provenance, type Provenance } from './provenance';
-import { readJsonArtefactIfPresent } from '../util/artefact';
+import { checkArtefactFormat, readJsonArtefactIfPresent } from '../util/artefact';
 
 /** Bits of one AEDAT 2.0 event record: a 32-bit address and a 32-bit timestamp. */
 export const AEDAT2_BITS_PER_EVENT = 64;
@@ -76,8 +78,9 @@ export interface NeucodexBackbone extends Provenance {
   T: number;
   data: string;
   history: EpochRecord[];
-  /** Edge-only test accuracy (fraction). */
+  /** Edge-only test accuracy (fraction), and per test image correct or not. */
   accuracy: number;
+  correct: Correctness;
   firingRates: Record<string, number>;
   /** The whole model on the device, pJ per image, and of it the layers reading real values (the stem on images). */
   edgeOnlyEnergyPJ: number;
@@ -95,6 +98,8 @@ export interface NeucodexRow extends Provenance, NeucodexConfig {
   edgeOnlyAccuracy: number;
   accuracy: number;
   drop: number;
+  /** Per test image, in the test set's order: correct or not (paired with the backbone's). */
+  correct: Correctness;
   bits: {
     /** Sent per image: T' h' w' c'. */
     sent: number;
@@ -132,11 +137,19 @@ export interface NeucodexRow extends Provenance, NeucodexConfig {
   wallSeconds: number;
 }
 
+/** A backbone with its edge-only accuracy's 95% Wilson interval. */
+export interface NeucodexResultBackbone extends NeucodexBackbone {
+  accuracyEstimate: AccuracyEstimate;
+}
+
+/** A row with its accuracy's Wilson interval and its drop from edge-only, paired on the same test images. */
+export type NeucodexResultRow = NeucodexRow & RowUncertainty;
+
 export interface NeucodexResults {
   preset: string;
   config: NeucodexPreset;
-  backbones: NeucodexBackbone[];
-  rows: NeucodexRow[];
+  backbones: NeucodexResultBackbone[];
+  rows: NeucodexResultRow[];
   /** Configurations not run yet. */
   missing: string[];
 }
@@ -226,12 +239,12 @@ function freshBackbone(nx: NeucodexPreset, c: NeucodexConfig, data: PresetData, 
   return createModel(c.model, { width: nx.width, T: nx.T, classes: data.classes, seed, ...inputOptions(c.input, data) });
 }
 
-/** Test accuracy and firing rates of a model in inference, over the test set in one observed pass. */
-function measured(model: LogitModel, test: LabelledSource, batchSize: number): { accuracy: number; firingRates: Record<string, number> } {
+/** Test accuracy, per-image correctness and firing rates of a model in inference, over the test set in one observed pass. */
+function measured(model: LogitModel, test: LabelledSource, batchSize: number): { accuracy: number; correct: Correctness; firingRates: Record<string, number> } {
   const monitor = new FiringRateMonitor();
   try {
-    const { accuracy } = evaluate(model, test, batchSize, { observer: monitor });
-    return { accuracy, firingRates: Object.fromEntries(monitor.read().map((r) => [r.name, r.rate])) };
+    const { accuracy, correct } = evaluate(model, test, batchSize, { observer: monitor });
+    return { accuracy, correct: encodeCorrectness(correct), firingRates: Object.fromEntries(monitor.read().map((r) => [r.name, r.rate])) };
   } finally {
     monitor.clear();
   }
@@ -249,7 +262,7 @@ async function runBackbone(preset: Preset, c: NeucodexConfig, data: PresetData, 
   const model = freshBackbone(nx, c, data, nx.pretrain.seed);
   try {
     const { history } = await train(model, sources.train, sources.test, nx.pretrain, { ...options, runDir: dir });
-    const { accuracy, firingRates } = measured(model, sources.test, nx.pretrain.batchSize);
+    const { accuracy, correct, firingRates } = measured(model, sources.test, nx.pretrain.batchSize);
     saveWeights(model, path.join(dir, 'weights.json'));
     const edgeOnly = deviceEnergy(backboneDeviceLayers(model), { hardware: nx.hardware, firingRates });
     const summary: NeucodexBackbone = {
@@ -262,6 +275,7 @@ async function runBackbone(preset: Preset, c: NeucodexConfig, data: PresetData, 
       data: sources.description,
       history,
       accuracy,
+      correct,
       firingRates,
       edgeOnlyEnergyPJ: edgeOnly.totalPJ,
       edgeOnlyRealInputPJ: edgeOnly.realInputPJ,
@@ -312,7 +326,8 @@ async function runConfig(preset: Preset, c: NeucodexConfig, data: PresetData, so
     const { history } = await train(model, sources.finetune, sources.test, nx.finetune, { ...options, runDir: dir });
     logits = testStepLogits(model, sources.test, nx.finetune.batchSize, monitor);
     const { steps, labels } = logits;
-    const accuracy = tf.tidy(() => correctCount(tf.mean(steps, 0), labels)) / sources.test.count;
+    const correct = tf.tidy(() => correctMask(tf.mean(steps, 0), labels));
+    const accuracy = countCorrect(correct) / sources.test.count;
     const firingRates = Object.fromEntries(monitor.read().map((r) => [r.name, r.rate]));
     const energy: DeviceEnergy = deviceEnergy(compressed ? compressed.deviceLayers() : splitDeviceLayers(split), { hardware: nx.hardware, firingRates });
     const sent = transmissionBits({ model: c.model, splitPoint: c.splitPoint, channels: c.channels, width: nx.width, T: c.sentSteps });
@@ -325,6 +340,7 @@ async function runConfig(preset: Preset, c: NeucodexConfig, data: PresetData, so
       exitEvery,
       bitsPerStep: sent.bits / c.T,
       deviceEnergyPerStepPJ: energy.totalPJ / c.T,
+      seed,
     });
     saveWeights(model, path.join(dir, 'weights.json'));
     const spec: NeucodexModelSpec = {
@@ -344,6 +360,7 @@ async function runConfig(preset: Preset, c: NeucodexConfig, data: PresetData, so
       edgeOnlyAccuracy: backbone.accuracy,
       accuracy,
       drop: backbone.accuracy - accuracy,
+      correct: encodeCorrectness(correct),
       bits: {
         sent: sent.bits,
         uncompressedFeature: feature,
@@ -384,16 +401,33 @@ async function runConfig(preset: Preset, c: NeucodexConfig, data: PresetData, so
 export function collectNeucodex(preset: Preset): NeucodexResults {
   const configs = neucodexConfigs(preset);
   const groups = [...new Set(configs.map((c) => c.group))];
-  const backbones = groups.map((g) => readJson<NeucodexBackbone>(path.join(groupDir(preset.name, g), 'backbone', 'summary.json'))).filter((b): b is NeucodexBackbone => b !== null);
-  const rows = configs.map((c) => readJson<NeucodexRow>(path.join(configDir(preset.name, c), 'row.json'))).filter((r): r is NeucodexRow => r !== null);
+  const backboneFile = (group: string) => path.join(groupDir(preset.name, group), 'backbone', 'summary.json');
+  const backbones = groups.flatMap((g) => {
+    const b = readJson<NeucodexBackbone>(backboneFile(g));
+    return b === null ? [] : [{ ...b, accuracyEstimate: accuracyEstimate(decodeCorrectness(b.correct, backboneFile(g))) }];
+  });
+  const rows = configs.flatMap((c): NeucodexResultRow[] => {
+    const file = path.join(configDir(preset.name, c), 'row.json');
+    const r = readJson<NeucodexRow>(file);
+    if (r === null) return [];
+    const b = backbones.find((x) => x.group === c.group);
+    if (b === undefined) throw new Error(`${file} has no backbone summary beside it at ${backboneFile(c.group)}`);
+    return [{ ...r, ...rowUncertainty(b.correct, r.correct, { baseline: backboneFile(c.group), row: file }, r.seed) }];
+  });
   const results: NeucodexResults = { preset: preset.name, config: preset.neucodex, backbones, rows, missing: configs.filter((c) => !rows.some((r) => r.id === c.id)).map((c) => c.id) };
   writeJsonAtomic(neucodexResultsFile(preset.name), results);
   return results;
 }
 
-/** The NeuCODEX results of a preset as last written, or null (the notebook reads this; it never trains). */
+/** The NeuCODEX results of a preset as last written, or null (notebook 06 collects the rows instead, training what is missing). */
 export function readNeucodex(preset: string): NeucodexResults | null {
-  return readJson<NeucodexResults>(neucodexResultsFile(preset));
+  const file = neucodexResultsFile(preset);
+  const results = readJson<NeucodexResults>(file);
+  if (results !== null) {
+    const current = results.rows.every((r) => r.pairedDrop !== undefined) && results.backbones.every((b) => b.accuracyEstimate !== undefined);
+    checkArtefactFormat(file, current, 'intervals (per-image correctness)', `run 'spikesplit neucodex --preset ${preset}' again (rows without per-image correctness must be deleted and rerun)`);
+  }
+  return results;
 }
 
 /** The data and sources NeuCODEX rows read, loaded once per process and preset (`progress`: as `presetData`'s). */

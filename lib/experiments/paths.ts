@@ -15,4 +15,5 @@ export const backboneDir = (preset: string) => path.join(runsDir(preset), 'backb
 export const backboneWeights = (preset: string) => path.join(backboneDir(preset), 'weights.json');
 export const backboneSummaryFile = (preset: string) => path.join(backboneDir(preset), 'summary.json');
 export const sweepRowDir = (preset: string, id: string) => path.join(runsDir(preset), 'sweep', id);
+export const sweepRowFile = (preset: string, id: string) => path.join(sweepRowDir(preset, id), 'row.json');
 export const resultsFile = (preset: string) => path.join(runsDir(preset), 'results.json');

@@ -1,16 +1,25 @@
-/** The results table of a preset: every finished sweep row, the selection, the backbone summary. */
+/** The results table of a preset: every finished sweep row with its intervals, the selection, the backbone summary. */
 import { writeJsonAtomic } from '../util/atomic';
-import { readBackboneSummary, type BackboneSummary } from './backbone';
-import { resultsFile } from './paths';
+import { backboneAccuracy, readBackboneSummary, type BackboneSummary } from './backbone';
+import { backboneSummaryFile, resultsFile, sweepRowFile } from './paths';
 import type { Preset } from './preset';
 import { selectPerSplit, type Selection } from './selection';
 import { readRow, sweepConfigs, type SweepRow } from './sweep';
-import { readJsonArtefactIfPresent } from '../util/artefact';
+import { checkArtefactFormat, readJsonArtefactIfPresent } from '../util/artefact';
+import type { AccuracyEstimate } from '../stats/correctness';
+import { rowUncertainty, type RowUncertainty } from '../stats/uncertainty';
+
+/** A sweep row with the uncertainty of its numbers, from its and the backbone's (same T) per-image correctness. */
+export type ResultRow = SweepRow & RowUncertainty;
 
 export interface Results {
   preset: string;
   backbone: BackboneSummary | null;
-  rows: SweepRow[];
+  /** The backbone's test accuracy with its 95% Wilson interval, by time steps. */
+  backboneAccuracy: Record<string, AccuracyEstimate>;
+  rows: ResultRow[];
+  /** The selection rule's thresholds (fractions) and, per split point, its choice. */
+  selectionRule: Preset['selection'];
   selection: Selection[];
   /** Configurations of the preset not run yet. */
   missing: string[];
@@ -19,11 +28,20 @@ export interface Results {
 /** Gathers what has been run into `runs/<preset>/results.json` (atomically) and returns it. */
 export function collectResults(preset: Preset): Results {
   const configs = sweepConfigs(preset);
-  const rows = configs.map((c) => readRow(preset, c.id)).filter((r): r is SweepRow => r !== null);
+  const backbone = readBackboneSummary(preset);
+  const backboneFile = backboneSummaryFile(preset.name);
+  const sweepRows = configs.map((c) => readRow(preset, c.id)).filter((r): r is SweepRow => r !== null);
+  if (sweepRows.length > 0 && backbone === null) throw new Error(`preset '${preset.name}' has sweep rows but no backbone summary at ${backboneFile}`);
+  const rows = sweepRows.map((r): ResultRow => ({
+    ...r,
+    ...rowUncertainty(backbone!.correctByT?.[r.T], r.correct, { baseline: `${backboneFile} at T=${r.T}`, row: sweepRowFile(preset.name, r.id) }, r.seed),
+  }));
   const results: Results = {
     preset: preset.name,
-    backbone: readBackboneSummary(preset),
+    backbone,
+    backboneAccuracy: backbone === null ? {} : backboneAccuracy(backbone),
     rows,
+    selectionRule: preset.selection,
     selection: selectPerSplit(rows, preset.selection.threshold, preset.selection.relaxedThreshold),
     missing: configs.filter((c) => !rows.some((r) => r.id === c.id)).map((c) => c.id),
   };
@@ -33,5 +51,11 @@ export function collectResults(preset: Preset): Results {
 
 /** The results file of a preset as last written, or null (what the notebooks after the sweep read). */
 export function readResults(preset: string): Results | null {
-  return readJsonArtefactIfPresent<Results>(resultsFile(preset));
+  const file = resultsFile(preset);
+  const results = readJsonArtefactIfPresent<Results>(file);
+  if (results !== null) {
+    const current = results.backboneAccuracy !== undefined && results.rows.every((r) => r.pairedDrop !== undefined);
+    checkArtefactFormat(file, current, 'intervals (per-image correctness)', `run 'spikesplit sweep --preset ${preset}' again (rows without per-image correctness must be deleted and rerun)`);
+  }
+  return results;
 }

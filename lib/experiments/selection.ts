@@ -1,9 +1,11 @@
 /**
  * The selection rule of the paper (4.2): per split point, the highest compression (fewest bits sent)
  * whose accuracy drop is within the threshold (3%); where none qualifies, within the relaxed threshold
- * (4%), marked; where none qualifies even then, no choice.
+ * (4%), marked; where none qualifies even then, no choice. The rule reads the point estimates, as the paper's;
+ * beside each choice it reports the drop's 95% interval and whether the drop is distinguishable from zero.
  */
-import type { SweepRow } from './sweep';
+import type { PairedDrop } from '../stats/paired-drop';
+import type { ResultRow } from './results';
 
 export interface Selection {
   split: string;
@@ -11,9 +13,13 @@ export interface Selection {
   chosen: string | null;
   /** True when the choice needed the relaxed threshold. */
   relaxed: boolean;
+  /** The chosen row's drop from the backbone on the same test images, with its interval and McNemar test; null without a choice. */
+  drop: PairedDrop | null;
 }
 
-export function selectPerSplit(rows: SweepRow[], threshold: number, relaxedThreshold: number): Selection[] {
+export type SelectableRow = Pick<ResultRow, 'id' | 'split' | 'bits' | 'accuracy' | 'drop' | 'pairedDrop'>;
+
+export function selectPerSplit(rows: readonly SelectableRow[], threshold: number, relaxedThreshold: number): Selection[] {
   if (!(threshold >= 0 && relaxedThreshold >= threshold)) {
     throw new RangeError(`selection: expected 0 <= threshold <= relaxedThreshold, got ${threshold} and ${relaxedThreshold}`);
   }
@@ -21,8 +27,8 @@ export function selectPerSplit(rows: SweepRow[], threshold: number, relaxedThres
   return splits.map((split) => {
     const candidates = rows.filter((r) => r.split === split).sort((a, b) => a.bits - b.bits || b.accuracy - a.accuracy);
     const strict = candidates.find((r) => r.drop <= threshold);
-    if (strict) return { split, chosen: strict.id, relaxed: false };
+    if (strict) return { split, chosen: strict.id, relaxed: false, drop: strict.pairedDrop };
     const loose = candidates.find((r) => r.drop <= relaxedThreshold);
-    return { split, chosen: loose?.id ?? null, relaxed: loose !== undefined };
+    return { split, chosen: loose?.id ?? null, relaxed: loose !== undefined, drop: loose?.pairedDrop ?? null };
   });
 }

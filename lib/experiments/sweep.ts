@@ -5,7 +5,6 @@
  * record one row. Each row is written atomically to its own folder, so a rerun skips finished rows and
  * several processes can share one sweep (`shard`).
  */
-import * as path from 'path';
 import { insertBottleneck } from '../bottleneck/bottlenecked-model';
 import { modelSplitShapes, transmissionBits } from '../bottleneck/bits';
 import { TemporallyCompressedModel } from '../neucodex/compressed-model';
@@ -15,10 +14,11 @@ import { train, type EpochRecord, type TrainOptions } from '../train/trainer';
 import { writeJsonAtomic } from '../util/atomic';
 import { loadBackbone, pretrainBackbone } from './backbone';
 import { presetData, type PresetData } from './data';
-import { sweepRowDir } from './paths';
+import { sweepRowDir, sweepRowFile } from './paths';
 import type { Compression, Preset } from './preset';
 import { provenance, type Provenance } from './provenance';
 import { readJsonArtefactIfPresent } from '../util/artefact';
+import { encodeCorrectness, type Correctness } from '../stats/correctness';
 
 /** One configuration of the sweep. */
 export interface SweepConfig {
@@ -46,6 +46,8 @@ export interface SweepRow extends Provenance, SweepConfig {
   /** Accuracy of the pretrained backbone (no bottleneck) at the same T, and the drop from it (fractions). */
   baselineAccuracy: number;
   drop: number;
+  /** Per test image, in the test set's order: correct or not (the paired drop's other side is the backbone's `correctByT`). */
+  correct: Correctness;
   /** Spikes / (neurons x T) of every spike layer over the test set. */
   firingRates: Record<string, number>;
   history: EpochRecord[];
@@ -84,7 +86,7 @@ export function sweepBits(preset: Preset, split: string, compression: Compressio
 }
 
 export function readRow(preset: Preset, id: string): SweepRow | null {
-  return readJsonArtefactIfPresent<SweepRow>(path.join(sweepRowDir(preset.name, id), 'row.json'));
+  return readJsonArtefactIfPresent<SweepRow>(sweepRowFile(preset.name, id));
 }
 
 /** Fine-tunes and evaluates one configuration (or returns its finished row). */
@@ -120,11 +122,12 @@ export async function runSweepRow(preset: Preset, config: SweepConfig, data: Pre
       accuracy: test.accuracy,
       baselineAccuracy,
       drop: baselineAccuracy - test.accuracy,
+      correct: encodeCorrectness(test.correct),
       firingRates,
       history,
       wallSeconds: (Date.now() - t0) / 1000,
     };
-    writeJsonAtomic(path.join(dir, 'row.json'), row);
+    writeJsonAtomic(sweepRowFile(preset.name, config.id), row);
     return row;
   } finally {
     if (model !== split) model.dispose();

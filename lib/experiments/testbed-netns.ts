@@ -20,7 +20,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { writeTestCertificates } from '../coinfer/certificates';
 import { createNetnsLink, netnsUnavailable } from '../coinfer/netns';
-import { type LatencySummary } from '../coinfer/latency-summary';
+import { type LatencyIntervals, type LatencySummary } from '../coinfer/latency-summary';
 import { startServeProcess } from '../coinfer/serve-process';
 import { writeJsonAtomic } from '../util/atomic';
 import { Progress, type ProgressSink } from '../util/progress';
@@ -45,6 +45,8 @@ export interface NetnsTestbedRow {
   /** What shaped it: `tc tbf 10 Mbit/s on both ends` (or why not), or the token bucket. */
   shaping: string;
   latency: LatencySummary;
+  /** 95% bootstrap intervals over the requests of p50, p95 and p99. */
+  latencyIntervals: LatencyIntervals;
   bytesPerRequest: number;
 }
 
@@ -61,7 +63,7 @@ export const netnsTestbedFile = (preset: string) => path.join(runsDir(preset), '
 const CLI = path.resolve(__dirname, '..', '..', 'scripts', 'cli.js');
 
 /** Runs `spikesplit device ... --json` (under `prefix`) and returns its summary; throws with its stderr on failure. */
-function runDevice(prefix: string[], args: string[], token: string): Promise<{ latency: LatencySummary; bytesPerRequest: number; data: string }> {
+function runDevice(prefix: string[], args: string[], token: string): Promise<{ latency: LatencySummary; latencyIntervals: LatencyIntervals; bytesPerRequest: number; data: string }> {
   return new Promise((resolve, reject) => {
     const argv = [...prefix, process.execPath, CLI, 'device', ...args, '--json'];
     const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SPIKESPLIT_TOKEN: token } });
@@ -103,7 +105,7 @@ export async function runNetnsTestbed(preset: Preset, options: { config?: NetnsT
           try {
             for (const [mode, deviceMode] of s.modes) {
               const r = await runDevice(link.prefix(link.deviceNs), ['--server', server.url, '--ca', certs.caCert, '--mode', deviceMode, ...common(s.spec)], token);
-              rows.push({ mode, bandwidthMbps, link: 'kernel link (veth, tc tbf, TLS)', shaping: link.shaping, latency: r.latency, bytesPerRequest: r.bytesPerRequest });
+              rows.push({ mode, bandwidthMbps, link: 'kernel link (veth, tc tbf, TLS)', shaping: link.shaping, latency: r.latency, latencyIntervals: r.latencyIntervals, bytesPerRequest: r.bytesPerRequest });
               data = r.data;
               progress.tick();
             }
@@ -120,7 +122,7 @@ export async function runNetnsTestbed(preset: Preset, options: { config?: NetnsT
         try {
           for (const [mode, deviceMode] of s.modes) {
             const r = await runDevice([], ['--server', server.url, '--mode', deviceMode, ...bucket, ...common(s.spec)], token);
-            rows.push({ mode, bandwidthMbps, link: 'loopback, application token bucket', shaping: `token bucket ${bandwidthMbps} Mbit/s each way`, latency: r.latency, bytesPerRequest: r.bytesPerRequest });
+            rows.push({ mode, bandwidthMbps, link: 'loopback, application token bucket', shaping: `token bucket ${bandwidthMbps} Mbit/s each way`, latency: r.latency, latencyIntervals: r.latencyIntervals, bytesPerRequest: r.bytesPerRequest });
             progress.tick();
           }
         } finally {

@@ -33,7 +33,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { createDevice, inferEdgeOnly, type InferenceResult, type RequestTiming } from '../coinfer/device';
 import { describeLink, type LinkConfig } from '../coinfer/link';
 import { wholeModel } from '../coinfer/model-ends';
-import { summarizeLatencies, type LatencySummary } from '../coinfer/latency-summary';
+import { latencyIntervals, summarizeLatencies, type LatencyIntervals, type LatencySummary } from '../coinfer/latency-summary';
+import { accuracyEstimate, type AccuracyEstimate } from '../stats/correctness';
+import { wilsonInterval } from '../stats/wilson';
 import { startServeProcess } from '../coinfer/serve-process';
 import { shapingReport, type ShapingReport } from '../coinfer/shaping';
 import { buildTestbedBackbone, buildTestbedModel, readTestbedSpec, type TestbedModelSpec } from '../coinfer/testbed-model';
@@ -45,7 +47,7 @@ import { Rng } from '../util/rng';
 import { runsDir } from './paths';
 import type { Preset, PresetName } from './preset';
 import { provenance, type Provenance } from './provenance';
-import { readJsonArtefactIfPresent } from '../util/artefact';
+import { checkArtefactFormat, readJsonArtefactIfPresent } from '../util/artefact';
 
 export interface TestbedConfig {
   /** The images: those the NeuCODEX models were trained on (its preset section's data set and source). */
@@ -83,6 +85,8 @@ export interface TestbedRow {
   bandwidthMbps: number | null;
   requests: number;
   latency: LatencySummary;
+  /** 95% bootstrap intervals over the requests of p50, p95 and p99. */
+  latencyIntervals: LatencyIntervals;
   /** Mean per request, ms. */
   meanTiming: RequestTiming;
   /** Mean request bytes on the wire per request (headers included; replies are small JSON, not counted). */
@@ -92,6 +96,8 @@ export interface TestbedRow {
   /** Mean model time steps the server ran (the device's, for edge-only). */
   meanSteps: number;
   accuracy: number;
+  /** The accuracy over the requests with its 95% Wilson interval. */
+  accuracyEstimate: AccuracyEstimate;
   /** Edge-only p50 over this row's p50: how many times lower the latency is (1 for edge-only). */
   p50SpeedupVsEdge: number;
   meanSpeedupVsEdge: number;
@@ -99,8 +105,9 @@ export interface TestbedRow {
 
 export interface ThresholdChoice {
   threshold: number;
-  /** On the calibration images. */
+  /** On the calibration images, with its 95% Wilson interval over them. */
   accuracy: number;
+  accuracyEstimate: AccuracyEstimate;
   meanSteps: number;
 }
 
@@ -132,7 +139,12 @@ export const neucodexModelsDir = (preset: string) => path.join(runsDir(preset), 
 /** The testbed result of a preset as last written, or null. */
 export function readTestbed(preset: string): Testbed | null {
   const file = testbedFile(preset);
-  return readJsonArtefactIfPresent<Testbed>(file);
+  const testbed = readJsonArtefactIfPresent<Testbed>(file);
+  if (testbed !== null) {
+    const current = testbed.rows.every((r) => r.latencyIntervals !== undefined) && testbed.earlyExit.candidates.every((c) => c.accuracyEstimate !== undefined);
+    checkArtefactFormat(file, current, 'latency intervals', `run 'spikesplit testbed --preset ${preset}' again`);
+  }
+  return testbed;
 }
 
 /** The trained models, or an Error naming what is missing and the command that makes it. */
@@ -221,7 +233,7 @@ export async function runTestbed(preset: Preset, options: TestbedOptions = {}): 
         results.push(await once(i));
         progress.tick();
       }
-      rows.push(summarise(mode, bandwidthMbps, results, inputs.map((x) => x.label)));
+      rows.push(summarise(mode, bandwidthMbps, results, inputs.map((x) => x.label), config.seed));
     };
 
     const edge = wholeModel(backbone.backbone);
@@ -319,7 +331,10 @@ function chooseThreshold(
   const candidates = [...config.thresholds].sort((a, b) => a - b).map((threshold): ThresholdChoice => {
     const exits = exitsAt(trace, threshold, group);
     const correct = exits.predicted.reduce((n, p, b) => n + (p === images.labels[b] ? 1 : 0), 0);
-    return { threshold, accuracy: correct / images.count, meanSteps: exits.stepsUsed.reduce((s, v) => s + v, 0) / images.count };
+    return {
+      threshold, accuracy: correct / images.count, accuracyEstimate: { accuracy: correct / images.count, ...wilsonInterval(correct, images.count), count: images.count },
+      meanSteps: exits.stepsUsed.reduce((s, v) => s + v, 0) / images.count,
+    };
   });
   const full = candidates.find((c) => c.threshold === 1)!;
   const chosen = candidates.find((c) => c.accuracy >= full.accuracy - config.maxAccuracyDrop - 1e-12)!;
@@ -328,18 +343,22 @@ function chooseThreshold(
 
 type MeasuredRow = Omit<TestbedRow, 'p50SpeedupVsEdge' | 'meanSpeedupVsEdge'>;
 
-function summarise(mode: TestbedMode, bandwidthMbps: number | null, results: InferenceResult[], labels: ArrayLike<number>): MeasuredRow {
+function summarise(mode: TestbedMode, bandwidthMbps: number | null, results: InferenceResult[], labels: ArrayLike<number>, seed: number): MeasuredRow {
+  const latencies = results.map((r) => r.timing.endToEndMs);
+  const estimate = accuracyEstimate(Uint8Array.from(results, (r, i) => (r.predictions[0] === labels[i] ? 1 : 0)));
   const mean = (pick: (r: InferenceResult) => number) => results.reduce((s, r) => s + pick(r), 0) / results.length;
   const keys = Object.keys(results[0].timing) as (keyof RequestTiming)[];
   return {
     mode,
     bandwidthMbps,
     requests: results.length,
-    latency: summarizeLatencies(results.map((r) => r.timing.endToEndMs)),
+    latency: summarizeLatencies(latencies),
+    latencyIntervals: latencyIntervals(latencies, { seed }),
     meanTiming: Object.fromEntries(keys.map((k) => [k, mean((r) => r.timing[k])])) as unknown as RequestTiming,
     bytesPerRequest: mean((r) => r.bytesSent),
     messagesPerRequest: mean((r) => r.messages),
     meanSteps: mean((r) => r.steps),
-    accuracy: results.filter((r, i) => r.predictions[0] === labels[i]).length / results.length,
+    accuracy: estimate.accuracy,
+    accuracyEstimate: estimate,
   };
 }

@@ -5,12 +5,15 @@
  *   bits per image          = bitsPerStep x steps used       (the device stops sending at the exit)
  *   device energy per image = deviceEnergyPerStepPJ x steps used
  *
- * both averaged over the samples. `deviceEnergyPerStepPJ` reads the per-step device energy off an SNN energy
+ * both averaged over the samples, each with a 95% percentile-bootstrap interval over the images (accuracy and steps
+ * resampled together, from `seed`). `deviceEnergyPerStepPJ` reads the per-step device energy off an SNN energy
  * report (SyOPs = rate x T x MACs are linear in T at a fixed firing rate); `bitsPerStep` is what the device
  * sends per image per step, e.g. `transmissionBits({ ..., T: 1 }).bits` for a spike bottleneck.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { EnergyReport } from '../energy/report';
+import { bootstrapIntervals } from '../stats/bootstrap';
+import type { Interval } from '../stats/interval';
 import { checkConfidence, checkThreshold, ExitConfidence, exitsAt, exitTrace } from './early-exit';
 
 export interface ExitSweepOptions {
@@ -23,6 +26,10 @@ export interface ExitSweepOptions {
   readonly bitsPerStep: number;
   /** Energy the device computes per image per step. */
   readonly deviceEnergyPerStepPJ: number;
+  /** Seed of the bootstrap over images. */
+  readonly seed: number;
+  /** Bootstrap resamples; 2,000 by default. */
+  readonly resamples?: number;
 }
 
 export interface ExitSweepRow {
@@ -35,6 +42,11 @@ export interface ExitSweepRow {
   readonly bits: number;
   /** Mean device energy per image. */
   readonly deviceEnergyPJ: number;
+  /** 95% bootstrap intervals over the images of accuracy, mean steps, bits and device energy. */
+  readonly accuracyInterval: Interval;
+  readonly meanStepsInterval: Interval;
+  readonly bitsInterval: Interval;
+  readonly deviceEnergyPJInterval: Interval;
 }
 
 function checkCost(name: string, value: number): void {
@@ -54,16 +66,26 @@ export function earlyExitSweep(stepLogits: tf.Tensor, labels: tf.Tensor1D | Arra
     throw new RangeError(`early exit sweep: ${truth.length} labels for per-step logits of shape [${stepLogits.shape.join(', ')}]; expected one label per sample (${B})`);
   }
   const trace = exitTrace(stepLogits, options.confidence);
+  const scale = (i: Interval, by: number): Interval => ({ lower: i.lower * by, upper: i.upper * by });
   return options.thresholds.map((threshold) => {
     const exits = exitsAt(trace, threshold, options.exitEvery);
-    let correct = 0;
-    let steps = 0;
-    for (let b = 0; b < B; b++) {
-      if (exits.predicted[b] === truth[b]) correct++;
-      steps += exits.stepsUsed[b];
-    }
-    const meanSteps = steps / B;
-    return { threshold, accuracy: correct / B, meanSteps, bits: options.bitsPerStep * meanSteps, deviceEnergyPJ: options.deviceEnergyPerStepPJ * meanSteps };
+    const correct = new Uint8Array(B);
+    for (let b = 0; b < B; b++) correct[b] = exits.predicted[b] === truth[b] ? 1 : 0;
+    // Over the images of `ix`: fraction correct and mean steps used.
+    const means = (ix: ArrayLike<number>): [number, number] => {
+      let right = 0, steps = 0;
+      for (let k = 0; k < ix.length; k++) {
+        right += correct[ix[k]];
+        steps += exits.stepsUsed[ix[k]];
+      }
+      return [right / ix.length, steps / ix.length];
+    };
+    const [accuracy, meanSteps] = means(Array.from({ length: B }, (_, b) => b));
+    const [accuracyInterval, meanStepsInterval] = bootstrapIntervals(B, means, { seed: options.seed, resamples: options.resamples });
+    return {
+      threshold, accuracy, meanSteps, bits: options.bitsPerStep * meanSteps, deviceEnergyPJ: options.deviceEnergyPerStepPJ * meanSteps,
+      accuracyInterval, meanStepsInterval, bitsInterval: scale(meanStepsInterval, options.bitsPerStep), deviceEnergyPJInterval: scale(meanStepsInterval, options.deviceEnergyPerStepPJ),
+    };
   });
 }
 

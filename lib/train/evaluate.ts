@@ -22,22 +22,33 @@ export function correctCount(logits: tf.Tensor, labels: tf.Tensor1D): number {
   return tf.tidy(() => tf.sum(tf.cast(tf.equal(tf.argMax(logits, -1), labels), 'int32')).dataSync()[0]);
 }
 
+/** Per row, 1 when its arg-max equals the label, else 0. */
+export function correctMask(logits: tf.Tensor, labels: tf.Tensor1D): Uint8Array {
+  return new Uint8Array(tf.tidy(() => tf.cast(tf.equal(tf.argMax(logits, -1), labels), 'int32')).dataSync() as Int32Array);
+}
+
 export interface Evaluation {
   loss: number;
   accuracy: number; // fraction in [0, 1]
   count: number;
+  /** Per test sample in the source's order: 1 when classified correctly (for paired statistics). */
+  correct: Uint8Array;
 }
 
 /** Inference-mode loss and accuracy over a whole source, in batches. `ctx` may carry an observer. */
 export function evaluate(model: LogitModel, source: LabelledSource, batchSize: number, ctx: ForwardContext = {}): Evaluation {
-  let lossSum = 0, correct = 0;
+  let lossSum = 0, correctSum = 0;
+  const correct = new Uint8Array(source.count);
   for (const indices of epochBatches(source.count, batchSize)) {
     tf.tidy(() => {
       const { x, labels } = source.batch(indices);
       const logits = model.forward(x, { ...ctx, training: false });
       lossSum += crossEntropy(logits, labels).dataSync()[0] * indices.length;
-      correct += correctCount(logits, labels);
+      correctMask(logits, labels).forEach((c, k) => {
+        correct[indices[k]] = c;
+        correctSum += c;
+      });
     });
   }
-  return { loss: lossSum / source.count, accuracy: correct / source.count, count: source.count };
+  return { loss: lossSum / source.count, accuracy: correctSum / source.count, count: source.count, correct };
 }

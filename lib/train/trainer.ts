@@ -36,6 +36,8 @@ export interface EpochRecord {
   trainAccuracy: number;
   testLoss: number;
   testAccuracy: number;
+  /** Test images testAccuracy counts (its interval's n). */
+  testCount: number;
   seconds: number;
   imagesPerSecond: number;
 }
@@ -77,7 +79,8 @@ export async function train(model: TrainableModel, trainSet: LabelledSource, tes
       const state = readCheckpoint<EpochRecord>(options.runDir);
       if (state) {
         restoreCheckpoint(options.runDir, state, model, optimizer);
-        history.push(...state.history);
+        // Checkpoints from before `testCount` was recorded: their test accuracies were measured on this same test set.
+        history.push(...state.history.map((r) => ({ ...r, testCount: r.testCount ?? testSet.count })));
         resumedEpochs = state.epochs;
         log(`resumed ${options.runDir} after epoch ${state.epochs}`);
       }
@@ -117,6 +120,7 @@ export async function train(model: TrainableModel, trainSet: LabelledSource, tes
         trainAccuracy: correct / trainSet.count,
         testLoss: test.loss,
         testAccuracy: test.accuracy,
+        testCount: test.count,
         seconds: progress.elapsedSeconds,
         imagesPerSecond: progress.ratePerSecond,
       };

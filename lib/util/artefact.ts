@@ -28,3 +28,8 @@ export function readJsonArtefact<T>(file: string, remedy = RECOMPUTE): T {
 export function readJsonArtefactIfPresent<T>(file: string, remedy = RECOMPUTE): T | null {
   return fs.existsSync(file) ? readJsonArtefact<T>(file, remedy) : null;
 }
+
+/** Throws a FileError naming `file` unless `current`: a file written by an older format, lacking `what`. */
+export function checkArtefactFormat(file: string, current: boolean, what: string, remedy: string): void {
+  if (!current) throw new FileError(file, `${file} was written before it recorded ${what}; ${remedy}`);
+}

@@ -87,9 +87,12 @@ export function deviceEnergyEntry(report: EnergyReport, split: string): DeviceEn
 export function deviceEnergyFigure(entries: readonly DeviceEnergyEntry[], options: FigureText & { computeLabel: string; transmitLabel: string }): Figure {
   if (entries.length === 0) throw new RangeError('deviceEnergyFigure needs at least one split point');
   const x = entries.map((e) => e.split);
+  // Past 8 split points the bars are too narrow for level labels: they stand upright above the bars.
+  const upright = entries.length > 8;
   const bars = (name: string, mJ: number[], k: number, hover: string[]) => ({
     type: 'bar' as const, name, x, y: mJ, marker: { color: seriesColor(k) },
-    text: mJ.map((v) => `${significant3(v)}`), textposition: 'outside', hovertext: hover,
+    text: mJ.map((v) => `${significant3(v)}`), textposition: 'outside', hovertext: hover, cliponaxis: false,
+    ...(upright ? { textangle: -90 } : {}),
   });
   const fig = figure({
     ...options,
@@ -101,6 +104,8 @@ export function deviceEnergyFigure(entries: readonly DeviceEnergyEntry[], option
     yaxis: { title: { text: 'device energy per image (mJ, log scale)' }, type: 'log' },
   });
   fig.layout.barmode = 'group';
+  // Labels keep one readable size instead of shrinking to each bar's width.
+  fig.layout.uniformtext = { minsize: 10, mode: 'show' };
   fig.layout.legend = { orientation: 'h', y: -0.25 };
   return fig;
 }

@@ -10,16 +10,23 @@ import { configurationPerSplit, type ConfigurationChoice } from '../experiments/
 import type { Results } from '../experiments/results';
 import type { SweepRow } from '../experiments/sweep';
 import { figure, type Figure, type PlotlyTrace } from './figure';
-import { percent, roundTo } from './format';
+import { percent, percentWithInterval, pValue, roundTo } from './format';
+import { errorBars } from './error-bars';
 import { seriesColor } from './palette';
 import { paretoFront } from './pareto';
 import type { FigureText } from './figure-text';
 
-/** Every sweep row as a table row, in the sweep's order, with the selection marked. */
+const relaxed = (results: Results) => `${roundTo(100 * results.selectionRule.relaxedThreshold, 2)}%`;
+
+/**
+ * Every sweep row as a table row, in the sweep's order, with the selection marked: accuracies with their 95%
+ * Wilson intervals, the drop (percentage points) with its 95% paired-bootstrap interval and the exact McNemar p.
+ */
 export function sweepTableRows(results: Results): Record<string, string | number>[] {
   return results.rows.map((r) => {
     const sel = results.selection.find((s) => s.split === r.split);
-    const chosen = sel?.chosen === r.id ? (sel.relaxed ? 'yes (within 4%)' : 'yes') : '';
+    const chosen = sel?.chosen === r.id ? (sel.relaxed ? `yes (within ${relaxed(results)})` : 'yes') : '';
+    const backbone = results.backboneAccuracy[r.T];
     return {
       split: r.split,
       'sent [h′, w′, c′]': `[${r.sentShape.join(', ')}]`,
@@ -27,12 +34,24 @@ export function sweepTableRows(results: Results): Record<string, string | number
       bits: r.bits,
       bytes: r.bytes,
       'compression ratio': `${roundTo(r.compressionRatio, 1)}x`,
-      'accuracy (%)': percent(r.accuracy),
-      'backbone (%)': percent(r.baselineAccuracy),
-      'drop (%)': percent(r.drop),
+      'accuracy % [95% CI]': percentWithInterval(r.accuracy, r.accuracyEstimate),
+      'backbone % [95% CI]': backbone ? percentWithInterval(backbone.accuracy, backbone) : percent(r.baselineAccuracy),
+      'drop, points [95% CI]': percentWithInterval(r.pairedDrop.drop, r.pairedDrop),
+      'McNemar p': pValue(r.pairedDrop.mcnemarP),
       chosen,
     };
   });
+}
+
+/** Per split point: the configuration the rule chose, its drop with the interval, and whether it is distinguishable from zero. */
+export function selectionRows(results: Results): Record<string, string>[] {
+  return results.selection.map((s) => ({
+    split: s.split,
+    chosen: s.chosen === null ? `none within ${relaxed(results)}` : `${s.chosen}${s.relaxed ? ` (within ${relaxed(results)})` : ''}`,
+    'drop, points [95% CI]': s.drop === null ? '' : percentWithInterval(s.drop.drop, s.drop),
+    'McNemar p': s.drop === null ? '' : pValue(s.drop.mcnemarP),
+    'distinguishable from 0': s.drop === null ? '' : s.drop.distinguishable ? 'yes (p < 0.05)' : 'no',
+  }));
 }
 
 /** One split point of the Table 1 analogue: our chosen configuration, and the paper's printed column where it has one. */
@@ -131,8 +150,9 @@ export function table1BytesFigure(entries: readonly Table1Entry[], options: Figu
 }
 
 /**
- * Accuracy against bits sent per image, one colour per split point; the selection's choices ringed, the Pareto
- * front over all configurations drawn as a step line, and the backbone's accuracy (no bottleneck) at each T dashed.
+ * Accuracy against bits sent per image, one colour per split point, each with its 95% Wilson interval; the
+ * selection's choices ringed, the Pareto front over all configurations drawn as a step line, and the backbone's
+ * accuracy (no bottleneck) at each T dashed, its interval in the legend. Ticks name the bit counts run.
  */
 export function accuracyBitsFigure(results: Results, options: FigureText): Figure {
   if (results.rows.length === 0) throw new RangeError(`accuracyBitsFigure: the results of preset '${results.preset}' hold no sweep rows`);
@@ -143,6 +163,7 @@ export function accuracyBitsFigure(results: Results, options: FigureText): Figur
     return {
       type: 'scatter', mode: 'markers', name: split,
       x: rows.map((r) => r.bits), y: rows.map((r) => percent(r.accuracy)), text: rows.map((r) => r.id),
+      error_y: errorBars(rows.map((r) => r.accuracy), rows.map((r) => r.accuracyEstimate), { scale: 100, style: { color: seriesColor(i) } }),
       marker: { size: 10, color: seriesColor(i) },
     };
   });
@@ -161,13 +182,18 @@ export function accuracyBitsFigure(results: Results, options: FigureText): Figur
   });
   const bits = results.rows.map((r) => r.bits);
   const [lo, hi] = [Math.min(...bits) / 1.5, Math.max(...bits) * 1.5];
-  for (const [T, accuracy] of Object.entries(results.backbone?.accuracyByT ?? {})) {
-    data.push({ type: 'scatter', mode: 'lines', name: `backbone, no bottleneck, T = ${T}`, x: [lo, hi], y: [percent(accuracy), percent(accuracy)], line: { dash: 'dash', color: seriesColor(7) } });
-  }
+  Object.entries(results.backboneAccuracy).forEach(([T, b], k) => {
+    data.push({
+      type: 'scatter', mode: 'lines', name: `backbone, no bottleneck, T = ${T}: ${percentWithInterval(b.accuracy, b)}%`,
+      x: [lo, hi], y: [percent(b.accuracy), percent(b.accuracy)], line: { dash: k === 0 ? 'dash' : 'dot', color: seriesColor(7) },
+    });
+  });
+  const ticks = [...new Set(bits)].sort((a, b) => a - b);
   return figure({
     ...options,
     data,
-    xaxis: { title: { text: 'bits sent per image (T h′ w′ c′)' }, type: 'log' },
-    yaxis: { title: { text: 'test accuracy (%)' } },
+    width: 860,
+    xaxis: { title: { text: 'bits sent per image (T h′ w′ c′), log scale' }, type: 'log', tickvals: ticks, ticktext: ticks.map((b) => b.toLocaleString('en-US')), tickangle: -35 },
+    yaxis: { title: { text: 'test accuracy (%), bars: 95% Wilson interval' } },
   });
 }

@@ -1,13 +1,16 @@
 /**
  * The edge-to-cloud testbed (`runs/<preset>/testbed.json`, lib/experiments/testbed.ts) as figures and tables:
- * end-to-end latency (p50 with p95 and p99) against bandwidth per mode, the mean latency broken down into
+ * end-to-end latency (p50, p95 and p99, each with its bootstrap interval) against bandwidth per mode, the mean latency broken down into
  * device compute, encoding, transfer and server time, bytes on the wire per request, and the setup. TC: temporal
  * compression.
  */
 import type { Testbed, TestbedMode, TestbedRow } from '../experiments/testbed';
-import { figure, type Figure, type PlotlyTrace } from './figure';
+import { figure, type Figure, type PlotlyAxis, type PlotlyTrace } from './figure';
+import { layoutPanels, panelAxes } from './panels';
 import type { FigureText } from './figure-text';
-import { percent, roundTo } from './format';
+import { percentWithInterval, roundTo, withInterval } from './format';
+import { errorBars } from './error-bars';
+
 import { seriesColor } from './palette';
 
 /** How the modes read in legends and tables. */
@@ -27,32 +30,45 @@ const edgeRow = (t: Testbed): TestbedRow => {
 const serverMs = (r: TestbedRow) => r.meanTiming.serverQueueMs + r.meanTiming.serverDecodeMs + r.meanTiming.serverComputeMs;
 const modesOf = (t: Testbed) => [...new Set(networked(t).map((r) => r.mode))];
 
-/** p50 end-to-end latency against bandwidth (log axis), one line per mode with whiskers up to p95 and p99; edge-only as a dashed level. */
+const PERCENTILES = [['p50Ms', 'p50 (median)'], ['p95Ms', 'p95'], ['p99Ms', 'p99']] as const;
+
+/**
+ * End-to-end latency against bandwidth (log axis), three panels side by side: p50, p95 and p99, one line per mode,
+ * each point with its 95% bootstrap interval over the requests; edge-only (no link) as a dashed level with its
+ * interval in the legend. Three panels, because whiskers from p50 to p95 would read as intervals.
+ */
 export function testbedLatencyFigure(t: Testbed, options: FigureText): Figure {
   const bandwidths = [...new Set(networked(t).map((r) => r.bandwidthMbps!))].sort((a, b) => a - b);
   if (bandwidths.length === 0) throw new RangeError(`the testbed of preset '${t.preset}' has no networked rows`);
-  const data: PlotlyTrace[] = [];
-  modesOf(t).forEach((mode, i) => {
-    const rows = networked(t).filter((r) => r.mode === mode).sort((a, b) => a.bandwidthMbps! - b.bandwidthMbps!);
-    const x = rows.map((r) => r.bandwidthMbps!);
-    const color = seriesColor(i + 1);
-    data.push({
-      type: 'scatter', mode: 'lines+markers', name: `${TESTBED_MODE_LABELS[mode]}, p50 (whisker: p95)`, x, y: rows.map((r) => roundTo(r.latency.p50Ms, 2)),
-      error_y: { type: 'data', symmetric: false, array: rows.map((r) => roundTo(r.latency.p95Ms - r.latency.p50Ms, 2)), arrayminus: rows.map(() => 0) },
-      line: { color },
-    });
-    data.push({ type: 'scatter', mode: 'markers', name: `${TESTBED_MODE_LABELS[mode]}, p99`, x, y: rows.map((r) => roundTo(r.latency.p99Ms, 2)), marker: { color, symbol: 'x' } });
-  });
   const edge = edgeRow(t);
   const span = [bandwidths[0] / 1.5, bandwidths[bandwidths.length - 1] * 1.5];
-  data.push({ type: 'scatter', mode: 'lines', name: 'edge-only, p50', x: span, y: [edge.latency.p50Ms, edge.latency.p50Ms].map((v) => roundTo(v, 2)), line: { color: seriesColor(0), dash: 'dash' } });
-  return figure({
-    ...options,
-    data,
-    width: 820,
-    xaxis: { title: { text: 'link bandwidth (Mbit/s), each direction' }, type: 'log' },
-    yaxis: { title: { text: 'end-to-end latency (ms)' }, rangemode: 'tozero' },
+  const data: PlotlyTrace[] = [];
+  PERCENTILES.forEach(([key, label], k) => {
+    const axes = panelAxes(k);
+    modesOf(t).forEach((mode, i) => {
+      const rows = networked(t).filter((r) => r.mode === mode).sort((a, b) => a.bandwidthMbps! - b.bandwidthMbps!);
+      const color = seriesColor(i + 1);
+      const y = rows.map((r) => r.latency[key]);
+      data.push({
+        type: 'scatter', mode: 'lines+markers', name: TESTBED_MODE_LABELS[mode], legendgroup: mode, showlegend: k === 0, ...axes,
+        x: rows.map((r) => r.bandwidthMbps!), y: y.map((v) => roundTo(v, 2)),
+        error_y: errorBars(y, rows.map((r) => r.latencyIntervals[key]), { style: { color } }), line: { color },
+      });
+    });
+    const e = edge.latency[key];
+    data.push({
+      type: 'scatter', mode: 'lines', name: `edge-only (no link); ${label} ${withInterval(e, edge.latencyIntervals[key])} ms`, ...axes,
+      x: span, y: [e, e].map((v) => roundTo(v, 2)), line: { color: seriesColor(0), dash: 'dash' },
+    });
   });
+  const fig = figure({ ...options, data, width: 1100, height: 480 });
+  layoutPanels(
+    fig,
+    PERCENTILES.map(([, label]): PlotlyAxis => ({ title: { text: `${label}: link Mbit/s, each direction` }, type: 'log', tickvals: bandwidths })),
+    { title: { text: 'end-to-end latency (ms), bars: 95% bootstrap interval' }, rangemode: 'tozero' },
+  );
+  fig.layout.legend = { orientation: 'h', y: -0.22 };
+  return fig;
 }
 
 /** Mean latency per mode and bandwidth, stacked: device compute, encoding, transfer (both links), server (queue, decode, compute). */
@@ -77,14 +93,17 @@ export function testbedBreakdownFigure(t: Testbed, options: FigureText): Figure 
   return fig;
 }
 
-/** Request bytes on the wire per request and mode (the same at every bandwidth: the first one's), log axis. */
+/**
+ * Request bytes on the wire per request and mode (the same at every bandwidth: the first one's), on a linear axis
+ * from zero: on a log axis a bar's length means nothing, and the 12x between raw offload and the early exit read as 2x.
+ */
 export function testbedBytesFigure(t: Testbed, options: FigureText): Figure {
   const rows = modesOf(t).map((mode) => networked(t).find((r) => r.mode === mode)!);
   return figure({
     ...options,
     data: [{ type: 'bar', x: rows.map((r) => TESTBED_MODE_LABELS[r.mode]), y: rows.map((r) => roundTo(r.bytesPerRequest, 1)), marker: { color: rows.map((_, i) => seriesColor(i + 1)) }, text: rows.map((r) => `${roundTo(r.bytesPerRequest, 0)} B`), textposition: 'outside' }],
     xaxis: { title: { text: 'mode' }, type: 'category' },
-    yaxis: { title: { text: 'request bytes per image (log)' }, type: 'log' },
+    yaxis: { title: { text: 'request bytes per image (B)' }, rangemode: 'tozero' },
   });
 }
 
@@ -93,9 +112,7 @@ export function testbedTableRows(t: Testbed): Record<string, string | number>[] 
   return t.rows.map((r) => ({
     mode: TESTBED_MODE_LABELS[r.mode],
     'Mbit/s': r.bandwidthMbps === null ? '-' : r.bandwidthMbps,
-    'p50 (ms)': roundTo(r.latency.p50Ms, 1),
-    'p95 (ms)': roundTo(r.latency.p95Ms, 1),
-    'p99 (ms)': roundTo(r.latency.p99Ms, 1),
+    ...Object.fromEntries(PERCENTILES.map(([key]) => [`${key.slice(0, 3)} ms [95% CI]`, withInterval(r.latency[key], r.latencyIntervals[key])])),
     'device (ms)': roundTo(r.meanTiming.deviceComputeMs, 1),
     'encode (ms)': roundTo(r.meanTiming.encodeMs, 2),
     'transfer (ms)': roundTo(r.meanTiming.transferMs, 1),
@@ -103,7 +120,7 @@ export function testbedTableRows(t: Testbed): Record<string, string | number>[] 
     'bytes / request': roundTo(r.bytesPerRequest, 0),
     'messages / request': roundTo(r.messagesPerRequest, 2),
     'steps used': roundTo(r.meanSteps, 2),
-    'accuracy (%)': percent(r.accuracy),
+    'accuracy % [95% CI]': percentWithInterval(r.accuracy, r.accuracyEstimate),
     'edge-only p50 / p50': roundTo(r.p50SpeedupVsEdge, 2),
   }));
 }
@@ -128,7 +145,7 @@ export function testbedSetupRows(t: Testbed): { item: string; value: string }[] 
   ];
 }
 
-/** Per threshold tried: accuracy and mean steps on the calibration images. */
+/** Per threshold tried: accuracy (with its Wilson interval) and mean steps on the calibration images. */
 export function testbedThresholdRows(t: Testbed): Record<string, number | string>[] {
-  return t.earlyExit.candidates.map((c) => ({ threshold: c.threshold, 'accuracy (%)': percent(c.accuracy), 'mean steps': roundTo(c.meanSteps, 2), chosen: c.threshold === t.earlyExit.threshold ? 'yes' : '' }));
+  return t.earlyExit.candidates.map((c) => ({ threshold: c.threshold, 'accuracy % [95% CI]': percentWithInterval(c.accuracy, c.accuracyEstimate), 'mean steps': roundTo(c.meanSteps, 2), chosen: c.threshold === t.earlyExit.threshold ? 'yes' : '' }));
 }

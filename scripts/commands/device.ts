@@ -9,9 +9,13 @@ import {
   imageBatch,
   inferEdgeOnly,
   initBackend,
+  latencyIntervals,
   loadCifar10,
+  percentWithInterval,
   summarizeLatencies,
   wholeModel,
+  wilsonInterval,
+  withInterval,
   type InferenceResult,
   type RequestTiming,
 } from 'spikesplit';
@@ -116,7 +120,8 @@ export const device: Command = {
       backbone?.backbone.dispose();
       built.dispose();
     }
-    const latency = summarizeLatencies(results.map((r) => r.timing.endToEndMs));
+    const latenciesMs = results.map((r) => r.timing.endToEndMs);
+    const latency = summarizeLatencies(latenciesMs);
     const meanTiming = Object.fromEntries(
       (Object.keys(results[0].timing) as (keyof RequestTiming)[]).map((k) => [k, results.reduce((s, r) => s + r.timing[k], 0) / results.length]),
     ) as unknown as RequestTiming;
@@ -134,6 +139,8 @@ export const device: Command = {
       accuracy: correct / (requests * batch),
       bytesPerRequest: results.reduce((s, r) => s + r.bytesSent, 0) / results.length,
       latency,
+      // 95% bootstrap intervals over the requests (seeded: the same latencies give the same intervals).
+      latencyIntervals: latencyIntervals(latenciesMs, { seed: 1 }),
       meanTiming,
     };
     if (values.json) {
@@ -143,9 +150,11 @@ export const device: Command = {
     console.log(`mode ${mode}: ${summary.model}, ${requests} requests of ${batch} image(s) from ${summary.data}`);
     console.log(`model: ${summary.weights}`);
     console.log(`link (requests): ${summary.link}; device slowdown x${slowdown}`);
-    console.log(`accuracy ${(100 * summary.accuracy).toFixed(1)}%, ${summary.bytesPerRequest} bytes per request`);
+    const images = requests * batch;
+    console.log(`accuracy ${percentWithInterval(summary.accuracy, wilsonInterval(correct, images))}% (95% Wilson interval, ${images} images), ${summary.bytesPerRequest} bytes per request`);
     const f = (ms: number) => ms.toFixed(2);
-    console.log(`end to end ms: p50 ${f(latency.p50Ms)}  p95 ${f(latency.p95Ms)}  p99 ${f(latency.p99Ms)}  mean ${f(latency.meanMs)}`);
+    const i = summary.latencyIntervals;
+    console.log(`end to end ms [95% bootstrap interval]: p50 ${withInterval(latency.p50Ms, i.p50Ms, 2)}  p95 ${withInterval(latency.p95Ms, i.p95Ms, 2)}  p99 ${withInterval(latency.p99Ms, i.p99Ms, 2)}  mean ${f(latency.meanMs)}`);
     console.log(`mean ms: ${Object.entries(meanTiming).map(([k, v]) => `${k} ${f(v)}`).join(', ')}`);
   },
 };

@@ -1,4 +1,4 @@
-import { evaluate, loadBackbone, presetData } from 'spikesplit';
+import { accuracyEstimate, evaluate, loadBackbone, percentWithInterval, presetData } from 'spikesplit';
 import { numberOption, stringOption } from './command';
 import { experimentCommand } from './experiment';
 
@@ -12,7 +12,8 @@ export const evalCommand = experimentCommand({
     const rows = steps.map((T) => {
       const model = loadBackbone(preset, data.classes, T);
       try {
-        return { T, ...evaluate(model, data.test, preset.pretrain.batchSize) };
+        const { loss, correct } = evaluate(model, data.test, preset.pretrain.batchSize);
+        return { T, loss, ...accuracyEstimate(correct) };
       } finally {
         model.dispose();
       }
@@ -20,6 +21,6 @@ export const evalCommand = experimentCommand({
     return { preset: preset.name, data: data.description, rows };
   },
   print: ({ rows }) => {
-    for (const r of rows) console.log(`T=${r.T}: accuracy ${(100 * r.accuracy).toFixed(2)}%, loss ${r.loss.toFixed(4)} on ${r.count} images`);
+    for (const r of rows) console.log(`T=${r.T}: accuracy ${percentWithInterval(r.accuracy, r)}% (95% Wilson interval), loss ${r.loss.toFixed(4)} on ${r.count} images`);
   },
 });

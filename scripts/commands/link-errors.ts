@@ -1,13 +1,13 @@
-import { runLinkErrors, type LinkErrors } from 'spikesplit';
+import { linkAccuracyInterval, percentWithInterval, runLinkErrors, type LinkErrors } from 'spikesplit';
 import { experimentCommand } from './experiment';
 import { printColumns } from './text-table';
 
 function printTable(study: LinkErrors): void {
   console.log(`${study.data}; one frame per image`);
   const rows = study.splits.flatMap((s) =>
-    s.points.map((p) => [s.split, s.rowId, String(s.frameBytes), p.channel, p.policy ?? '-', String(p.rate), `${(100 * p.accuracy).toFixed(2)}%`, `${p.lostFrames}/${s.frames}`]),
+    s.points.map((p) => [s.split, s.rowId, String(s.frameBytes), p.channel, p.policy ?? '-', String(p.rate), percentWithInterval(p.accuracy, linkAccuracyInterval(study, p.accuracy)), `${p.lostFrames}/${s.frames}`]),
   );
-  printColumns(['split', 'row', 'frame B', 'channel', 'policy', 'rate', 'accuracy', 'lost frames'], rows);
+  printColumns(['split', 'row', 'frame B', 'channel', 'policy', 'rate', 'accuracy % [95% Wilson CI]', 'lost frames'], rows);
 }
 
 export const linkErrors = experimentCommand({

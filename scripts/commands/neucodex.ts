@@ -1,4 +1,4 @@
-import { collectNeucodex, runNeucodex, type NeucodexResults } from 'spikesplit';
+import { collectNeucodex, percentWithInterval, pValue, runNeucodex, type NeucodexResults } from 'spikesplit';
 import { experimentCommand } from './experiment';
 import { printColumns } from './text-table';
 
@@ -11,12 +11,13 @@ function printTable(results: NeucodexResults): void {
     String(r.bits.sent),
     `${r.bits.reductionVsRawInput.toFixed(0)}x`,
     `${r.bits.reductionVsFeature.toFixed(0)}x`,
-    pct(r.edgeOnlyAccuracy),
-    pct(r.accuracy),
-    pct(r.drop),
+    percentWithInterval(r.edgeOnlyAccuracy, results.backbones.find((b) => b.group === r.group)!.accuracyEstimate), // collectNeucodex has every row's backbone
+    percentWithInterval(r.accuracy, r.accuracyEstimate),
+    percentWithInterval(r.pairedDrop.drop, r.pairedDrop),
+    pValue(r.pairedDrop.mcnemarP),
     `${pct(1 - r.energy.reduction)} of edge-only`,
   ]);
-  printColumns(['row', "T->T'", 'bits sent', 'vs raw', 'vs feature', 'edge-only', 'split', 'drop', 'device energy'], rows);
+  printColumns(['row', "T->T'", 'bits sent', 'vs raw', 'vs feature', 'edge-only % [95% CI]', 'split % [95% CI]', 'drop, points [95% CI]', 'McNemar p', 'device energy'], rows);
   if (results.missing.length > 0) console.log(`not run yet: ${results.missing.join(', ')}`);
 }
 

@@ -1,8 +1,8 @@
 import { spawn } from 'child_process';
-import { collectResults, pretrainBackbone, runSweep, type Results } from 'spikesplit';
+import { collectResults, pretrainBackbone, runSweep, selectionRows, sweepTableRows, type Results } from 'spikesplit';
 import { numberOption, stringOption, UsageError, type Values } from './command';
 import { experimentCommand } from './experiment';
-import { printColumns } from './text-table';
+import { printRecords } from './text-table';
 
 /** `--shard i/n`: this process runs the configurations with index = i (mod n). */
 function shardOption(values: Values): { index: number; count: number } | undefined {
@@ -24,14 +24,14 @@ async function runShards(preset: string, count: number): Promise<void> {
   await Promise.all(children);
 }
 
+/** The sweep table and the selection, as notebook 03 shows them: intervals are 95% (Wilson; paired bootstrap for drops). */
 function printTable(results: Results): void {
-  const rows = results.rows.map((r) => {
-    const sel = results.selection.find((s) => s.split === r.split);
-    const chosen = sel?.chosen === r.id ? (sel.relaxed ? 'yes (4%)' : 'yes') : '';
-    return [r.split, `[${r.sentShape.join(',')}]`, String(r.T), String(r.bits), `${r.compressionRatio.toFixed(0)}x`, `${(100 * r.accuracy).toFixed(2)}%`, `${(100 * r.drop).toFixed(2)}%`, chosen];
-  });
-  printColumns(['split', 'sent [h,w,c]', 'T', 'bits', 'ratio', 'accuracy', 'drop', 'chosen'], rows);
+  printRecords(sweepTableRows(results));
   if (results.missing.length > 0) console.log(`not run yet: ${results.missing.join(', ')}`);
+  if (results.selection.length === 0) return;
+  console.log('');
+  console.log(`selection (the fewest bits within ${100 * results.selectionRule.threshold}%, else ${100 * results.selectionRule.relaxedThreshold}%); a drop is distinguishable from 0 when the exact McNemar p < 0.05:`);
+  printRecords(selectionRows(results));
 }
 
 export const sweep = experimentCommand({

@@ -1,5 +1,5 @@
 /** `spikesplit testbed`: the edge-to-cloud testbed experiment (lib/experiments/testbed.ts) at a preset. */
-import { netnsTestbedFile, netnsUnavailable, runNetnsTestbed, runTestbed, testbedFile, type NetnsTestbed, type Testbed } from 'spikesplit';
+import { percentWithInterval, withInterval, netnsTestbedFile, netnsUnavailable, runNetnsTestbed, runTestbed, testbedFile, type NetnsTestbed, type Testbed } from 'spikesplit';
 import { flagOption, UsageError, type Values } from './command';
 import { experimentCommand } from './experiment';
 import { printColumns } from './text-table';
@@ -15,29 +15,30 @@ function printTable(t: Testbed): void {
     return [
       r.mode,
       r.bandwidthMbps === null ? '-' : String(r.bandwidthMbps),
-      f(r.latency.p50Ms),
-      f(r.latency.p95Ms),
-      f(r.latency.p99Ms),
+      withInterval(r.latency.p50Ms, r.latencyIntervals.p50Ms),
+      withInterval(r.latency.p95Ms, r.latencyIntervals.p95Ms),
+      withInterval(r.latency.p99Ms, r.latencyIntervals.p99Ms),
       f(r.meanTiming.deviceComputeMs),
       f(r.meanTiming.encodeMs),
       f(r.meanTiming.transferMs),
       f(server),
       f(r.bytesPerRequest, 0),
       f(r.meanSteps, 2),
-      `${f(100 * r.accuracy)}%`,
+      percentWithInterval(r.accuracy, r.accuracyEstimate),
       `${f(r.p50SpeedupVsEdge, 2)}x`,
     ];
   });
-  printColumns(['mode', 'Mbit/s', 'p50 ms', 'p95 ms', 'p99 ms', 'device', 'encode', 'transfer', 'server', 'bytes/req', 'steps', 'accuracy', 'p50 vs edge'], rows);
+  printColumns(['mode', 'Mbit/s', 'p50 ms [95% CI]', 'p95 ms [95% CI]', 'p99 ms [95% CI]', 'device', 'encode', 'transfer', 'server', 'bytes/req', 'steps', 'accuracy % [95% CI]', 'p50 vs edge'], rows);
+  console.log('intervals: 95%, bootstrap over the requests (latency), Wilson (accuracy)');
   console.log(`wrote ${testbedFile(t.preset)} in ${t.wallSeconds.toFixed(0)} s`);
 }
 
 function printNetns(t: NetnsTestbed): void {
   console.log(t.data);
   console.log(`device slowdown x${t.config.slowdown}; early-exit threshold ${t.threshold.value}: ${t.threshold.from}; no delay added on either link`);
-  const f = (v: number) => v.toFixed(1);
-  const rows = t.rows.map((r) => [r.mode, String(r.bandwidthMbps), r.link, f(r.latency.p50Ms), f(r.latency.p95Ms), f(r.latency.p99Ms), r.bytesPerRequest.toFixed(0), r.shaping]);
-  printColumns(['mode', 'Mbit/s', 'link', 'p50 ms', 'p95 ms', 'p99 ms', 'bytes/req', 'shaped by'], rows);
+  const i = (r: NetnsTestbed['rows'][number], k: 'p50Ms' | 'p95Ms' | 'p99Ms') => withInterval(r.latency[k], r.latencyIntervals[k]);
+  const rows = t.rows.map((r) => [r.mode, String(r.bandwidthMbps), r.link, i(r, 'p50Ms'), i(r, 'p95Ms'), i(r, 'p99Ms'), r.bytesPerRequest.toFixed(0), r.shaping]);
+  printColumns(['mode', 'Mbit/s', 'link', 'p50 ms [95% CI]', 'p95 ms [95% CI]', 'p99 ms [95% CI]', 'bytes/req', 'shaped by'], rows);
   console.log(`wrote ${netnsTestbedFile(t.preset)} in ${t.wallSeconds.toFixed(0)} s`);
 }
 

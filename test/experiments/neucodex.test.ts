@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  createModel, frameEncoder, insertBottleneck, loadWeights, PRESETS, readNeucodex, runNeucodex, TemporallyCompressedModel,
+  accuracyEstimate, createModel, decodeCorrectness, frameEncoder, insertBottleneck, loadWeights, PRESETS, readNeucodex, runNeucodex, TemporallyCompressedModel,
   type NeucodexModelSpec, type Preset,
 } from 'spikesplit';
 
@@ -43,6 +43,11 @@ test('neucodex at a minimal configuration: finite rows, testbed-format models, a
     assert.equal(r.bits.eventStream === null, r.input === 'static');
     assert.ok(r.input === 'static' || r.bits.eventStream! > 0, 'the emulated recordings have events');
     assert.ok(r.accuracy >= 0 && r.accuracy <= 1 && Math.abs(r.drop - (r.edgeOnlyAccuracy - r.accuracy)) < 1e-12);
+    // The drop is paired on the same test images: the stored bits give back both accuracies.
+    const b = results.backbones.find((x) => x.group === r.group)!;
+    assert.equal(accuracyEstimate(decodeCorrectness(r.correct, r.id)).accuracy, r.accuracy);
+    assert.equal(b.accuracyEstimate.accuracy, r.edgeOnlyAccuracy);
+    assert.ok(Math.abs(r.pairedDrop.drop - r.drop) < 1e-12 && r.pairedDrop.count === b.accuracyEstimate.count);
     for (const v of [r.energy.devicePJ, r.energy.edgeOnlyPJ, r.energy.reduction, ...Object.values(r.energy.partsPJ)]) assert.ok(Number.isFinite(v), `${r.id}: finite energy`);
     assert.ok(r.energy.partsPJ['bottleneck encoder'] > 0);
     if (r.sentSteps === r.T) assert.equal(r.energy.partsPJ['temporal encoder'], 0, 'the plain split has no temporal encoder');
@@ -53,6 +58,7 @@ test('neucodex at a minimal configuration: finite rows, testbed-format models, a
     assert.equal(exits[exits.length - 1].meanSteps, r.T);
     assert.equal(exits[exits.length - 1].bits, r.bits.sent);
     assert.equal(exits[exits.length - 1].accuracy, r.accuracy, 'no early exit: the accuracy of the full pass');
+    assert.deepEqual(exits[exits.length - 1].meanStepsInterval, { lower: r.T, upper: r.T });
     assert.equal(exits[0].meanSteps, r.T / r.sentSteps);
     assert.ok(Math.abs(exits[exits.length - 1].deviceEnergyPJ - r.energy.devicePJ) < 1e-6 * r.energy.devicePJ);
 

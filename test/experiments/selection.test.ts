@@ -1,9 +1,11 @@
 // The selection rule of SpikeBottleNet 4.2 on rows built by hand.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { getPreset, PRESETS, selectPerSplit, sweepConfigs, type SweepRow } from 'spikesplit';
+import { getPreset, PRESETS, selectPerSplit, sweepConfigs, type PairedDrop, type SelectableRow } from 'spikesplit';
 
-const row = (id: string, split: string, bits: number, drop: number) => ({ id, split, bits, drop, accuracy: 0.9 - drop }) as SweepRow;
+// The rule reads the point estimate `drop`; each row's paired statistics are passed through to its choice.
+const paired = (id: string) => ({ drop: 0, lower: 0, upper: 0, id }) as unknown as PairedDrop;
+const row = (id: string, split: string, bits: number, drop: number): SelectableRow => ({ id, split, bits, drop, accuracy: 0.9 - drop, pairedDrop: paired(id) });
 
 test('per split point: the fewest bits within 3%, else within 4% (marked), else none', () => {
   const rows = [
@@ -15,9 +17,9 @@ test('per split point: the fewest bits within 3%, else within 4% (marked), else 
     row('c1', 'RB3', 100, 0.2),
   ];
   assert.deepEqual(selectPerSplit(rows, 0.03, 0.04), [
-    { split: 'RB1', chosen: 'a2', relaxed: false },
-    { split: 'RB2', chosen: 'b2', relaxed: true },
-    { split: 'RB3', chosen: null, relaxed: false },
+    { split: 'RB1', chosen: 'a2', relaxed: false, drop: paired('a2') },
+    { split: 'RB2', chosen: 'b2', relaxed: true, drop: paired('b2') },
+    { split: 'RB3', chosen: null, relaxed: false, drop: null },
   ]);
   assert.throws(() => selectPerSplit(rows, 0.05, 0.04), /threshold <= relaxedThreshold/);
 });

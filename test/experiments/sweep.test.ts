@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Results } from 'spikesplit';
+import { accuracyEstimate, decodeCorrectness, pairedDrop, type Results } from 'spikesplit';
 
 const CLI = path.resolve(__dirname, '..', '..', 'scripts', 'cli.js');
 
@@ -25,7 +25,20 @@ test('the tiny sweep trains the backbone, runs every row, writes results.json; a
     assert.equal(r.bits, r.sentShape[0] * r.sentShape[1] * r.sentShape[2] * r.T);
     assert.ok(Object.keys(r.firingRates).length > 0 && Object.values(r.firingRates).every((f) => f >= 0 && f <= 1));
     assert.ok(Math.abs(r.drop - (r.baselineAccuracy - r.accuracy)) < 1e-12);
+    // Per-image correctness round-trips through the files: it gives back the accuracies, and the stored
+    // intervals are recomputed from it exactly.
+    const mine = decodeCorrectness(r.correct, r.id);
+    const base = decodeCorrectness(results.backbone!.correctByT[r.T], 'backbone');
+    assert.equal(mine.length, 50, 'one bit per test image');
+    assert.equal(accuracyEstimate(mine).accuracy, r.accuracy);
+    assert.equal(accuracyEstimate(base).accuracy, r.baselineAccuracy);
+    assert.deepEqual(r.accuracyEstimate, accuracyEstimate(mine));
+    assert.deepEqual(r.pairedDrop, pairedDrop(base, mine, { seed: r.seed }));
+    assert.ok(Math.abs(r.pairedDrop.drop - r.drop) < 1e-12);
+    assert.ok(r.pairedDrop.lower <= r.pairedDrop.drop && r.pairedDrop.drop <= r.pairedDrop.upper);
   }
+  for (const s of results.selection) if (s.chosen !== null) assert.deepEqual(s.drop, results.rows.find((r) => r.id === s.chosen)!.pairedDrop);
+  assert.deepEqual(Object.keys(results.backboneAccuracy), Object.keys(results.backbone!.accuracyByT));
   const second = sweep();
   assert.equal(second.status, 0, second.stderr);
   assert.equal((second.stderr.match(/\(finished, skipped\)/g) ?? []).length, 4, second.stderr);

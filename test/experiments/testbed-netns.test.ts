@@ -30,6 +30,7 @@ test('testbed --netns measures every mode across the kernel link and beside it w
   for (const r of written.rows) {
     assert.equal(r.latency.count, 3);
     assert.ok(r.latency.p50Ms > 0 && r.bytesPerRequest > 0, JSON.stringify(r));
+    for (const k of ['p50Ms', 'p95Ms', 'p99Ms'] as const) assert.ok(r.latencyIntervals[k].lower <= r.latency[k] && r.latency[k] <= r.latencyIntervals[k].upper, `${k}: ${JSON.stringify(r)}`);
   }
   assert.equal(written.rows[0].shaping, 'tc tbf 10 Mbit/s on both ends');
   assert.equal(written.threshold.value, 1, 'no testbed.json yet: no early exit');

@@ -91,13 +91,21 @@ test('early-exit sweep: steps grow with the threshold, costs scale with steps, t
   const logits = tf.randomNormal([T, B, C], 0, 2, 'float32', 7);
   const labels = Array.from({ length: B }, (_, b) => (b * 7) % C);
   const thresholds = [0, 0.2, 0.4, 0.6, 0.8, 0.9, 0.99, 1];
-  const rows = earlyExitSweep(logits, labels, { thresholds, confidence: 'max-softmax', bitsPerStep: 100, deviceEnergyPerStepPJ: 2.5 });
+  const rows = earlyExitSweep(logits, labels, { thresholds, confidence: 'max-softmax', bitsPerStep: 100, deviceEnergyPerStepPJ: 2.5, seed: 1 });
   assert.deepEqual(rows.map((r) => r.threshold), thresholds);
   for (let i = 1; i < rows.length; i++) assert.ok(rows[i].meanSteps >= rows[i - 1].meanSteps, `steps ${rows.map((r) => r.meanSteps).join(' ')}`);
   for (const r of rows) {
     assert.ok(Math.abs(r.bits - 100 * r.meanSteps) < 1e-9);
     assert.ok(Math.abs(r.deviceEnergyPJ - 2.5 * r.meanSteps) < 1e-9);
+    // Bootstrap intervals over the images hold the estimates; bits and energy are the steps' interval scaled.
+    assert.ok(r.accuracyInterval.lower <= r.accuracy && r.accuracy <= r.accuracyInterval.upper);
+    assert.ok(r.meanStepsInterval.lower <= r.meanSteps && r.meanSteps <= r.meanStepsInterval.upper);
+    assert.ok(Math.abs(r.bitsInterval.upper - 100 * r.meanStepsInterval.upper) < 1e-9 && Math.abs(r.deviceEnergyPJInterval.lower - 2.5 * r.meanStepsInterval.lower) < 1e-9);
   }
+  // Every image exits at the first step at threshold 0 and runs all T at 1: no spread in the steps.
+  assert.deepEqual(rows[0].meanStepsInterval, { lower: 1, upper: 1 });
+  assert.deepEqual(rows[rows.length - 1].meanStepsInterval, { lower: T, upper: T });
+  assert.ok(rows[0].accuracyInterval.upper - rows[0].accuracyInterval.lower > 0.05, 'an accuracy over 64 images is uncertain');
   const accuracyOf = (l: tf.Tensor) => {
     const predicted = tf.argMax(l, -1).dataSync();
     return labels.filter((y, b) => predicted[b] === y).length / B;
@@ -106,7 +114,7 @@ test('early-exit sweep: steps grow with the threshold, costs scale with steps, t
   assert.equal(rows[0].accuracy, accuracyOf(tf.gather(logits, 0)));
   assert.equal(rows[rows.length - 1].meanSteps, T);
   assert.equal(rows[rows.length - 1].accuracy, accuracyOf(tf.mean(logits, 0)));
-  assert.throws(() => earlyExitSweep(logits, labels.slice(1), { thresholds, confidence: 'margin', bitsPerStep: 1, deviceEnergyPerStepPJ: 1 }), /63 labels .* expected one label per sample \(64\)/);
+  assert.throws(() => earlyExitSweep(logits, labels.slice(1), { thresholds, confidence: 'margin', bitsPerStep: 1, deviceEnergyPerStepPJ: 1, seed: 1 }), /63 labels .* expected one label per sample \(64\)/);
   logits.dispose();
 });
 

@@ -34,6 +34,9 @@ test('a run killed with SIGKILL in its second epoch resumes from epoch 1 and end
   });
   const killed = readCheckpoint<EpochRecord>(runDir);
   assert.equal(killed?.epochs, 1, 'the checkpoint after the kill is that of epoch 1');
+  // As a checkpoint written before test counts were recorded: the resumed history gets the test set's count back.
+  const latest = path.join(runDir, 'checkpoint', 'latest.json');
+  fs.writeFileSync(latest, JSON.stringify({ ...killed, history: killed!.history.map(({ testCount: _, ...r }) => r) }));
 
   const resumed = await trainRun(runDir);
   assert.equal(resumed.resumedEpochs, 1);
@@ -44,6 +47,7 @@ test('a run killed with SIGKILL in its second epoch resumes from epoch 1 and end
   for (const [i, r] of resumed.history.entries()) {
     assert.ok(Math.abs(r.trainLoss - fresh.history[i].trainLoss) < 1e-5, `epoch ${i + 1} train loss: resumed ${r.trainLoss}, uninterrupted ${fresh.history[i].trainLoss}`);
     assert.equal(r.testAccuracy, fresh.history[i].testAccuracy);
+    assert.equal(r.testCount, fresh.history[i].testCount);
   }
   fs.rmSync(runDir, { recursive: true, force: true });
 });

@@ -1,5 +1,17 @@
-/** Hand-made results for the builders' tests: numbers small enough to check by hand. */
-import { selectPerSplit, type BackboneSummary, type LinkErrors, type Results, type SweepRow } from 'spikesplit';
+/**
+ * Hand-made results for the builders' tests: numbers small enough to check by hand. Every accuracy is over the same
+ * 200 test images, and a model with accuracy a is right on exactly the first 200 a of them (so a row's correct
+ * images are a subset of the backbone's: its drop has no image it gets right that the backbone gets wrong).
+ */
+import { accuracyEstimate, encodeCorrectness, rowUncertainty, selectPerSplit, type BackboneSummary, type LinkErrors, type ResultRow, type Results, type SweepRow } from 'spikesplit';
+
+export const TEST_IMAGES = 200;
+
+/** Right on the first round(200 accuracy) test images. */
+export function firstCorrect(accuracy: number): Uint8Array {
+  const k = Math.round(accuracy * TEST_IMAGES);
+  return Uint8Array.from({ length: TEST_IMAGES }, (_, i) => (i < k ? 1 : 0));
+}
 
 const provenance = { preset: 'tiny', backend: 'cpu', seed: 1, gitRevision: 'abc123', date: '2026-01-01T00:00:00.000Z' };
 
@@ -26,6 +38,7 @@ export function sweepRow(id: string, fields: { bits: number; accuracy: number; b
     accuracy: fields.accuracy,
     baselineAccuracy,
     drop: baselineAccuracy - fields.accuracy,
+    correct: encodeCorrectness(firstCorrect(fields.accuracy)),
     firingRates: {},
     history: [],
     wallSeconds: 10,
@@ -37,14 +50,15 @@ export const BACKBONE: BackboneSummary = {
   model: { name: 'resnet50', width: 1 / 16, T: 2, classes: 10 },
   data: 'hand-made data',
   history: [
-    { epoch: 1, lr: 0.1, trainLoss: 2.2, trainAccuracy: 0.2, testLoss: 2.1, testAccuracy: 0.25, seconds: 60, imagesPerSecond: 10 },
-    { epoch: 2, lr: 0.05, trainLoss: 1.8, trainAccuracy: 0.4, testLoss: 1.9, testAccuracy: 0.45, seconds: 40, imagesPerSecond: 12 },
+    { epoch: 1, lr: 0.1, trainLoss: 2.2, trainAccuracy: 0.2, testLoss: 2.1, testAccuracy: 0.25, testCount: TEST_IMAGES, seconds: 60, imagesPerSecond: 10 },
+    { epoch: 2, lr: 0.05, trainLoss: 1.8, trainAccuracy: 0.4, testLoss: 1.9, testAccuracy: 0.45, testCount: TEST_IMAGES, seconds: 40, imagesPerSecond: 12 },
   ],
   accuracyByT: { '2': 0.62, '4': 0.66 },
+  correctByT: { '2': encodeCorrectness(firstCorrect(0.62)), '4': encodeCorrectness(firstCorrect(0.66)) },
   trainSeconds: 100,
 };
 
-const ROWS = [
+const SWEEP_ROWS = [
   sweepRow('RB3-32x32x4-T2', { bits: 8192, accuracy: 0.57 }), // drop 5%
   sweepRow('RB3-16x16x1-T2', { bits: 512, accuracy: 0.5 }), // drop 12%
   sweepRow('RB16-4x4x32-T2', { bits: 1024, accuracy: 0.575 }), // drop 4.5%
@@ -56,10 +70,14 @@ const ROWS = [
  * By the selection rule (3%, relaxed 4%): no configuration at RB3 (the least drop is RB3-32x32x4-T2), and
  * RB16-2x2x8-T2 at RB16 under the relaxed threshold. Pareto front: RB16-2x2x8-T2 (64 bits), RB16-4x4x32-T4 (2048).
  */
+const ROWS: ResultRow[] = SWEEP_ROWS.map((r) => ({ ...r, ...rowUncertainty(BACKBONE.correctByT[r.T], r.correct, { baseline: 'backbone', row: r.id }, 1) }));
+
 export const RESULTS: Results = {
   preset: 'tiny',
   backbone: BACKBONE,
+  backboneAccuracy: { '2': accuracyEstimate(firstCorrect(0.62)), '4': accuracyEstimate(firstCorrect(0.66)) },
   rows: ROWS,
+  selectionRule: { threshold: 0.03, relaxedThreshold: 0.04 },
   selection: selectPerSplit(ROWS, 0.03, 0.04),
   missing: [],
 };
