@@ -12,6 +12,7 @@ import { imageBatch } from '../data/batch';
 import { ImageDataset } from '../data/dataset';
 import { Normalization } from '../data/normalization';
 import { earlyExit } from '../neucodex/early-exit';
+import { timeMajorRow } from '../snn/time';
 import { checkSentFrame, SplitTail, WholeModel } from './model-ends';
 import { readPredictions } from './predictions';
 import { ProtocolError, ProtocolRequest, RequestMode, SuccessReply } from './protocol';
@@ -151,7 +152,7 @@ function runningMeans(stepLogits: tf.Tensor, steps: Int32Array): number[][] {
   const values = stepLogits.dataSync();
   return Array.from({ length: B }, (_, b) => {
     const mean = new Array<number>(C).fill(0);
-    for (let t = 0; t < steps[b]; t++) for (let c = 0; c < C; c++) mean[c] += values[(t * B + b) * C + c];
+    for (let t = 0; t < steps[b]; t++) for (let c = 0; c < C; c++) mean[c] += values[timeMajorRow(t, b, B) * C + c];
     return mean.map((v) => v / steps[b]);
   });
 }

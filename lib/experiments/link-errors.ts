@@ -24,6 +24,7 @@ import { split as splitModel } from '../bottleneck/partition';
 import { dropFrames } from '../codec/channel';
 import { decodeFrame, encodeFrame, type DecodedFrame, type FrameMeta } from '../codec/frame';
 import { loadWeights } from '../models/weights';
+import { deinterleaveSample, interleaveSample } from '../snn/time';
 import { readCheckpoint } from '../train/checkpoint';
 import { correctCount } from '../train/evaluate';
 import type { LabelledSource } from '../train/source';
@@ -172,8 +173,7 @@ function batchFrame(images: (Uint8Array | null)[], T: number, meta: FrameMeta): 
   const perStep = meta.shape.slice(1).reduce((a, b) => a * b, 1);
   const spikes = new Uint8Array(T * B * perStep);
   images.forEach((image, b) => {
-    if (image === null) return;
-    for (let t = 0; t < T; t++) spikes.set(image.subarray(t * perStep, (t + 1) * perStep), (t * B + b) * perStep);
+    if (image !== null) interleaveSample(spikes, image, b, B, T);
   });
   return { spikes, meta: { ...meta, shape: [T * B, ...meta.shape.slice(1)] } };
 }
@@ -212,10 +212,8 @@ async function studySplit(preset: Preset, config: LinkErrorConfig, picked: Split
         const sent = device.forward(x); // spikes [T*B, h', w', c']
         const values = sent.dataSync();
         sent.dispose();
-        const perStep = h * w * c;
         for (let b = 0; b < B; b++) {
-          const image = new Uint8Array(row.T * perStep);
-          for (let t = 0; t < row.T; t++) image.set(values.subarray((t * B + b) * perStep, (t * B + b + 1) * perStep), t * perStep);
+          const image = deinterleaveSample(values, new Uint8Array(row.T * h * w * c), b, B, row.T);
           frames.push(encodeFrame(image, meta));
         }
         frameBytes = frames[0].length;

@@ -20,6 +20,7 @@
  * float64 on the read-back logits.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { timeMajorRow } from '../snn/time';
 
 export type ExitConfidence = 'max-softmax' | 'margin';
 export const EXIT_CONFIDENCES: readonly ExitConfidence[] = ['max-softmax', 'margin'];
@@ -46,7 +47,7 @@ export interface EarlyExit {
 export interface ExitTrace {
   readonly T: number;
   readonly B: number;
-  /** Confidence of softmax(m[t]) for step t of sample b at `t*B + b`, `[T*B]` (t from 0). */
+  /** Confidence of softmax(m[t]) for step t of sample b at `timeMajorRow(t, b, B)` = `t*B + b`, `[T*B]` (t from 0). */
   readonly confidence: Float64Array;
   /** argmax m[t] at `t*B + b`, `[T*B]`. */
   readonly predicted: Int32Array;
@@ -78,9 +79,10 @@ export function exitTrace(stepLogits: tf.Tensor, confidence: ExitConfidence): Ex
   for (let t = 0; t < T; t++) {
     for (let b = 0; b < B; b++) {
       const row = b * C;
+      const at = timeMajorRow(t, b, B);
       let best = 0;
       for (let c = 0; c < C; c++) {
-        sum[row + c] += logits[(t * B + b) * C + c];
+        sum[row + c] += logits[at * C + c];
         if (sum[row + c] > sum[row + best]) best = c;
       }
       // softmax of the mean (sum / (t + 1)), shifted by its maximum
@@ -91,8 +93,8 @@ export function exitTrace(stepLogits: tf.Tensor, confidence: ExitConfidence): Ex
       }
       let second = 0;
       for (let c = 0; c < C; c++) if (c !== best) second = Math.max(second, p[c]);
-      trace.confidence[t * B + b] = confidence === 'max-softmax' ? 1 / z : (1 - second) / z;
-      trace.predicted[t * B + b] = best;
+      trace.confidence[at] = confidence === 'max-softmax' ? 1 / z : (1 - second) / z;
+      trace.predicted[at] = best;
     }
   }
   return trace;
@@ -108,10 +110,11 @@ export function exitsAt(trace: ExitTrace, threshold: number, exitEvery = 1): Ear
   const out = { predicted: new Int32Array(B), stepsUsed: new Int32Array(B), confidence: new Float64Array(B) };
   for (let b = 0; b < B; b++) {
     let t = exitEvery - 1;
-    while (t < T - 1 && !(trace.confidence[t * B + b] > threshold)) t += exitEvery;
-    out.predicted[b] = trace.predicted[t * B + b];
+    while (t < T - 1 && !(trace.confidence[timeMajorRow(t, b, B)] > threshold)) t += exitEvery;
+    const at = timeMajorRow(t, b, B);
+    out.predicted[b] = trace.predicted[at];
     out.stepsUsed[b] = t + 1;
-    out.confidence[b] = trace.confidence[t * B + b];
+    out.confidence[b] = trace.confidence[at];
   }
   return out;
 }

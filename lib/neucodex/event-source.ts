@@ -21,7 +21,7 @@ import { packBits, unpackBits } from '../codec/bitpack';
 import { ImageDataset } from '../data/dataset';
 import { DvsEmulatorOptions, emulateDvs } from '../data/events/dvs-emulator';
 import { FrameSplit, integrateEventFrames } from '../data/events/frames';
-import { foldTime } from '../snn/time';
+import { foldTime, interleaveSample } from '../snn/time';
 import type { LabelledSource } from '../train/source';
 
 export interface EmulatedEventSourceOptions {
@@ -91,8 +91,7 @@ export function emulatedEventSource(dataset: ImageDataset, options: EmulatedEven
       const data = new Float32Array(T * B * frameValues); // [T, B, H, W, 2]
       const labels = new Int32Array(B);
       for (let b = 0; b < B; b++) {
-        const frames = framesOf(recording(indices[b], b));
-        for (let t = 0; t < T; t++) data.set(frames.subarray(t * frameValues, (t + 1) * frameValues), (t * B + b) * frameValues);
+        interleaveSample(data, framesOf(recording(indices[b], b)), b, B, T);
         labels[b] = dataset.labels[indices[b]];
       }
       return tf.tidy(() => ({ x: foldTime(tf.tensor(data, [T, B, height, width, 2])), labels: tf.tensor1d(labels, 'int32') }));

@@ -1,10 +1,10 @@
 /**
  * The iterative leaky integrate-and-fire neuron of Wu et al. (SpikeBottleNet eqs. 1-3):
- *   h[t] = tau * u[t-1] + x[t]          membrane before firing
+ *   h[t] = decay * u[t-1] + x[t]        membrane before firing
  *   o[t] = H(h[t] - Vth)                spike (surrogate gradient in the backward pass)
  *   u[t] = h[t] * (1 - o[t])            hard reset to 0 (the paper), or
  *   u[t] = h[t] - Vth * o[t]            soft reset (subtract the threshold),
- * which is u[t] = tau * u[t-1] * (1 - o[t-1]) + x[t] written with the post-reset state. With `detachReset`
+ * which is u[t] = decay * u[t-1] * (1 - o[t-1]) + x[t] written with the post-reset state. With `detachReset`
  * the o[t] of the reset term carries no gradient.
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -16,8 +16,8 @@ import { rectangularSurrogate, Surrogate } from './surrogate';
 import { foldTime, unfoldTime } from './time';
 
 export interface LifParams {
-  /** Membrane decay per step, in (0, 1]. */
-  readonly tau: number;
+  /** Membrane decay per step, in (0, 1] (a factor, not a time constant). */
+  readonly decay: number;
   /** Firing threshold Vth. */
   readonly vth: number;
   readonly reset: 'hard' | 'soft';
@@ -29,13 +29,13 @@ export interface LifParams {
 /** Defaults of the STBP-tdBN line of work: decay 0.25, Vth 0.5, hard reset, rectangular window a = 1. */
 export function lifParams(p: Partial<LifParams> = {}): LifParams {
   const params: LifParams = {
-    tau: p.tau ?? 0.25,
+    decay: p.decay ?? 0.25,
     vth: p.vth ?? 0.5,
     reset: p.reset ?? 'hard',
     detachReset: p.detachReset ?? false,
     surrogate: p.surrogate ?? rectangularSurrogate(),
   };
-  if (!(params.tau > 0 && params.tau <= 1)) throw new RangeError(`LIF tau must be in (0, 1], got ${params.tau}`);
+  if (!(params.decay > 0 && params.decay <= 1)) throw new RangeError(`LIF decay must be in (0, 1], got ${params.decay}`);
   if (!(Number.isFinite(params.vth) && params.vth > 0)) throw new RangeError(`LIF vth must be a positive number, got ${params.vth}`);
   if (params.reset !== 'hard' && params.reset !== 'soft') throw new RangeError(`LIF reset must be 'hard' or 'soft', got '${params.reset}'`);
   return params;
@@ -44,7 +44,7 @@ export function lifParams(p: Partial<LifParams> = {}): LifParams {
 /** One step: input current `x` and post-reset membrane `u` (same shape) -> spikes and the next post-reset membrane. */
 export function lifStep(x: tf.Tensor, u: tf.Tensor, p: LifParams): { spike: tf.Tensor; u: tf.Tensor } {
   return tf.tidy(() => {
-    const h = tf.add(tf.mul(u, p.tau), x);
+    const h = tf.add(tf.mul(u, p.decay), x);
     const spike = p.surrogate.spike(tf.sub(h, p.vth));
     const r = p.detachReset ? stopGradient(spike) : spike;
     const next = p.reset === 'hard' ? tf.mul(h, tf.sub(1, r)) : tf.sub(h, tf.mul(r, p.vth));
@@ -78,7 +78,7 @@ export function lifMultiStep(x: tf.Tensor, T: number, p: LifParams, u0?: tf.Tens
  * gradients tfjs keeps until the backward pass ends. The backward pass recomputes the membranes h from the
  * input, which the tape keeps anyway, so the layer keeps no copy of its own. With the engine's kernels off (`useEngineKernels`), it is
  * `lifMultiStep`'s tensor ops, differentiated by autodiff.
- * With s = H(h - Vth) and du the gradient reaching u[t] from step t+1 (du = tau dh[t+1], 0 after the last step):
+ * With s = H(h - Vth) and du the gradient reaching u[t] from step t+1 (du = decay dh[t+1], 0 after the last step):
  *   dh[t] = (ds[t] + du * du/ds) * g'(h[t] - Vth) + du * du/dh,
  *   hard reset: du/ds = -h[t], du/dh = 1 - s[t];  soft: du/ds = -Vth, du/dh = 1;  detached: du/ds = 0;
  * and dx[t] = dh[t]. Tests check it against autodiff of `lifStep`.
@@ -91,7 +91,7 @@ export function lifSpikes(x: tf.Tensor, T: number, p: LifParams): tf.Tensor {
   if (!engineKernelsEnabled()) return lifMultiStep(x, T, p).spikes;
   const { name, params } = p.surrogate;
   const kernel: LifKernelParams = {
-    decay: p.tau, vth: p.vth, hard: p.reset === 'hard', detachReset: p.detachReset,
+    decay: p.decay, vth: p.vth, hard: p.reset === 'hard', detachReset: p.detachReset,
     surrogate: { kind: name, param: name === 'rectangular' ? params.a : params.alpha },
   };
   const forward = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {

@@ -27,7 +27,7 @@ before(async () => {
  */
 function smallNet(T: number): SplitBackbone {
   const rng = new Rng(5);
-  const lif = { tau: 0.5, vth: 0.5 };
+  const lif = { decay: 0.5, vth: 0.5 };
   return new SplitBackbone({
     name: 'small',
     T,

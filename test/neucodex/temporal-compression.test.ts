@@ -40,7 +40,7 @@ test('temporal halves start as group means (encoder) and repeats (expander), mas
 });
 
 // Inference-mode tdBN starts as y = 0.5 x / sqrt(1 + 1e-5) (gamma 1, alpha Vth = 0.5, running mean 0, var 1), and
-// the LIF (tau 0.25, Vth 0.5, hard reset) spikes when 0.25 u + y >= 0.5. Masked-out weights are set to 100: if the
+// the LIF (decay 0.25, Vth 0.5, hard reset) spikes when 0.25 u + y >= 0.5. Masked-out weights are set to 100: if the
 // mask failed, those steps would spike.
 test('encoder: each sent step mixes its own group of steps (hand example, two samples, time-major)', () => {
   const encoder = new TemporalEncoder({ T: 4, sentSteps: 2, channels: 1 });

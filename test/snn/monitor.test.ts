@@ -8,11 +8,11 @@ before(async () => {
 });
 
 test('hand-checkable rates: spikes / (neurons x T) over the batch, accumulated over passes', () => {
-  // tau 0.5, Vth 1, T = 2, B = 2, 2 neurons per step. Currents per step: (sample 0: [1.2, 0.5], sample 1: [0, 2]) then
+  // decay 0.5, Vth 1, T = 2, B = 2, 2 neurons per step. Currents per step: (sample 0: [1.2, 0.5], sample 1: [0, 2]) then
   // (sample 0: [0, 0.8], sample 1: [0.3, 0.1]). First layer spikes: step 0: [1, 0], [0, 1]; step 1: neuron (0,1):
-  // 0.25 + 0.8 = 1.05 fires; the rest not -> 3 spikes of 8. The second layer (tau 0.5, Vth 0.5) sees those spikes:
+  // 0.25 + 0.8 = 1.05 fires; the rest not -> 3 spikes of 8. The second layer (decay 0.5, Vth 0.5) sees those spikes:
   // step 0 fires where they are (2); step 1: sample 0 neuron 0 carries 0 (reset), gets 0; neuron 1: 0.5*0 + 1 fires -> 3.
-  const net = new Sequential('net', [new LIF('a', { tau: 0.5, vth: 1 }), new LIF('b', { tau: 0.5, vth: 0.5 })]);
+  const net = new Sequential('net', [new LIF('a', { decay: 0.5, vth: 1 }), new LIF('b', { decay: 0.5, vth: 0.5 })]);
   const x = tf.tensor2d([1.2, 0.5, 0, 2, 0, 0.8, 0.3, 0.1], [4, 2]);
   const monitor = new FiringRateMonitor();
   const out = net.forward(x, { training: false, T: 2, observer: monitor });

@@ -98,7 +98,7 @@ interface Net {
 }
 
 /** float64 reference; `base` holds (and with `record`, collects) the exact pass's membranes, one list per layer. */
-function reference(net: Net, w1: number[], w2: number[], g: Prim, o: { tau: number; vth: number; reset: 'hard' | 'soft'; detach: boolean }, base: number[][], record: boolean): number {
+function reference(net: Net, w1: number[], w2: number[], g: Prim, o: { decay: number; vth: number; reset: 'hard' | 'soft'; detach: boolean }, base: number[][], record: boolean): number {
   let loss = 0;
   const layer = (inputs: number[][], w: number[], nIn: number, nOut: number, l: number): { spikes: number[][] } => {
     const u = new Array(nOut).fill(0);
@@ -108,7 +108,7 @@ function reference(net: Net, w1: number[], w2: number[], g: Prim, o: { tau: numb
       for (let j = 0; j < nOut; j++) {
         let current = 0;
         for (let i = 0; i < nIn; i++) current += inputs[t][i] * w[i * nOut + j];
-        const h = o.tau * u[j] + current;
+        const h = o.decay * u[j] + current;
         if (record) base[l].push(h);
         const h0 = base[l][t * nOut + j];
         const exact = h0 >= o.vth ? 1 : 0;
@@ -136,8 +136,8 @@ const IMPLS: Record<string, Impl> = {
   'lifStep autodiff': (x, p) => lifMultiStep(x, T, p).spikes,
 };
 
-function tfLoss(net: Net, w1: tf.Tensor, w2: tf.Tensor, o: { tau: number; vth: number; reset: 'hard' | 'soft'; detach: boolean }, surrogate: Surrogate, impl: Impl): tf.Scalar {
-  const p = lifParams({ tau: o.tau, vth: o.vth, reset: o.reset, detachReset: o.detach, surrogate });
+function tfLoss(net: Net, w1: tf.Tensor, w2: tf.Tensor, o: { decay: number; vth: number; reset: 'hard' | 'soft'; detach: boolean }, surrogate: Surrogate, impl: Impl): tf.Scalar {
+  const p = lifParams({ decay: o.decay, vth: o.vth, reset: o.reset, detachReset: o.detach, surrogate });
   const x = tf.tensor2d(net.x); // [T*B, 3] with B = 1
   const s1 = impl(tf.matMul(x, w1 as tf.Tensor2D), p);
   const s2 = impl(tf.matMul(s1 as tf.Tensor2D, w2 as tf.Tensor2D), p);
@@ -149,7 +149,7 @@ for (const name of Object.keys(surrogates)) {
   for (const reset of ['hard', 'soft'] as const) {
     for (const detach of [false, true]) {
       test(`unrolled T=${T} LIF network (${implName}): ${name} surrogate gradients match finite differences (${reset} reset${detach ? ', detached' : ''})`, () => {
-        const o = { tau: 0.6, vth: 0.5, reset, detach };
+        const o = { decay: 0.6, vth: 0.5, reset, detach };
         const rng = new Rng(7);
         const u = (lo: number, hi: number) => lo + (hi - lo) * rng.next();
         const net: Net = {

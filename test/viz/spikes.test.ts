@@ -21,7 +21,7 @@ test('spikeRaster rejects values that are not spikes, and a size that does not m
 });
 
 test('membraneTraceFigure draws the reset as a drop at the firing step, and marks the spikes on the threshold', () => {
-  // tau 0.5, Vth 1, hard reset, x = 0.6 each step: h = 0.6, 0.9, 1.05 (fires, u = 0), 0.6.
+  // decay 0.5, Vth 1, hard reset, x = 0.6 each step: h = 0.6, 0.9, 1.05 (fires, u = 0), 0.6.
   const trace = { input: [0.6, 0.6, 0.6, 0.6], membrane: [0.6, 0.9, 1.05, 0.6], spikes: [0, 0, 1, 0], afterReset: [0.6, 0.9, 0, 0.6], threshold: 1 };
   const fig = membraneTraceFigure(trace, { title: 'LIF', ...label });
   const byName = (prefix: string) => fig.data.find((t) => String(t.name).startsWith(prefix))!;
