@@ -9,7 +9,10 @@ import { initBackend, loadNodeBinding, registerWasmKernels, type BackendName } f
 import { printTable, writeResult, type Row } from './report';
 
 type Shape = [number, number, number, number];
-const SHAPES: Shape[] = [[32, 32, 32, 64], [32, 8, 8, 256]];
+const SHAPES: Shape[] = [
+  [32, 32, 32, 64],
+  [32, 8, 8, 256],
+];
 
 /** Median seconds of `fn` over repetitions that add up to about `budgetS` (at least 2, after one warm-up); one run for a budget of 0. */
 function timeIt(fn: () => tf.Tensor, budgetS: number): number {
@@ -37,7 +40,17 @@ function measure(backend: string, shape: Shape, budgetS: number, label = ''): Ro
   const ops: [string, () => tf.Tensor][] = [
     ['forward', () => tf.conv2d(x, f, 1, 'same')],
     ['input grad', () => tf.conv2dTranspose(dy, f, shape, 1, 'same')],
-    ['filter grad', () => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: 1, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, c, c] }) as tf.Tensor],
+    [
+      'filter grad',
+      () =>
+        tf
+          .engine()
+          .runKernel(
+            'Conv2DBackpropFilter',
+            { x, dy },
+            { strides: 1, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, c, c] },
+          ) as tf.Tensor,
+    ],
   ];
   for (const [op, fn] of ops) {
     if (label && op !== 'input grad') continue;
@@ -69,7 +82,10 @@ export async function main(args: string[]): Promise<void> {
       }
     }
   }
-  const forward = (r: Row) => rows.find((f) => f.backend === String(r.backend).replace(' (builtin)', '') && f.shape === r.shape && f.op === 'forward');
+  const forward = (r: Row) =>
+    rows.find(
+      (f) => f.backend === String(r.backend).replace(' (builtin)', '') && f.shape === r.shape && f.op === 'forward',
+    );
   for (const r of rows) r['x forward'] = (r.gflops as number) / ((forward(r)?.gflops as number) ?? NaN);
   printTable(rows);
   if (!loadNodeBinding().loaded) console.log(`tfjs-node not measured: ${loadNodeBinding().reason}`);

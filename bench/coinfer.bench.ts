@@ -41,7 +41,15 @@ import {
 } from 'spikesplit';
 import { printTable, Row, writeResult } from './report';
 
-const SPEC: TestbedModelSpec = { model: 'resnet18', width: 1 / 16, T: 2, classes: 10, splitPoint: 'RB2', channels: 2, seed: 0 };
+const SPEC: TestbedModelSpec = {
+  model: 'resnet18',
+  width: 1 / 16,
+  T: 2,
+  classes: 10,
+  splitPoint: 'RB2',
+  channels: 2,
+  seed: 0,
+};
 const TOKEN = 'coinfer-bench';
 const REPLY_TIMEOUT_MS = 15_000;
 const EXIT: ExitRule = { threshold: 0.5, confidence: 'max-softmax' };
@@ -56,21 +64,38 @@ interface Settings {
 }
 
 function parseSettings(args: string[]): Settings {
-  const settings: Settings = { devices: 4, requests: 8, bandwidthsMbps: [1, 10, 100], latencyMs: 5, slowdown: 1, deadlineS: 20 };
-  const limits: Record<string, [number, number]> = { devices: [1, 32], requests: [1, 1000], latencyMs: [0, 1000], slowdown: [1, 100], deadlineS: [1, 120] };
+  const settings: Settings = {
+    devices: 4,
+    requests: 8,
+    bandwidthsMbps: [1, 10, 100],
+    latencyMs: 5,
+    slowdown: 1,
+    deadlineS: 20,
+  };
+  const limits: Record<string, [number, number]> = {
+    devices: [1, 32],
+    requests: [1, 1000],
+    latencyMs: [0, 1000],
+    slowdown: [1, 100],
+    deadlineS: [1, 120],
+  };
   for (let k = 0; k < args.length; k += 2) {
     const [flag, value] = [args[k], args[k + 1]];
     const key = flag.replace(/^--/, '').replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
     if (key === 'bandwidths') {
       settings.bandwidthsMbps = (value ?? '').split(',').map(Number);
-      if (settings.bandwidthsMbps.some((b) => !(b > 0 && b <= 1e5))) throw new RangeError(`--bandwidths: expected Mbit/s values in (0, 100000] separated by commas, got '${value}'`);
+      if (settings.bandwidthsMbps.some((b) => !(b > 0 && b <= 1e5)))
+        throw new RangeError(`--bandwidths: expected Mbit/s values in (0, 100000] separated by commas, got '${value}'`);
     } else if (key in limits) {
       const n = Number(value);
       const [min, max] = limits[key];
-      if (!(n >= min && n <= max) || (key !== 'slowdown' && key !== 'latencyMs' && !Number.isInteger(n))) throw new RangeError(`${flag}: expected a number in [${min}, ${max}], got '${value}'`);
+      if (!(n >= min && n <= max) || (key !== 'slowdown' && key !== 'latencyMs' && !Number.isInteger(n)))
+        throw new RangeError(`${flag}: expected a number in [${min}, ${max}], got '${value}'`);
       (settings as unknown as Record<string, number>)[key] = n;
     } else {
-      throw new RangeError(`unknown option '${flag}'; expected --devices, --requests, --bandwidths, --latency-ms, --slowdown, --deadline-s`);
+      throw new RangeError(
+        `unknown option '${flag}'; expected --devices, --requests, --bandwidths, --latency-ms, --slowdown, --deadline-s`,
+      );
     }
   }
   return settings;
@@ -81,7 +106,14 @@ function parseSettings(args: string[]): Settings {
  * so the cap on connections per address (default 8; the bench takes up to 32 devices) is set to their number.
  */
 function startServer(link: LinkConfig, devices: number): Promise<ServeProcess> {
-  const options = ['--latency-ms', String(link.latencyMs ?? 0), '--bandwidth-mbps', String(link.bandwidthMbps), '--max-connections-per-address', String(devices)];
+  const options = [
+    '--latency-ms',
+    String(link.latencyMs ?? 0),
+    '--bandwidth-mbps',
+    String(link.bandwidthMbps),
+    '--max-connections-per-address',
+    String(devices),
+  ];
   return startServeProcess(options, { token: TOKEN });
 }
 
@@ -93,7 +125,10 @@ interface ScenarioOutcome {
 }
 
 /** N closed loops of M requests each; `infer(device, request)` runs one. */
-async function closedLoops(settings: Settings, infer: (device: number, request: number) => Promise<InferenceResult>): Promise<ScenarioOutcome> {
+async function closedLoops(
+  settings: Settings,
+  infer: (device: number, request: number) => Promise<InferenceResult>,
+): Promise<ScenarioOutcome> {
   const deadline = performance.now() + settings.deadlineS * 1000;
   const results: InferenceResult[] = [];
   const errors: string[] = [];
@@ -117,7 +152,8 @@ async function closedLoops(settings: Settings, infer: (device: number, request: 
 function row(mode: InferenceMode, bandwidth: string, settings: Settings, outcome: ScenarioOutcome): Row {
   const { results, sent, wallS } = outcome;
   const latency = results.length > 0 ? summarizeLatencies(results.map((r) => r.timing.endToEndMs)) : null;
-  const mean = (pick: (r: InferenceResult) => number) => (results.length > 0 ? results.reduce((s, r) => s + pick(r), 0) / results.length : null);
+  const mean = (pick: (r: InferenceResult) => number) =>
+    results.length > 0 ? results.reduce((s, r) => s + pick(r), 0) / results.length : null;
   return {
     mode,
     bandwidthMbps: bandwidth,
@@ -140,7 +176,9 @@ export async function main(args: string[]): Promise<void> {
   const settings = parseSettings(args);
   await initBackend('wasm', () => undefined);
   const data = await loadCifar10({ split: 'test', source: 'sample', progress: false });
-  const images = Array.from({ length: settings.requests }, (_, r) => imageBatch(data, [r % data.count], { normalization: CIFAR10_NORMALIZATION }));
+  const images = Array.from({ length: settings.requests }, (_, r) =>
+    imageBatch(data, [r % data.count], { normalization: CIFAR10_NORMALIZATION }),
+  );
   const pixels = Array.from({ length: settings.requests }, (_, r) => data.subset([r % data.count]).images); // [1, 32, 32, 3] uint8
   const shape = [1, data.height, data.width, data.channels];
   const built = buildTestbedModel(SPEC);
@@ -150,10 +188,14 @@ export async function main(args: string[]): Promise<void> {
   const lostMessages: string[] = [];
   try {
     console.log(`${built.model.name}, width ${SPEC.width}, T ${SPEC.T}, ${built.source}`);
-    console.log(`${settings.devices} devices x ${settings.requests} requests of 1 image; device slowdown x${settings.slowdown}; deadline ${settings.deadlineS} s per scenario`);
+    console.log(
+      `${settings.devices} devices x ${settings.requests} requests of 1 image; device slowdown x${settings.slowdown}; deadline ${settings.deadlineS} s per scenario`,
+    );
     await inferEdgeOnly(whole, images[0].images); // warm-up
     const oneDevice = { ...settings, devices: 1, requests: settings.devices * settings.requests };
-    const edge = await closedLoops(oneDevice, (_, r) => inferEdgeOnly(whole, images[r % images.length].images, { slowdown: settings.slowdown }));
+    const edge = await closedLoops(oneDevice, (_, r) =>
+      inferEdgeOnly(whole, images[r % images.length].images, { slowdown: settings.slowdown }),
+    );
     rows.push(row('edge', '-', oneDevice, edge));
     lostMessages.push(...edge.errors);
     for (const bandwidthMbps of settings.bandwidthsMbps) {
@@ -163,11 +205,24 @@ export async function main(args: string[]): Promise<void> {
       const clients: DeviceClient[] = [];
       try {
         for (let d = 0; d < settings.devices; d++) {
-          clients.push(await createDevice({ url: server.url, token: TOKEN, head: built.head, link: { ...link, seed: d }, slowdown: settings.slowdown, timeoutMs: REPLY_TIMEOUT_MS }));
+          clients.push(
+            await createDevice({
+              url: server.url,
+              token: TOKEN,
+              head: built.head,
+              link: { ...link, seed: d },
+              slowdown: settings.slowdown,
+              timeoutMs: REPLY_TIMEOUT_MS,
+            }),
+          );
         }
         for (const mode of ['raw', 'split', 'steps'] as const) {
           const infer = (c: DeviceClient, r: number) =>
-            mode === 'raw' ? c.inferRaw(pixels[r], shape) : mode === 'split' ? c.infer(images[r].images) : c.inferEarlyExit(images[r].images, EXIT);
+            mode === 'raw'
+              ? c.inferRaw(pixels[r], shape)
+              : mode === 'split'
+                ? c.infer(images[r].images)
+                : c.inferEarlyExit(images[r].images, EXIT);
           await Promise.all(clients.map((c) => infer(c, 0))); // warm-up
           const outcome = await closedLoops(settings, (d, r) => infer(clients[d], r));
           rows.push(row(mode, String(bandwidthMbps), settings, outcome));
@@ -186,6 +241,13 @@ export async function main(args: string[]): Promise<void> {
   }
   for (const [bandwidth, text] of Object.entries(links)) console.log(`link ${bandwidth}: ${text}`);
   printTable(rows);
-  writeResult('coinfer', { settings, model: { ...SPEC, source: built.source }, links, serverProcess: 'spikesplit serve (child process)', rows });
-  if (lostMessages.length > 0) throw new Error(`${lostMessages.length} requests were lost: ${lostMessages.slice(0, 3).join('; ')}`);
+  writeResult('coinfer', {
+    settings,
+    model: { ...SPEC, source: built.source },
+    links,
+    serverProcess: 'spikesplit serve (child process)',
+    rows,
+  });
+  if (lostMessages.length > 0)
+    throw new Error(`${lostMessages.length} requests were lost: ${lostMessages.slice(0, 3).join('; ')}`);
 }

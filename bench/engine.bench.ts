@@ -20,8 +20,15 @@
 import * as os from 'os';
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  crossEntropy, engineThreads, FiringRateMonitor, initBackend, spikeConv2d, spikingResNet18, spikingResNet50,
-  useEngineThreads, type SplittableModel,
+  crossEntropy,
+  engineThreads,
+  FiringRateMonitor,
+  initBackend,
+  spikeConv2d,
+  spikingResNet18,
+  spikingResNet50,
+  useEngineThreads,
+  type SplittableModel,
 } from 'spikesplit';
 import { peerConv, peerNetworks, peerUnavailable, type PeerRow } from './peer';
 import { printTable, writeResult, type Row } from './report';
@@ -49,7 +56,9 @@ function timeMs(fn: () => void, reps: number): number {
 }
 
 function binary(shape: number[], rate: number, seed: number): tf.Tensor4D {
-  return tf.tidy(() => tf.cast(tf.less(tf.randomUniform(shape, 0, 1, 'float32', seed), rate), 'float32')) as tf.Tensor4D;
+  return tf.tidy(() =>
+    tf.cast(tf.less(tf.randomUniform(shape, 0, 1, 'float32', seed), rate), 'float32'),
+  ) as tf.Tensor4D;
 }
 
 /** Spikes over neurons x T of all LIF layers in one forward pass of `x`, in the mode that is timed. */
@@ -86,10 +95,18 @@ function network(name: (typeof NETWORK_CASES)[number]): Network {
   const [kind, arch, b] = name.split('_');
   const batch = b ? Number(b.slice(1)) : 32;
   const momentum = kind === 'train' ? 0.1 : 1; // 1: the calibration pass below sets the running statistics
-  const model = (arch === 'r18' ? spikingResNet18 : spikingResNet50)({ width: 1, T, classes: arch === 'r18' ? 10 : 100, momentum });
+  const model = (arch === 'r18' ? spikingResNet18 : spikingResNet50)({
+    width: 1,
+    T,
+    classes: arch === 'r18' ? 10 : 100,
+    momentum,
+  });
   const x = tf.randomUniform([batch, 32, 32, 3], 0, 1, 'float32', 1);
   if (kind === 'train') {
-    const labels = tf.tensor1d(Array.from({ length: batch }, (_, i) => i % 10), 'int32');
+    const labels = tf.tensor1d(
+      Array.from({ length: batch }, (_, i) => i % 10),
+      'int32',
+    );
     return { model, x, training: true, step: () => trainStep(model, x, labels, 0.01) };
   }
   tf.tidy(() => model.forward(x, { training: true }));
@@ -112,7 +129,8 @@ export async function main(args: string[]): Promise<void> {
 
   // The training step first, so that the peak RSS read after it is its own.
   for (const name of cases.filter((c) => c !== 'conv') as (typeof NETWORK_CASES)[number][]) {
-    if (!NETWORK_CASES.includes(name)) throw new Error(`unknown case '${name}'; expected conv or one of ${NETWORK_CASES.join(', ')}`);
+    if (!NETWORK_CASES.includes(name))
+      throw new Error(`unknown case '${name}'; expected conv or one of ${NETWORK_CASES.join(', ')}`);
     const net = network(name);
     const rate = firingRate(net.model, net.x, net.training);
     for (const threads of threadCounts) {
@@ -139,10 +157,26 @@ export async function main(args: string[]): Promise<void> {
         const x = binary([n, h, w, cin], rate, 3);
         const measured = x.mean().dataSync()[0];
         // tidy must not return the values: it would walk all 8M of them looking for tensors.
-        if (!dense.has(rate)) dense.set(rate, timeMs(() => tf.tidy(() => void tf.conv2d(x, weight, 1, 1).dataSync()), reps));
-        const ms = timeMs(() => tf.tidy(() => void spikeConv2d(x, weight, { stride: 1, pad: 1, name: 'bench' }).dataSync()), reps);
+        if (!dense.has(rate))
+          dense.set(
+            rate,
+            timeMs(() => tf.tidy(() => void tf.conv2d(x, weight, 1, 1).dataSync()), reps),
+          );
+        const ms = timeMs(
+          () => tf.tidy(() => void spikeConv2d(x, weight, { stride: 1, pad: 1, name: 'bench' }).dataSync()),
+          reps,
+        );
         const p = peerWhy ? null : peerMs(peer, (r) => r.rate === rate);
-        rows.push({ case: `conv3x3 [${CONV_SHAPE.join(',')}]`, threads, oursMs: ms, peerMs: p, ratio: ratio(ms, p), firingRate: measured, denseMs: dense.get(rate)!, denseOverSpike: dense.get(rate)! / ms });
+        rows.push({
+          case: `conv3x3 [${CONV_SHAPE.join(',')}]`,
+          threads,
+          oursMs: ms,
+          peerMs: p,
+          ratio: ratio(ms, p),
+          firingRate: measured,
+          denseMs: dense.get(rate)!,
+          denseOverSpike: dense.get(rate)! / ms,
+        });
         x.dispose();
       }
     }
@@ -152,6 +186,16 @@ export async function main(args: string[]): Promise<void> {
   printTable(rows.filter((r) => !('denseMs' in r)));
   printTable(rows.filter((r) => 'denseMs' in r));
   const load1 = os.loadavg()[0];
-  console.log(`load average (1 min) ${load0.toFixed(2)} at the start, ${load1.toFixed(2)} at the end; ${os.cpus().length} cores, ${os.cpus()[0]?.model}`);
-  writeResult('engine', { backend, T, reps, threadCounts, peer: peerWhy ?? 'PyTorch', loadAverage: [load0, load1], rows });
+  console.log(
+    `load average (1 min) ${load0.toFixed(2)} at the start, ${load1.toFixed(2)} at the end; ${os.cpus().length} cores, ${os.cpus()[0]?.model}`,
+  );
+  writeResult('engine', {
+    backend,
+    T,
+    reps,
+    threadCounts,
+    peer: peerWhy ?? 'PyTorch',
+    loadAverage: [load0, load1],
+    rows,
+  });
 }

@@ -8,7 +8,8 @@ export type Row = Record<string, string | number | boolean | null>;
 export function printTable(rows: Row[]): void {
   if (rows.length === 0) return;
   const cols = Object.keys(rows[0]);
-  const cell = (v: Row[string] | undefined) => (v === undefined ? '' : typeof v === 'number' ? formatNumber(v) : String(v));
+  const cell = (v: Row[string] | undefined) =>
+    v === undefined ? '' : typeof v === 'number' ? formatNumber(v) : String(v);
   const widths = cols.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c]).length)));
   const line = (vals: string[]) => vals.map((v, i) => v.padStart(widths[i])).join('  ');
   console.log(line(cols));

@@ -11,13 +11,35 @@ const out = path.join(root, 'dist', 'lib', 'engine', 'kernels.wasm');
 // writes its data segment when it starts, so nothing else may live there.
 const DATA_BASE = 4096;
 const ARENA_BYTES = 65536;
-execFileSync(process.execPath, [
-  asc, path.join(root, 'lib', 'engine', 'assembly', 'index.ts'),
-  '--outFile', out,
-  '--optimizeLevel', '3', '--shrinkLevel', '0', '--noAssert',
-  '--runtime', 'stub', '--memoryBase', String(DATA_BASE), '--importMemory', '--sharedMemory', '--initialMemory', '1', '--maximumMemory', '65536',
-  '--enable', 'simd', '--enable', 'threads',
-], { stdio: 'inherit', cwd: root });
+execFileSync(
+  process.execPath,
+  [
+    asc,
+    path.join(root, 'lib', 'engine', 'assembly', 'index.ts'),
+    '--outFile',
+    out,
+    '--optimizeLevel',
+    '3',
+    '--shrinkLevel',
+    '0',
+    '--noAssert',
+    '--runtime',
+    'stub',
+    '--memoryBase',
+    String(DATA_BASE),
+    '--importMemory',
+    '--sharedMemory',
+    '--initialMemory',
+    '1',
+    '--maximumMemory',
+    '65536',
+    '--enable',
+    'simd',
+    '--enable',
+    'threads',
+  ],
+  { stdio: 'inherit', cwd: root },
+);
 
 const memory = new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true });
 new WebAssembly.Instance(new WebAssembly.Module(require('fs').readFileSync(out)), { env: { memory } });

@@ -11,7 +11,9 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const NODE_STUB = path.join(ROOT, 'web', 'stubs', 'node-builtin.cjs');
 const ALIASES: Record<string, string> = {
   ws: path.join(ROOT, 'web', 'stubs', 'ws.ts'),
-  ...Object.fromEntries(['fs', 'path', 'os', 'crypto', 'child_process', 'worker_threads', 'zlib', 'util'].map((name) => [name, NODE_STUB])),
+  ...Object.fromEntries(
+    ['fs', 'path', 'os', 'crypto', 'child_process', 'worker_threads', 'zlib', 'util'].map((name) => [name, NODE_STUB]),
+  ),
 };
 
 async function main(): Promise<void> {
@@ -31,7 +33,9 @@ async function main(): Promise<void> {
   });
   const inputs = Object.keys(result.metafile.inputs).filter((f) => f.startsWith('lib/')).length;
   const bytes = result.metafile.outputs[path.relative(process.cwd(), outfile)]?.bytes;
-  console.log(`build-web: ${path.relative(ROOT, outfile)} from ${inputs} lib/ modules${bytes === undefined ? '' : `, ${(bytes / 1e6).toFixed(1)} MB`}`);
+  console.log(
+    `build-web: ${path.relative(ROOT, outfile)} from ${inputs} lib/ modules${bytes === undefined ? '' : `, ${(bytes / 1e6).toFixed(1)} MB`}`,
+  );
 }
 
 main().catch((err) => {

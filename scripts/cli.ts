@@ -16,7 +16,21 @@ import { worker } from './commands/worker';
 import { CoinferError, FileError, ScaleoutError } from 'spikesplit';
 import { parse, usage, UsageError, type Command } from './commands/command';
 
-const COMMANDS: Command[] = [info, model, train, sweep, linkErrors, neucodex, evalCommand, bits, energy, serve, device, testbed, worker];
+const COMMANDS: Command[] = [
+  info,
+  model,
+  train,
+  sweep,
+  linkErrors,
+  neucodex,
+  evalCommand,
+  bits,
+  energy,
+  serve,
+  device,
+  testbed,
+  worker,
+];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -37,7 +51,10 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   const cmd = COMMANDS.find((c) => c.name === name);
-  if (!cmd) throw new UsageError(`spikesplit: unknown command '${name}'; expected one of: ${COMMANDS.map((c) => c.name).join(', ')}\n\n${overview()}`);
+  if (!cmd)
+    throw new UsageError(
+      `spikesplit: unknown command '${name}'; expected one of: ${COMMANDS.map((c) => c.name).join(', ')}\n\n${overview()}`,
+    );
   const { values, positionals, help } = parse(cmd, rest);
   if (help) {
     console.log(usage(cmd));

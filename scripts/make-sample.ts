@@ -32,7 +32,10 @@ async function main(): Promise<void> {
   const jpgArchive = process.argv[2] ?? defaultCifar10JpgArchive();
   const rng = new Rng(SEED);
   const picked: Record<string, { subset: ImageDataset; from: ImageDataset }> = {};
-  for (const [split, perClass] of [['train', TRAIN_PER_CLASS], ['test', TEST_PER_CLASS]] as const) {
+  for (const [split, perClass] of [
+    ['train', TRAIN_PER_CLASS],
+    ['test', TEST_PER_CLASS],
+  ] as const) {
     const from = await loadCifar10({ split, source: 'jpg', jpgArchive });
     picked[split] = { subset: stratifiedSubset(from, perClass, rng), from };
   }

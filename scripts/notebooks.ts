@@ -21,13 +21,15 @@ function parseArgs(argv: string[]): { port: number; token?: string } {
       console.log(USAGE);
       process.exit(0);
     }
-    if (i + 1 >= argv.length || !['--port', '--token'].includes(arg)) throw new Error(`unknown option or missing value: '${arg}'\n${USAGE}`);
+    if (i + 1 >= argv.length || !['--port', '--token'].includes(arg))
+      throw new Error(`unknown option or missing value: '${arg}'\n${USAGE}`);
     const value = argv[++i];
     if (arg === '--token') {
       token = value;
     } else {
       port = Number(value);
-      if (!(Number.isInteger(port) && port >= 0 && port <= 65535)) throw new Error(`--port must be a whole number in 0..65535; got '${value}'`);
+      if (!(Number.isInteger(port) && port >= 0 && port <= 65535))
+        throw new Error(`--port must be a whole number in 0..65535; got '${value}'`);
     }
   }
   return { port, token };
@@ -39,7 +41,9 @@ async function main(): Promise<void> {
   ensureJupyter(log);
   ensureTslabKernel(log);
   const server = await startNotebookServer(options);
-  console.log(`spikesplit notebooks: the Jupyter Notebook server is running (kernel: tslab, preset: ${process.env.SPIKESPLIT_PRESET ?? 'cpu'})`);
+  console.log(
+    `spikesplit notebooks: the Jupyter Notebook server is running (kernel: tslab, preset: ${process.env.SPIKESPLIT_PRESET ?? 'cpu'})`,
+  );
   console.log(`open ${server.url}`);
   console.log('start with 00-setup.ipynb; Ctrl-C stops the server');
   await new Promise<void>((resolve) => {

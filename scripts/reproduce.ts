@@ -42,8 +42,14 @@ async function main(): Promise<void> {
   };
   // The sweep and NeuCODEX run side by side: the cores go to the processes, one thread each, unless
   // SPIKESPLIT_THREADS says otherwise (thread pools in two processes on the same cores only contend).
-  const sideBySide = { ...env, SPIKESPLIT_THREADS: process.env.SPIKESPLIT_THREADS || String(Math.max(1, Math.floor(engineThreads() / 2))) };
-  await Promise.all([timed('experiments', [CLI, 'sweep', '--preset', preset.name], sideBySide), timed('neucodex', [CLI, 'neucodex', '--preset', preset.name], sideBySide)]);
+  const sideBySide = {
+    ...env,
+    SPIKESPLIT_THREADS: process.env.SPIKESPLIT_THREADS || String(Math.max(1, Math.floor(engineThreads() / 2))),
+  };
+  await Promise.all([
+    timed('experiments', [CLI, 'sweep', '--preset', preset.name], sideBySide),
+    timed('neucodex', [CLI, 'neucodex', '--preset', preset.name], sideBySide),
+  ]);
   await timed('link study', [CLI, 'link-errors', '--preset', preset.name]);
   await timed('testbed', [CLI, 'testbed', '--preset', preset.name]);
   await timed('notebooks', [NOTEBOOKS]);

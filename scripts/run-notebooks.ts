@@ -56,13 +56,18 @@ function parseArgs(argv: string[]): Options {
 
 /** The notebooks to run: the ones named (paths or names in notebooks/), else every notebooks/NN-*.ipynb. */
 function resolveNotebooks(names: string[]): string[] {
-  const numbered = fs.readdirSync(NOTEBOOKS_DIR).filter((f) => /^\d\d-.*\.ipynb$/.test(f)).sort();
+  const numbered = fs
+    .readdirSync(NOTEBOOKS_DIR)
+    .filter((f) => /^\d\d-.*\.ipynb$/.test(f))
+    .sort();
   if (names.length === 0) return numbered.map((f) => path.join(NOTEBOOKS_DIR, f));
   return names.map((name) => {
     if (name.endsWith('.ipynb') && fs.existsSync(name)) return path.resolve(name);
     const matches = numbered.filter((f) => f === name || f === `${name}.ipynb` || f.startsWith(`${name}-`));
     if (matches.length !== 1) {
-      throw new Error(`'${name}' names ${matches.length === 0 ? 'no' : 'more than one'} notebook; expected a path to an .ipynb file or one of: ${numbered.join(', ')}`);
+      throw new Error(
+        `'${name}' names ${matches.length === 0 ? 'no' : 'more than one'} notebook; expected a path to an .ipynb file or one of: ${numbered.join(', ')}`,
+      );
     }
     return path.join(NOTEBOOKS_DIR, matches[0]);
   });
@@ -93,10 +98,17 @@ function runNotebook(file: string, executedCopy: string, preset: string, cellTim
       },
     });
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-    const result = readJsonArtefactIfPresent<{ ok: boolean; cell?: number; cells?: number; error?: string }>(resultFile, `the notebook runner (${EXECUTE_PY}) wrote it incompletely`);
+    const result = readJsonArtefactIfPresent<{ ok: boolean; cell?: number; cells?: number; error?: string }>(
+      resultFile,
+      `the notebook runner (${EXECUTE_PY}) wrote it incompletely`,
+    );
     if (result === null) {
       const log = `${run.stdout ?? ''}${run.stderr ?? ''}`.trim().split('\n').slice(-30).join('\n');
-      return { ok: false, seconds, failure: `the notebook runner (${EXECUTE_PY}) stopped with status ${run.status ?? run.signal}:\n${log}` };
+      return {
+        ok: false,
+        seconds,
+        failure: `the notebook runner (${EXECUTE_PY}) stopped with status ${run.status ?? run.signal}:\n${log}`,
+      };
     }
     if (result.ok) return { ok: true, seconds };
     return { ok: false, seconds, failure: `cell ${result.cell} of ${result.cells} failed:\n${result.error}` };
@@ -108,7 +120,8 @@ function runNotebook(file: string, executedCopy: string, preset: string, cellTim
 function main(): number {
   const options = parseArgs(process.argv.slice(2));
   const preset = process.env.SPIKESPLIT_PRESET ?? 'tiny';
-  if (!(PRESET_NAMES as readonly string[]).includes(preset)) throw new Error(`SPIKESPLIT_PRESET must be one of ${PRESET_NAMES.join(', ')}; got '${preset}'`);
+  if (!(PRESET_NAMES as readonly string[]).includes(preset))
+    throw new Error(`SPIKESPLIT_PRESET must be one of ${PRESET_NAMES.join(', ')}; got '${preset}'`);
   const notebooks = resolveNotebooks(options.notebooks);
   if (notebooks.length === 0) throw new Error(`no notebooks to run: ${NOTEBOOKS_DIR} holds no NN-*.ipynb`);
   const log = (line: string) => console.log(line);
@@ -130,7 +143,9 @@ function main(): number {
     }
   }
   if (failed.length > 0) {
-    console.log(`${failed.length} of ${notebooks.length} notebooks failed: ${failed.join(', ')} (executed copies in ${outDir})`);
+    console.log(
+      `${failed.length} of ${notebooks.length} notebooks failed: ${failed.join(', ')} (executed copies in ${outDir})`,
+    );
     return 1;
   }
   return 0;

@@ -50,7 +50,12 @@ export interface PageResult {
 
 declare global {
   interface Window {
-    spikesplitDevice: { ready: Promise<void>; backend?: string; results: PageResult[]; classify(image: number): Promise<PageResult> };
+    spikesplitDevice: {
+      ready: Promise<void>;
+      backend?: string;
+      results: PageResult[];
+      classify(image: number): Promise<PageResult>;
+    };
   }
 }
 
@@ -142,10 +147,20 @@ function showResult(result: PageResult, info: WebModelInfo, exitUsed: boolean): 
   ];
   const total = parts.reduce((s, [, ms]) => s + ms, 0) || 1;
   const rows: [string, string | HTMLElement][] = [
-    ['server prediction', `${result.label} (class ${result.prediction})${result.truth === null ? ', a dropped image' : `; the image is a ${result.truth}`}`],
+    [
+      'server prediction',
+      `${result.label} (class ${result.prediction})${result.truth === null ? ', a dropped image' : `; the image is a ${result.truth}`}`,
+    ],
     ['confidence (max softmax)', `${(100 * result.confidence).toFixed(1)}%`],
-    ['bytes sent', `${result.bytesSent} B in ${result.messages} message(s), against ${result.rawBytes} B for the raw image (${(result.rawBytes / result.bytesSent).toFixed(1)}x less)`],
-    ['latency', parts.map(([name, ms]) => `${name} ${ms.toFixed(1)} ms`).join(' · ') + ` (end to end ${t.endToEndMs.toFixed(1)} ms)`],
+    [
+      'bytes sent',
+      `${result.bytesSent} B in ${result.messages} message(s), against ${result.rawBytes} B for the raw image (${(result.rawBytes / result.bytesSent).toFixed(1)}x less)`,
+    ],
+    [
+      'latency',
+      parts.map(([name, ms]) => `${name} ${ms.toFixed(1)} ms`).join(' · ') +
+        ` (end to end ${t.endToEndMs.toFixed(1)} ms)`,
+    ],
   ];
   const bar = document.createElement('div');
   bar.className = 'bar';
@@ -157,15 +172,21 @@ function showResult(result: PageResult, info: WebModelInfo, exitUsed: boolean): 
     bar.append(span);
   }
   rows.push(['', bar]);
-  if (exitUsed) rows.push(['steps used (early exit)', `${result.steps} of ${info.T} model steps, ${result.messages} of ${info.sentSteps} sent steps`]);
+  if (exitUsed)
+    rows.push([
+      'steps used (early exit)',
+      `${result.steps} of ${info.T} model steps, ${result.messages} of ${info.sentSteps} sent steps`,
+    ]);
   else rows.push(['time steps', `${info.sentSteps} sent of ${info.T}`]);
-  $('result').replaceChildren(...rows.flatMap(([name, value]) => {
-    const dt = document.createElement('dt');
-    dt.textContent = name;
-    const dd = document.createElement('dd');
-    dd.append(value);
-    return [dt, dd];
-  }));
+  $('result').replaceChildren(
+    ...rows.flatMap(([name, value]) => {
+      const dt = document.createElement('dt');
+      dt.textContent = name;
+      const dd = document.createElement('dd');
+      dd.append(value);
+      return [dt, dd];
+    }),
+  );
 }
 
 async function main(): Promise<void> {
@@ -175,29 +196,53 @@ async function main(): Promise<void> {
   status.textContent = `tfjs backend: ${backend}; loading the model…`;
   const info = (await (await api('/api/model')).json()) as WebModelInfo;
   const weights = new Uint8Array(await (await api('/api/weights')).arrayBuffer());
-  if (weights.length !== info.manifest.bytes) throw new Error(`/api/weights sent ${weights.length} bytes; its manifest says ${info.manifest.bytes}`);
+  if (weights.length !== info.manifest.bytes)
+    throw new Error(`/api/weights sent ${weights.length} bytes; its manifest says ${info.manifest.bytes}`);
   const built = buildTestbedModel(info.spec);
   assignWeights(built.compressed ?? built.model, info.manifest, weights, '/api/weights');
   const images = (await (await api('/api/images')).json()) as ImagesInfo;
   const pixels = new Uint8Array(await (await api('/api/pixels')).arrayBuffer());
-  const data = new ImageDataset({ images: pixels, labels: Uint8Array.from(images.labels), classes: images.classes, height: images.height, width: images.width, channels: images.channels, source: images.source });
-  const device: DeviceClient = await createDevice({ url: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}`, token, head: built.head });
+  const data = new ImageDataset({
+    images: pixels,
+    labels: Uint8Array.from(images.labels),
+    classes: images.classes,
+    height: images.height,
+    width: images.width,
+    channels: images.channels,
+    source: images.source,
+  });
+  const device: DeviceClient = await createDevice({
+    url: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}`,
+    token,
+    head: built.head,
+  });
   const earlyExit = info.sentSteps < info.T;
   $('exit-rule').hidden = !earlyExit;
-  $('model').textContent = `${info.name} (width ${info.spec.width}, T ${info.T}, split at ${info.spec.splitPoint}, sends [${info.sentShape.join(', ')}] x ${info.sentSteps} steps); ${info.source}`;
+  $('model').textContent =
+    `${info.name} (width ${info.spec.width}, T ${info.T}, split at ${info.spec.splitPoint}, sends [${info.sentShape.join(', ')}] x ${info.sentSteps} steps); ${info.source}`;
   status.textContent = `ready: tfjs backend ${backend}; connected to ${location.host}`;
 
   let busy = Promise.resolve();
   /** Classifies images one at a time, in the order asked. */
   const classifyPixels = (imagePixels: Uint8Array, image: number | null): Promise<PageResult> => {
     const run = busy.then(async () => {
-      const one = new ImageDataset({ images: imagePixels, labels: new Uint8Array(1), classes: ['unlabelled'], height: data.height, width: data.width, channels: data.channels, source: 'the picked image' });
+      const one = new ImageDataset({
+        images: imagePixels,
+        labels: new Uint8Array(1),
+        classes: ['unlabelled'],
+        height: data.height,
+        width: data.width,
+        channels: data.channels,
+        source: 'the picked image',
+      });
       const { images: x, labels } = imageBatch(one, [0], { normalization: CIFAR10_NORMALIZATION });
       labels.dispose();
       let inferred: InferenceResult;
       try {
         const threshold = Number(($('threshold') as HTMLInputElement).value);
-        inferred = earlyExit ? await device.inferEarlyExit(x, { threshold, confidence: 'max-softmax' }) : await device.infer(x);
+        inferred = earlyExit
+          ? await device.inferEarlyExit(x, { threshold, confidence: 'max-softmax' })
+          : await device.infer(x);
       } finally {
         x.dispose();
       }
@@ -220,11 +265,15 @@ async function main(): Promise<void> {
       window.spikesplitDevice.results.push(result);
       return result;
     });
-    busy = run.then(() => undefined, () => undefined);
+    busy = run.then(
+      () => undefined,
+      () => undefined,
+    );
     return run;
   };
   const imageSize = data.height * data.width * data.channels;
-  window.spikesplitDevice.classify = (image) => classifyPixels(data.images.slice(image * imageSize, (image + 1) * imageSize), image);
+  window.spikesplitDevice.classify = (image) =>
+    classifyPixels(data.images.slice(image * imageSize, (image + 1) * imageSize), image);
 
   const gallery = $('gallery');
   for (let i = 0; i < data.count; i++) {
@@ -252,7 +301,9 @@ async function main(): Promise<void> {
     event.preventDefault();
     useFile(event.dataTransfer?.files[0]).catch(showError);
   });
-  $('file').addEventListener('change', (event) => useFile((event.target as HTMLInputElement).files?.[0]).catch(showError));
+  $('file').addEventListener('change', (event) =>
+    useFile((event.target as HTMLInputElement).files?.[0]).catch(showError),
+  );
 }
 
 function showError(err: unknown): void {

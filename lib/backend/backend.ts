@@ -72,7 +72,10 @@ export function activeBackend(): BackendName {
  * Activates a backend and returns its name. A forced backend (argument or `SPIKESPLIT_BACKEND`) that does not
  * load is an error; otherwise the first that loads of node, wasm, cpu.
  */
-export async function initBackend(preferred?: BackendName, log: (line: string) => void = (l) => console.error(l)): Promise<BackendName> {
+export async function initBackend(
+  preferred?: BackendName,
+  log: (line: string) => void = (l) => console.error(l),
+): Promise<BackendName> {
   const env = process.env.SPIKESPLIT_BACKEND;
   const forced = preferred ?? (env ? parseBackend(env, 'SPIKESPLIT_BACKEND') : undefined);
   if (forced) {
@@ -95,7 +98,8 @@ export async function initBackend(preferred?: BackendName, log: (line: string) =
   const name = activeBackend();
   if (!logged) {
     logged = true;
-    const why = name !== 'node' && nodeStatus && !nodeStatus.loaded ? ` (tfjs-node not loaded: ${nodeStatus.reason})` : '';
+    const why =
+      name !== 'node' && nodeStatus && !nodeStatus.loaded ? ` (tfjs-node not loaded: ${nodeStatus.reason})` : '';
     log(`spikesplit: backend ${name}${why}`);
   }
   return name;

@@ -41,12 +41,20 @@ class DensePool {
    * between the workers, each with `kernel` on `attrsFor(part rows)`. `batched` is the input split by rows (its
    * first axis), `shared` the inputs every part reads whole; `outShape` is the whole output's shape.
    */
-  splitBatch(backend: WasmBackendInternals, kernel: string, batched: [string, TensorInfo], shared: Record<string, TensorInfo>, attrsFor: (rows: number) => Record<string, unknown>,
-    outShape: number[], ownPart: (rows: number) => TensorInfo): TensorInfo {
+  splitBatch(
+    backend: WasmBackendInternals,
+    kernel: string,
+    batched: [string, TensorInfo],
+    shared: Record<string, TensorInfo>,
+    attrsFor: (rows: number) => Record<string, unknown>,
+    outShape: number[],
+    ownPart: (rows: number) => TensorInfo,
+  ): TensorInfo {
     const [name, input] = batched;
     const rows = input.shape[0];
     const bounds = Array.from({ length: this.threads + 1 }, (_, i) => Math.round((rows * i) / this.threads));
-    const inRow = input.shape.slice(1).reduce((a, b) => a * b, 1), outRow = outShape.slice(1).reduce((a, b) => a * b, 1);
+    const inRow = input.shape.slice(1).reduce((a, b) => a * b, 1),
+      outRow = outShape.slice(1).reduce((a, b) => a * b, 1);
     const heap = () => backend.wasm.HEAPU8.buffer;
     const offsetOf = (t: TensorInfo) => backend.dataIdMap.get(t.dataId).memoryOffset;
     // Layout: the shared inputs, then per worker its input rows and its output rows.
@@ -56,35 +64,65 @@ class DensePool {
       top += Math.ceil((floats * 4) / 16) * 16;
       return at;
     };
-    const sharedAt = Object.fromEntries(Object.entries(shared).map(([k, t]) => [k, { offset: place(t.shape.reduce((a, b) => a * b, 1)), shape: t.shape }]));
+    const sharedAt = Object.fromEntries(
+      Object.entries(shared).map(([k, t]) => [
+        k,
+        { offset: place(t.shape.reduce((a, b) => a * b, 1)), shape: t.shape },
+      ]),
+    );
     const jobs: DenseJob[] = this.workers.map((_, i) => {
       const [r0, r1] = [bounds[i + 1], bounds[i + 2]];
       return {
-        kernel, attrs: attrsFor(r1 - r0),
-        inputs: { ...sharedAt, [name]: { offset: place((r1 - r0) * inRow), shape: [r1 - r0, ...input.shape.slice(1)] } },
+        kernel,
+        attrs: attrsFor(r1 - r0),
+        inputs: {
+          ...sharedAt,
+          [name]: { offset: place((r1 - r0) * inRow), shape: [r1 - r0, ...input.shape.slice(1)] },
+        },
         output: place((r1 - r0) * outRow),
       };
     });
-    if (top > this.memory.buffer.byteLength) this.memory.grow(Math.ceil((top - this.memory.buffer.byteLength) / PAGE_BYTES));
+    if (top > this.memory.buffer.byteLength)
+      this.memory.grow(Math.ceil((top - this.memory.buffer.byteLength) / PAGE_BYTES));
     const mem = this.memory.buffer;
-    for (const [k, t] of Object.entries(shared)) new Uint8Array(mem, sharedAt[k].offset, t.shape.reduce((a, b) => a * b, 1) * 4).set(new Uint8Array(heap(), offsetOf(t), t.shape.reduce((a, b) => a * b, 1) * 4));
+    for (const [k, t] of Object.entries(shared))
+      new Uint8Array(mem, sharedAt[k].offset, t.shape.reduce((a, b) => a * b, 1) * 4).set(
+        new Uint8Array(heap(), offsetOf(t), t.shape.reduce((a, b) => a * b, 1) * 4),
+      );
     jobs.forEach((job, i) => {
       const [r0, r1] = [bounds[i + 1], bounds[i + 2]];
-      new Uint8Array(mem, job.inputs[name].offset, (r1 - r0) * inRow * 4).set(new Uint8Array(heap(), offsetOf(input) + r0 * inRow * 4, (r1 - r0) * inRow * 4));
+      new Uint8Array(mem, job.inputs[name].offset, (r1 - r0) * inRow * 4).set(
+        new Uint8Array(heap(), offsetOf(input) + r0 * inRow * 4, (r1 - r0) * inRow * 4),
+      );
     });
     const json = Buffer.from(JSON.stringify(jobs), 'utf8');
-    if (json.length > DENSE_JOBS_BYTES) throw new RangeError(`dense pool: the jobs' description takes ${json.length} bytes, more than ${DENSE_JOBS_BYTES}`);
+    if (json.length > DENSE_JOBS_BYTES)
+      throw new RangeError(
+        `dense pool: the jobs' description takes ${json.length} bytes, more than ${DENSE_JOBS_BYTES}`,
+      );
     new Uint8Array(mem, DENSE_CTRL_BYTES, json.length).set(json);
     Atomics.store(this.ctrl, DENSE_CTRL.jobBytes, json.length);
-    const own = dispatch(this.ctrl, DENSE_CTRL, this.workers.length, () => ownPart(bounds[1]),
-      () => new Error(`dense pool: a worker failed to run ${kernel} (its message is on stderr); set SPIKESPLIT_THREADS=1 to run without workers`));
+    const own = dispatch(
+      this.ctrl,
+      DENSE_CTRL,
+      this.workers.length,
+      () => ownPart(bounds[1]),
+      () =>
+        new Error(
+          `dense pool: a worker failed to run ${kernel} (its message is on stderr); set SPIKESPLIT_THREADS=1 to run without workers`,
+        ),
+    );
     const out = backend.makeOutput(outShape, 'float32');
     const dst = offsetOf(out);
-    new Uint8Array(heap(), dst, bounds[1] * outRow * 4).set(new Uint8Array(heap(), offsetOf(own), bounds[1] * outRow * 4));
+    new Uint8Array(heap(), dst, bounds[1] * outRow * 4).set(
+      new Uint8Array(heap(), offsetOf(own), bounds[1] * outRow * 4),
+    );
     (backend as unknown as { disposeData(id: object): void }).disposeData(own.dataId);
     jobs.forEach((job, i) => {
       const [r0, r1] = [bounds[i + 1], bounds[i + 2]];
-      new Uint8Array(heap(), dst + r0 * outRow * 4, (r1 - r0) * outRow * 4).set(new Uint8Array(this.memory.buffer, job.output, (r1 - r0) * outRow * 4));
+      new Uint8Array(heap(), dst + r0 * outRow * 4, (r1 - r0) * outRow * 4).set(
+        new Uint8Array(this.memory.buffer, job.output, (r1 - r0) * outRow * 4),
+      );
     });
     return out;
   }

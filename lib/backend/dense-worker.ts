@@ -29,23 +29,41 @@ function work(ctrl: Int32Array): boolean {
   const job = jobs[tid - 1];
   if (!job) return true;
   tf.tidy(() => {
-    const inputs = Object.fromEntries(Object.entries(job.inputs).map(([name, t]) => [name, tf.tensor(new Float32Array(buffer, t.offset, t.shape.reduce((a, b) => a * b, 1)), t.shape)]));
+    const inputs = Object.fromEntries(
+      Object.entries(job.inputs).map(([name, t]) => [
+        name,
+        tf.tensor(
+          new Float32Array(
+            buffer,
+            t.offset,
+            t.shape.reduce((a, b) => a * b, 1),
+          ),
+          t.shape,
+        ),
+      ]),
+    );
     const out = tf.engine().runKernel(job.kernel, inputs, job.attrs as tf.NamedAttrMap) as tf.Tensor;
     new Float32Array(buffer, job.output, out.size).set(out.dataSync() as Float32Array);
   });
   return true;
 }
 
-const report = (what: string) => (err: unknown) => process.stderr.write(`spikesplit dense worker ${tid}: ${what}${err instanceof Error ? err.message : String(err)}\n`);
+const report = (what: string) => (err: unknown) =>
+  process.stderr.write(`spikesplit dense worker ${tid}: ${what}${err instanceof Error ? err.message : String(err)}\n`);
 
 const ctrl = new Int32Array(memory.buffer, 0, 16);
 ready().then(
   () => serve(ctrl, DENSE_CTRL, () => work(ctrl), report('')),
   (err) => {
     report('could not start: ')(err);
-    serve(ctrl, DENSE_CTRL, () => {
-      if (Atomics.load(ctrl, DENSE_CTRL.jobBytes) < 0) return false;
-      throw err;
-    }, () => undefined);
+    serve(
+      ctrl,
+      DENSE_CTRL,
+      () => {
+        if (Atomics.load(ctrl, DENSE_CTRL.jobBytes) < 0) return false;
+        throw err;
+      },
+      () => undefined,
+    );
   },
 );

@@ -28,7 +28,10 @@ function run(backend: BackendWasm, name: string, inputs: tf.NamedTensorInfoMap, 
 }
 
 /** Runs the kernels of `body` with a scratch list; every intermediate but the returned one is freed. */
-function scoped(backend: BackendWasm, body: (op: (name: string, inputs: tf.NamedTensorInfoMap, attrs?: object) => TensorInfo) => TensorInfo): TensorInfo {
+function scoped(
+  backend: BackendWasm,
+  body: (op: (name: string, inputs: tf.NamedTensorInfoMap, attrs?: object) => TensorInfo) => TensorInfo,
+): TensorInfo {
   const scratch: TensorInfo[] = [];
   const op = (name: string, inputs: tf.NamedTensorInfoMap, attrs?: object) => {
     const out = run(backend, name, inputs, attrs);
@@ -40,7 +43,14 @@ function scoped(backend: BackendWasm, body: (op: (name: string, inputs: tf.Named
   return result;
 }
 
-function convInfo(xShape: number[], filterShape: number[], strides: number | [number, number], pad: Pad, dimRoundingMode: unknown, dataFormat: unknown) {
+function convInfo(
+  xShape: number[],
+  filterShape: number[],
+  strides: number | [number, number],
+  pad: Pad,
+  dimRoundingMode: unknown,
+  dataFormat: unknown,
+) {
   if (dataFormat !== undefined && dataFormat !== 'NHWC') {
     throw new Error(`wasm convolution gradient: dataFormat must be 'NHWC', got '${String(dataFormat)}'`);
   }
@@ -58,33 +68,64 @@ type ConvInfo = ReturnType<typeof convInfo>;
 
 function isPointwise(info: ConvInfo): boolean {
   const p = info.padInfo;
-  return info.filterHeight === 1 && info.filterWidth === 1 && p.top === 0 && p.bottom === 0 && p.left === 0 && p.right === 0;
+  return (
+    info.filterHeight === 1 && info.filterWidth === 1 && p.top === 0 && p.bottom === 0 && p.left === 0 && p.right === 0
+  );
 }
 
 /**
  * Pads (or, for a negative amount, crops) the spatial dims of an NHWC tensor: `[top, bottom, left, right]`.
  */
-function padOrCrop(op: (name: string, inputs: tf.NamedTensorInfoMap, attrs?: object) => TensorInfo, x: TensorInfo, [top, bottom, left, right]: number[]): TensorInfo {
+function padOrCrop(
+  op: (name: string, inputs: tf.NamedTensorInfoMap, attrs?: object) => TensorInfo,
+  x: TensorInfo,
+  [top, bottom, left, right]: number[],
+): TensorInfo {
   const [n, h, w, c] = x.shape;
   let out = x;
   if (Math.min(top, bottom, left, right) < 0) {
-    const t = Math.max(0, -top), l = Math.max(0, -left);
+    const t = Math.max(0, -top),
+      l = Math.max(0, -left);
     const size = [n, h - t - Math.max(0, -bottom), w - l - Math.max(0, -right), c];
     out = op('Slice', { x: out }, { begin: [0, t, l, 0], size });
   }
   if (Math.max(top, bottom, left, right) > 0) {
-    const paddings = [[0, 0], [Math.max(0, top), Math.max(0, bottom)], [Math.max(0, left), Math.max(0, right)], [0, 0]];
+    const paddings = [
+      [0, 0],
+      [Math.max(0, top), Math.max(0, bottom)],
+      [Math.max(0, left), Math.max(0, right)],
+      [0, 0],
+    ];
     out = op('PadV2', { x: out }, { paddings, constantValue: 0 });
   }
   return out;
 }
 
 /** Inserts `sh - 1` zero rows and `sw - 1` zero columns after every row and column: `[N, H*sh, W*sw, C]`. */
-function dilate(op: (name: string, inputs: tf.NamedTensorInfoMap, attrs?: object) => TensorInfo, x: TensorInfo, sh: number, sw: number): TensorInfo {
+function dilate(
+  op: (name: string, inputs: tf.NamedTensorInfoMap, attrs?: object) => TensorInfo,
+  x: TensorInfo,
+  sh: number,
+  sw: number,
+): TensorInfo {
   if (sh === 1 && sw === 1) return x;
   const [n, h, w, c] = x.shape;
   const x6 = op('Reshape', { x }, { shape: [n, h, 1, w, 1, c] });
-  const padded = op('PadV2', { x: x6 }, { paddings: [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]], constantValue: 0 });
+  const padded = op(
+    'PadV2',
+    { x: x6 },
+    {
+      paddings: [
+        [0, 0],
+        [0, 0],
+        [0, sh - 1],
+        [0, 0],
+        [0, sw - 1],
+        [0, 0],
+      ],
+      constantValue: 0,
+    },
+  );
   return op('Reshape', { x: padded }, { shape: [n, h * sh, w * sw, c] });
 }
 
@@ -92,18 +133,43 @@ function dilate(op: (name: string, inputs: tf.NamedTensorInfoMap, attrs?: object
 export function conv2dBackpropFilterWasm({ inputs, backend, attrs }: KernelArgs): TensorInfo {
   const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
   const { strides, pad, dimRoundingMode, filterShape, dataFormat } = attrs as unknown as {
-    strides: number | [number, number]; pad: Pad; dimRoundingMode: unknown; filterShape: number[]; dataFormat: unknown;
+    strides: number | [number, number];
+    pad: Pad;
+    dimRoundingMode: unknown;
+    filterShape: number[];
+    dataFormat: unknown;
   };
   const info = convInfo(x.shape, filterShape, strides, pad, dimRoundingMode, dataFormat);
-  const { batchSize: n, inChannels: ci, outChannels: co, outHeight: oh, outWidth: ow, strideHeight: sh, strideWidth: sw } = info;
+  const {
+    batchSize: n,
+    inChannels: ci,
+    outChannels: co,
+    outHeight: oh,
+    outWidth: ow,
+    strideHeight: sh,
+    strideWidth: sw,
+  } = info;
   const { filterHeight: kh, filterWidth: kw } = info;
   return scoped(backend as BackendWasm, (op) => {
     if (isPointwise(info)) {
       // A strided 1x1 conv sees every s-th pixel: dW = x_s^T dy, a [Ci, N*OH*OW] x [N*OH*OW, Co] product.
-      const xs = sh === 1 && sw === 1 ? x : op('StridedSlice', { x }, {
-        begin: [0, 0, 0, 0], end: [n, oh * sh, ow * sw, ci], strides: [1, sh, sw, 1],
-        beginMask: 0, endMask: 0, ellipsisMask: 0, newAxisMask: 0, shrinkAxisMask: 0,
-      });
+      const xs =
+        sh === 1 && sw === 1
+          ? x
+          : op(
+              'StridedSlice',
+              { x },
+              {
+                begin: [0, 0, 0, 0],
+                end: [n, oh * sh, ow * sw, ci],
+                strides: [1, sh, sw, 1],
+                beginMask: 0,
+                endMask: 0,
+                ellipsisMask: 0,
+                newAxisMask: 0,
+                shrinkAxisMask: 0,
+              },
+            );
       const xt = op('Transpose', { x: op('Reshape', { x: xs }, { shape: [n * oh * ow, ci] }) }, { perm: [1, 0] });
       const a = op('Reshape', { x: xt }, { shape: [1, ci, n * oh * ow] });
       const b = op('Reshape', { x: dy }, { shape: [1, n * oh * ow, co] });
@@ -113,11 +179,16 @@ export function conv2dBackpropFilterWasm({ inputs, backend, attrs }: KernelArgs)
     // As a forward conv: the input with channels as batch [Ci, Hp, Wp, N], the output gradient as the
     // filter [OH, OW, N, Co] dilated by the stride; its valid output is [Ci, KH, KW, Co].
     const p = info.padInfo;
-    const needH = (oh - 1) * sh + kh, needW = (ow - 1) * sw + kw;
+    const needH = (oh - 1) * sh + kh,
+      needW = (ow - 1) * sw + kw;
     const xp = padOrCrop(op, x, [p.top, needH - p.top - info.inHeight, p.left, needW - p.left - info.inWidth]);
     const xt = op('Transpose', { x: xp }, { perm: [3, 1, 2, 0] });
     const dyt = op('Transpose', { x: dy }, { perm: [1, 2, 0, 3] });
-    const grad = op('Conv2D', { x: xt, filter: dyt }, { strides: 1, pad: 'valid', dataFormat: 'NHWC', dilations: [sh, sw] });
+    const grad = op(
+      'Conv2D',
+      { x: xt, filter: dyt },
+      { strides: 1, pad: 'valid', dataFormat: 'NHWC', dilations: [sh, sw] },
+    );
     return op('Transpose', { x: grad }, { perm: [1, 2, 0, 3] });
   });
 }
@@ -133,11 +204,22 @@ export function conv2dBackpropInputWasm(args: KernelArgs): TensorInfo {
   const rows = dy.shape[0];
   if (!pool || rows < pool.threads) return conv2dBackpropInputRows(args);
   const forRows = (n: number) => ({ ...args.attrs, inputShape: [n, ...attrs.inputShape.slice(1)] });
-  return pool.splitBatch(args.backend as never, 'Conv2DBackpropInput', ['dy', dy], { filter }, forRows, attrs.inputShape, (n) =>
-    scoped(args.backend as BackendWasm, (op) => {
-      const part = op('Slice', { x: dy }, { begin: [0, 0, 0, 0], size: [n, ...dy.shape.slice(1)] });
-      return conv2dBackpropInputRows({ inputs: { dy: part, filter }, backend: args.backend, attrs: forRows(n) as unknown as tf.NamedAttrMap });
-    }),
+  return pool.splitBatch(
+    args.backend as never,
+    'Conv2DBackpropInput',
+    ['dy', dy],
+    { filter },
+    forRows,
+    attrs.inputShape,
+    (n) =>
+      scoped(args.backend as BackendWasm, (op) => {
+        const part = op('Slice', { x: dy }, { begin: [0, 0, 0, 0], size: [n, ...dy.shape.slice(1)] });
+        return conv2dBackpropInputRows({
+          inputs: { dy: part, filter },
+          backend: args.backend,
+          attrs: forRows(n) as unknown as tf.NamedAttrMap,
+        });
+      }),
   );
 }
 
@@ -145,10 +227,22 @@ export function conv2dBackpropInputWasm(args: KernelArgs): TensorInfo {
 function conv2dBackpropInputRows({ inputs, backend, attrs }: KernelArgs): TensorInfo {
   const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
   const { strides, pad, dimRoundingMode, inputShape, dataFormat } = attrs as unknown as {
-    strides: number | [number, number]; pad: Pad; dimRoundingMode: unknown; inputShape: number[]; dataFormat: unknown;
+    strides: number | [number, number];
+    pad: Pad;
+    dimRoundingMode: unknown;
+    inputShape: number[];
+    dataFormat: unknown;
   };
   const info = convInfo(inputShape, filter.shape, strides, pad, dimRoundingMode, dataFormat);
-  const { batchSize: n, inChannels: ci, outChannels: co, outHeight: oh, outWidth: ow, strideHeight: sh, strideWidth: sw } = info;
+  const {
+    batchSize: n,
+    inChannels: ci,
+    outChannels: co,
+    outHeight: oh,
+    outWidth: ow,
+    strideHeight: sh,
+    strideWidth: sw,
+  } = info;
   const { filterHeight: kh, filterWidth: kw, inHeight: ih, inWidth: iw } = info;
   return scoped(backend as BackendWasm, (op) => {
     if (isPointwise(info)) {
@@ -164,7 +258,8 @@ function conv2dBackpropInputRows({ inputs, backend, attrs }: KernelArgs): Tensor
     // As a forward conv of the stride-dilated dy with the flipped filter, input and output channels swapped.
     const p = info.padInfo;
     const spread = dilate(op, dy, sh, sw); // [N, OH*sh, OW*sw, Co]
-    const top = kh - 1 - p.top, left = kw - 1 - p.left;
+    const top = kh - 1 - p.top,
+      left = kw - 1 - p.left;
     const padded = padOrCrop(op, spread, [top, ih + kh - 1 - top - oh * sh, left, iw + kw - 1 - left - ow * sw]);
     const flipped = op('Reverse', { x: filter }, { dims: [0, 1] });
     const swapped = op('Transpose', { x: flipped }, { perm: [0, 1, 3, 2] }); // [KH, KW, Co, Ci]
@@ -188,7 +283,11 @@ export function batchMatMulWasm({ inputs, backend, attrs }: KernelArgs): TensorI
       [perm[perm.length - 2], perm[perm.length - 1]] = [perm[perm.length - 1], perm[perm.length - 2]];
       return op('Transpose', { x: t }, { perm });
     };
-    return matMul({ inputs: { a: transposeA ? swapLast(a) : a, b: transposeB ? swapLast(b) : b }, backend, attrs: plain }) as TensorInfo;
+    return matMul({
+      inputs: { a: transposeA ? swapLast(a) : a, b: transposeB ? swapLast(b) : b },
+      backend,
+      attrs: plain,
+    }) as TensorInfo;
   });
 }
 
@@ -214,6 +313,11 @@ export function registerWasmKernels(): void {
     if (current?.kernelFunc === (kernelFunc as unknown)) continue;
     if (current) tf.unregisterKernel(kernelName, 'wasm');
     // setupFunc binds the wasm function of the original kernel at backend init; the wrapper needs it too.
-    tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc: kernelFunc as unknown as tf.KernelFunc, setupFunc: kernelName === 'BatchMatMul' ? wasmBatchMatMul.setupFunc : undefined });
+    tf.registerKernel({
+      kernelName,
+      backendName: 'wasm',
+      kernelFunc: kernelFunc as unknown as tf.KernelFunc,
+      setupFunc: kernelName === 'BatchMatMul' ? wasmBatchMatMul.setupFunc : undefined,
+    });
   }
 }

@@ -33,7 +33,13 @@ export function modelSplitShapes(model: string, width = 1): ModelSplitShapes {
   if (!entry) {
     const m = createModel(model, { width });
     try {
-      entry = { model, spiking: m.spiking, T: m.T, splitPoints: [...m.splitPoints], shapes: Object.fromEntries(m.splitPoints.map((p) => [p, m.splitShape(p)])) };
+      entry = {
+        model,
+        spiking: m.spiking,
+        T: m.T,
+        splitPoints: [...m.splitPoints],
+        shapes: Object.fromEntries(m.splitPoints.map((p) => [p, m.splitShape(p)])),
+      };
     } finally {
       m.dispose();
     }
@@ -82,24 +88,38 @@ export interface TransmissionBits {
 export function transmissionBits(config: TransmissionConfig): TransmissionBits {
   const info = modelSplitShapes(config.model, config.width ?? 1);
   const splitShape = info.shapes[config.splitPoint];
-  if (!splitShape) throw new RangeError(`${config.model} has no split point '${config.splitPoint}'; expected one of ${info.splitPoints.join(', ')}`);
+  if (!splitShape)
+    throw new RangeError(
+      `${config.model} has no split point '${config.splitPoint}'; expected one of ${info.splitPoints.join(', ')}`,
+    );
   const { to: sentShape } = reduction(splitShape, config.channels, config.size);
   const neurons = splitShape[0] * splitShape[1] * splitShape[2];
   const sent = sentShape[0] * sentShape[1] * sentShape[2];
   let bitsPerValue: number; // per sent value: T (one bit per step) or the code width
   let uncompressedBits: number;
   if (info.spiking) {
-    if (config.bitWidth !== undefined) throw new RangeError(`bitWidth applies to DNN features; ${config.model} sends spikes: give T`);
+    if (config.bitWidth !== undefined)
+      throw new RangeError(`bitWidth applies to DNN features; ${config.model} sends spikes: give T`);
     const T = config.T ?? info.T;
     if (!Number.isInteger(T) || T < 1) throw new RangeError(`T must be a positive integer, got ${T}`);
     bitsPerValue = T;
     uncompressedBits = T * neurons;
   } else {
-    if (config.T !== undefined) throw new RangeError(`T applies to spikes; ${config.model} sends quantised features: give bitWidth`);
+    if (config.T !== undefined)
+      throw new RangeError(`T applies to spikes; ${config.model} sends quantised features: give bitWidth`);
     bitsPerValue = checkBitWidth(config.bitWidth ?? 8);
     uncompressedBits = 32 * neurons;
   }
   const bits = bitsPerValue * sent;
   const float32Bits = 32 * neurons;
-  return { bits, bytes: Math.ceil(bits / 8), uncompressedBits, ratio: uncompressedBits / bits, float32Bits, float32Ratio: float32Bits / bits, splitShape, sentShape };
+  return {
+    bits,
+    bytes: Math.ceil(bits / 8),
+    uncompressedBits,
+    ratio: uncompressedBits / bits,
+    float32Bits,
+    float32Ratio: float32Bits / bits,
+    splitShape,
+    sentShape,
+  };
 }

@@ -27,7 +27,9 @@ export class BottleneckedModel {
   ) {
     unit.outShape(backbone.splitShape(splitPoint)); // throws unless the unit fits the split point
     if (unit.spiking !== backbone.spiking) {
-      throw new RangeError(`${backbone.name} is ${backbone.spiking ? 'spiking' : 'a DNN'} but the bottleneck unit is ${unit.spiking ? 'spiking' : 'a DNN one'}`);
+      throw new RangeError(
+        `${backbone.name} is ${backbone.spiking ? 'spiking' : 'a DNN'} but the bottleneck unit is ${unit.spiking ? 'spiking' : 'a DNN one'}`,
+      );
     }
     this.name = `${backbone.name}+bottleneck@${splitPoint}`;
     this.T = backbone.T;
@@ -55,7 +57,9 @@ export class BottleneckedModel {
   }
 
   trainableVariables(): tf.Variable[] {
-    return this.namedVariables().filter((v) => v.variable.trainable).map((v) => v.variable);
+    return this.namedVariables()
+      .filter((v) => v.variable.trainable)
+      .map((v) => v.variable);
   }
 
   dispose(): void {
@@ -70,6 +74,10 @@ export function insertBottleneck(
   config: BottleneckConfig,
   options: Omit<BottleneckUnitOptions, 'spiking' | 'splitShape'> = {},
 ): BottleneckedModel {
-  const unit = new BottleneckUnit(config, { ...options, spiking: backbone.spiking, splitShape: backbone.splitShape(point) });
+  const unit = new BottleneckUnit(config, {
+    ...options,
+    spiking: backbone.spiking,
+    splitShape: backbone.splitShape(point),
+  });
   return new BottleneckedModel(backbone, point, unit);
 }

@@ -15,7 +15,9 @@ export function codesToBits(codes: ArrayLike<number>, bitWidth: number): Uint8Ar
   for (let i = 0; i < codes.length; i++) {
     const code = codes[i];
     if (!Number.isInteger(code) || code < 0 || code >= limit) {
-      throw new RangeError(`code at index ${i} is ${code}; expected an integer in [0, ${limit - 1}] for ${bitWidth}-bit codes`);
+      throw new RangeError(
+        `code at index ${i} is ${code}; expected an integer in [0, ${limit - 1}] for ${bitWidth}-bit codes`,
+      );
     }
     for (let k = 0; k < bitWidth; k++) bits[i * bitWidth + k] = (code >> (bitWidth - 1 - k)) & 1;
   }
@@ -25,7 +27,8 @@ export function codesToBits(codes: ArrayLike<number>, bitWidth: number): Uint8Ar
 /** The inverse of `codesToBits`: bits (0/1, a multiple of bitWidth of them) -> codes. */
 export function bitsToCodes(bits: Uint8Array, bitWidth: number): Int32Array {
   checkBitWidth(bitWidth);
-  if (bits.length % bitWidth !== 0) throw new RangeError(`${bits.length} bits are not a whole number of ${bitWidth}-bit codes`);
+  if (bits.length % bitWidth !== 0)
+    throw new RangeError(`${bits.length} bits are not a whole number of ${bitWidth}-bit codes`);
   const codes = new Int32Array(bits.length / bitWidth);
   for (let i = 0; i < codes.length; i++) {
     let code = 0;

@@ -27,13 +27,23 @@ export function sentFrameMeta(part: FramedPart, batch: number, T: number, coding
 }
 
 /** Frames what `part` sent, read back: spikes `[T*B, h', w', c']` (0/1 values) or DNN codes `[B, h', w', c']`. */
-export function encodeSent(part: FramedPart, values: ArrayLike<number>, sentShape: readonly number[], T: number, coding: FrameCoding): Uint8Array {
+export function encodeSent(
+  part: FramedPart,
+  values: ArrayLike<number>,
+  sentShape: readonly number[],
+  T: number,
+  coding: FrameCoding,
+): Uint8Array {
   const meta = sentFrameMeta(part, sentShape[0] / (part.spiking ? T : 1), T, coding);
   return encodeFrame(part.spiking ? (values as Float32Array) : codesToBits(values as Int32Array, part.bitWidth), meta);
 }
 
 /** Runs the device on `x` and frames what it sends. */
-export function deviceEncode(device: DevicePart, x: tf.Tensor, { coding = 'packed', ctx = {} }: { coding?: FrameCoding; ctx?: ForwardContext } = {}): Uint8Array {
+export function deviceEncode(
+  device: DevicePart,
+  x: tf.Tensor,
+  { coding = 'packed', ctx = {} }: { coding?: FrameCoding; ctx?: ForwardContext } = {},
+): Uint8Array {
   const T = makeRun(ctx, device.T).T;
   const sent = device.forward(x, ctx);
   try {
@@ -55,8 +65,14 @@ export function serverForward(server: ServerPart, received: DecodedFrame, ctx: F
   const T = makeRun(ctx, server.T).T;
   const batch = server.spiking ? meta.shape[0] / T : meta.shape[0]; // whole whenever meta.T = T (decodeFrame checks T divides it)
   const expected = sentFrameMeta(server, batch, T, meta.coding);
-  if (meta.splitPoint !== expected.splitPoint || meta.T !== expected.T || meta.shape.join(',') !== expected.shape.join(',')) {
-    const dims = server.spiking ? `[T*B, ${server.sentShape.join(', ')}] with T = ${T}` : `[B, ${server.sentShape.join(', ')}, ${server.bitWidth}] with T = 1`;
+  if (
+    meta.splitPoint !== expected.splitPoint ||
+    meta.T !== expected.T ||
+    meta.shape.join(',') !== expected.shape.join(',')
+  ) {
+    const dims = server.spiking
+      ? `[T*B, ${server.sentShape.join(', ')}] with T = ${T}`
+      : `[B, ${server.sentShape.join(', ')}, ${server.bitWidth}] with T = 1`;
     throw new RangeError(
       `frame holds split point '${meta.splitPoint}', T = ${meta.T}, shape [${meta.shape.join(', ')}]; this server expects '${server.splitPoint}', ${dims}`,
     );

@@ -47,14 +47,16 @@ export function sendOverNoisyLink(frame: Uint8Array, { bitErrorRate, rng, policy
       throw err;
     }
   }
-  if (policy !== 'ignore-crc') throw new RangeError(`noisy link policy must be one of ${CORRUPT_FRAME_POLICIES.join(', ')}, got '${policy}'`);
+  if (policy !== 'ignore-crc')
+    throw new RangeError(`noisy link policy must be one of ${CORRUPT_FRAME_POLICIES.join(', ')}, got '${policy}'`);
   const { meta, spikes } = decodeFrame(frame); // the header, which this receiver takes as arriving intact
-  if (meta.coding !== 'packed') throw new RangeError(`policy 'ignore-crc' needs a 'packed' frame (one bit per value); got coding '${meta.coding}'`);
+  if (meta.coding !== 'packed')
+    throw new RangeError(`policy 'ignore-crc' needs a 'packed' frame (one bit per value); got coding '${meta.coding}'`);
   const count = spikes.length;
   const payload = frame.subarray(frame.length - packedByteLength(count)); // the payload ends the frame (frame.ts)
   const { bytes, flippedBits } = flipBits(payload, bitErrorRate, rng);
   // Padding bits after the last value carry nothing: the receiver clears them and they do not count.
-  const padding = count % 8 === 0 ? 0 : 0xff >> count % 8;
+  const padding = count % 8 === 0 ? 0 : 0xff >> (count % 8);
   let paddingFlips = 0;
   if (padding !== 0) {
     const last = bytes.length - 1;

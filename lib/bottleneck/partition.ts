@@ -65,7 +65,9 @@ export class ServerPart extends ModelPart {
  */
 export function split(model: BottleneckedModel, point: string): { device: DevicePart; server: ServerPart } {
   if (point !== model.splitPoint) {
-    throw new RangeError(`${model.name} has its bottleneck at '${model.splitPoint}', so it splits only there; got '${point}'`);
+    throw new RangeError(
+      `${model.name} has its bottleneck at '${model.splitPoint}', so it splits only there; got '${point}'`,
+    );
   }
   return {
     device: new DevicePart(model.backbone, model.unit, point),

@@ -28,13 +28,16 @@ export class UniformQuantizer {
     readonly range = 1,
   ) {
     checkBitWidth(bitWidth);
-    if (!(Number.isFinite(range) && range > 0)) throw new RangeError(`quantiser range must be a positive number, got ${range}`);
+    if (!(Number.isFinite(range) && range > 0))
+      throw new RangeError(`quantiser range must be a positive number, got ${range}`);
     this.maxCode = 2 ** bitWidth - 1;
   }
 
   /** Integer codes in [0, maxCode] (int32, same shape as `x`). */
   codes(x: tf.Tensor): tf.Tensor {
-    return tf.tidy(() => tf.cast(tf.round(tf.mul(tf.clipByValue(x, 0, this.range), this.maxCode / this.range)), 'int32'));
+    return tf.tidy(() =>
+      tf.cast(tf.round(tf.mul(tf.clipByValue(x, 0, this.range), this.maxCode / this.range)), 'int32'),
+    );
   }
 
   /** The values the codes stand for (float32, same shape). */

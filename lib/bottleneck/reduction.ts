@@ -39,7 +39,9 @@ export function reducedSizes([h, w]: Shape3): [number, number][] {
 export function reduction(from: Shape3, channels: number, size?: readonly [number, number]): Reduction {
   const [h, w, c] = from;
   if (!Number.isInteger(channels) || channels < 1 || channels > c) {
-    throw new RangeError(`channels (c') must be an integer in [1, ${c}] for a ${h}x${w}x${c} split point, got ${channels}`);
+    throw new RangeError(
+      `channels (c') must be an integer in [1, ${c}] for a ${h}x${w}x${c} split point, got ${channels}`,
+    );
   }
   const [h2, w2] = size ?? [h, w];
   const accepted = reducedSizes(from);

@@ -72,7 +72,9 @@ export class BottleneckUnit extends Module {
     if (this.spiking) {
       const given = DNN_ONLY.filter((k) => config[k] !== undefined);
       if (given.length > 0) {
-        throw new RangeError(`bottleneck config ${given.join(', ')} applies to a DNN backbone's features; a spiking bottleneck sends 1 bit per neuron per step`);
+        throw new RangeError(
+          `bottleneck config ${given.join(', ')} applies to a DNN backbone's features; a spiking bottleneck sends 1 bit per neuron per step`,
+        );
       }
     } else if (options.lif) {
       throw new RangeError('a DNN bottleneck has no LIF neurons: drop the lif option');
@@ -81,21 +83,48 @@ export class BottleneckUnit extends Module {
     const { kernel, stride, padding } = this.reduction;
     const [, , c] = this.reduction.from;
     const [, , c2] = this.reduction.to;
-    const kit: NeuronKit = this.spiking ? spikingKit({ lif: options.lif, momentum: options.momentum }) : dnnKit({ momentum: options.momentum });
+    const kit: NeuronKit = this.spiking
+      ? spikingKit({ lif: options.lif, momentum: options.momentum })
+      : dnnKit({ momentum: options.momentum });
     const rng = new Rng(options.seed ?? 0);
     const role = 'bottleneck';
     const activation = config.activation ?? 'sigmoid';
-    if (activation !== 'sigmoid' && activation !== 'relu') throw new RangeError(`bottleneck activation must be 'sigmoid' or 'relu', got '${activation}'`);
+    if (activation !== 'sigmoid' && activation !== 'relu')
+      throw new RangeError(`bottleneck activation must be 'sigmoid' or 'relu', got '${activation}'`);
     this.encoder = this.child(
       new Sequential('bottleneck.encoder', [
-        new Conv2d('bottleneck.encoder.conv', { inChannels: c, outChannels: c2, kernel, stride, padding, role, spikes: this.spiking, rng }),
+        new Conv2d('bottleneck.encoder.conv', {
+          inChannels: c,
+          outChannels: c2,
+          kernel,
+          stride,
+          padding,
+          role,
+          spikes: this.spiking,
+          rng,
+        }),
         kit.norm('bottleneck.encoder.bn', c2),
-        this.spiking || activation === 'relu' ? kit.activation(`bottleneck.encoder.${kit.act}`) : new Sigmoid('bottleneck.encoder.sigmoid'),
+        this.spiking || activation === 'relu'
+          ? kit.activation(`bottleneck.encoder.${kit.act}`)
+          : new Sigmoid('bottleneck.encoder.sigmoid'),
       ]),
     );
-    this.deconv = new ConvTranspose2d('bottleneck.decoder.deconv', { inChannels: c2, outChannels: c, kernel, stride, padding, role, spikes: this.spiking, rng });
+    this.deconv = new ConvTranspose2d('bottleneck.decoder.deconv', {
+      inChannels: c2,
+      outChannels: c,
+      kernel,
+      stride,
+      padding,
+      role,
+      spikes: this.spiking,
+      rng,
+    });
     this.decoder = this.child(
-      new Sequential('bottleneck.decoder', [this.deconv, kit.norm('bottleneck.decoder.bn', c), kit.activation(`bottleneck.decoder.${kit.act}`)]),
+      new Sequential('bottleneck.decoder', [
+        this.deconv,
+        kit.norm('bottleneck.decoder.bn', c),
+        kit.activation(`bottleneck.decoder.${kit.act}`),
+      ]),
     );
     this.quantizer = this.spiking ? null : new UniformQuantizer(config.bitWidth ?? 8, config.range ?? 1);
   }
@@ -127,8 +156,15 @@ export class BottleneckUnit extends Module {
   }
 
   private checkSent(method: string, z: tf.Tensor, run: Run, dtype: string): void {
-    if (z.rank !== 4 || !sameShape(z.shape.slice(1), this.reduction.to) || z.shape[0] % run.T !== 0 || z.dtype !== dtype) {
-      throw new RangeError(`bottleneck.${method}: expected ${dtype} [T*B, ${this.reduction.to.join(', ')}] with T = ${run.T}, got ${z.dtype} [${z.shape.join(', ')}]`);
+    if (
+      z.rank !== 4 ||
+      !sameShape(z.shape.slice(1), this.reduction.to) ||
+      z.shape[0] % run.T !== 0 ||
+      z.dtype !== dtype
+    ) {
+      throw new RangeError(
+        `bottleneck.${method}: expected ${dtype} [T*B, ${this.reduction.to.join(', ')}] with T = ${run.T}, got ${z.dtype} [${z.shape.join(', ')}]`,
+      );
     }
   }
 
@@ -142,13 +178,18 @@ export class BottleneckUnit extends Module {
   }
 
   outShape(inShape: readonly number[]): number[] {
-    if (!sameShape(inShape, this.reduction.from)) throw new RangeError(`bottleneck expects [${this.reduction.from.join(', ')}] per image, got [${inShape.join(', ')}]`);
+    if (!sameShape(inShape, this.reduction.from))
+      throw new RangeError(
+        `bottleneck expects [${this.reduction.from.join(', ')}] per image, got [${inShape.join(', ')}]`,
+      );
     return [...inShape];
   }
 
   private checkFeature(h: tf.Tensor): void {
     if (h.rank !== 4 || !sameShape(h.shape.slice(1), this.reduction.from)) {
-      throw new RangeError(`bottleneck.encode: expected the split point's feature [T*B, ${this.reduction.from.join(', ')}], got [${h.shape.join(', ')}]`);
+      throw new RangeError(
+        `bottleneck.encode: expected the split point's feature [T*B, ${this.reduction.from.join(', ')}], got [${h.shape.join(', ')}]`,
+      );
     }
   }
 }

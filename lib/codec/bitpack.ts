@@ -47,8 +47,14 @@ export function packBits(spikes: SpikeValues, shape?: readonly number[]): Uint8A
     let seen = 0; // OR of all words: a bit outside 0x01010101 means some value above 1
     for (let k = 0; k < steps; k++) {
       const j = 8 * k;
-      const a = words[j], b = words[j + 1], c = words[j + 2], d = words[j + 3];
-      const e = words[j + 4], f = words[j + 5], g = words[j + 6], h = words[j + 7];
+      const a = words[j],
+        b = words[j + 1],
+        c = words[j + 2],
+        d = words[j + 3];
+      const e = words[j + 4],
+        f = words[j + 5],
+        g = words[j + 6],
+        h = words[j + 7];
       seen |= a | b | c | d | e | f | g | h;
       outWords[k] =
         (Math.imul((a << 4) | b, GATHER) >>> 24) |

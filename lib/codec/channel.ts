@@ -25,7 +25,7 @@ export function flipBits(bytes: Uint8Array, bitErrorRate: number, rng: Rng): Fli
     // Bits kept before the next flip: floor(ln U / ln(1 - rate)) with U uniform in (0, 1].
     const gap = () => Math.floor(Math.log(1 - rng.next()) / logKeep);
     for (let k = gap(); k < totalBits; k += 1 + gap()) {
-      out[Math.floor(k / 8)] ^= 0x80 >> k % 8;
+      out[Math.floor(k / 8)] ^= 0x80 >> (k % 8);
       flippedBits++;
     }
   }

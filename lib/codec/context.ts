@@ -44,7 +44,9 @@ export function timeMajorLayout(shape: readonly number[], T: number): TimeMajorL
   if (!Number.isSafeInteger(T) || T < 1) throw new RangeError(`T is ${T}; expected a positive integer`);
   const rows = shape[0];
   if (rows % T !== 0) {
-    throw new RangeError(`shape [${shape.join(', ')}] has ${rows} rows, not a multiple of T = ${T}; expected [T*B, ...]`);
+    throw new RangeError(
+      `shape [${shape.join(', ')}] has ${rows} rows, not a multiple of T = ${T}; expected [T*B, ...]`,
+    );
   }
   const rank = shape.length;
   const channels = rank >= 2 ? shape[rank - 1] : 1;

@@ -21,7 +21,9 @@ const MAX_SHIFT = 7;
 const SEEN_BITS = MAX_SHIFT;
 const SEEN_LIMIT = 2 ** SEEN_BITS - 1; // the step stops shrinking after this many symbols
 // SHIFT[n]: the adaptation step is 1/2^SHIFT[n] after n symbols in the context.
-const SHIFT = Uint8Array.from({ length: SEEN_LIMIT + 1 }, (_, n) => Math.min(MAX_SHIFT, 1 + Math.floor(Math.log2(n + 1))));
+const SHIFT = Uint8Array.from({ length: SEEN_LIMIT + 1 }, (_, n) =>
+  Math.min(MAX_SHIFT, 1 + Math.floor(Math.log2(n + 1))),
+);
 const TOP = 2 ** 24; // the range is renormalised by a byte whenever it falls below this
 const FLUSH_BYTES = 5;
 
@@ -161,7 +163,9 @@ export function entropyDecode(bytes: Uint8Array, shape: readonly number[], T: nu
   const bits = new Uint8Array(shapeSize(shape));
   const consumed = runCoder(layout, bits, bytes) as number;
   if (consumed !== bytes.length) {
-    throw new RangeError(`entropy-coded stream has ${bytes.length} bytes but decoding ${shape.join('x')} spikes consumed ${consumed}`);
+    throw new RangeError(
+      `entropy-coded stream has ${bytes.length} bytes but decoding ${shape.join('x')} spikes consumed ${consumed}`,
+    );
   }
   return bits;
 }

@@ -97,7 +97,9 @@ export function encodeFrame(spikes: SpikeValues, meta: FrameMeta): Uint8Array {
     throw new RangeError(`frame meta.T and meta.shape must fit in 32 bits; got T = ${T}, shape [${shape.join(', ')}]`);
   }
   if (count > FRAME_MAX_ELEMENTS) {
-    throw new RangeError(`frame tensor has ${count} spike values; expected at most FRAME_MAX_ELEMENTS = ${FRAME_MAX_ELEMENTS}`);
+    throw new RangeError(
+      `frame tensor has ${count} spike values; expected at most FRAME_MAX_ELEMENTS = ${FRAME_MAX_ELEMENTS}`,
+    );
   }
   const name = new TextEncoder().encode(splitPoint);
   if (name.length < 1 || name.length > MAX_NAME_BYTES || new TextDecoder().decode(name) !== splitPoint) {
@@ -143,7 +145,8 @@ export function readFrameMeta(bytes: Uint8Array): FrameMeta {
 
 function readHeader(bytes: unknown): FrameHeader {
   if (!(bytes instanceof Uint8Array)) {
-    const kind = bytes === null ? 'null' : typeof bytes === 'object' ? (bytes.constructor?.name ?? 'object') : typeof bytes;
+    const kind =
+      bytes === null ? 'null' : typeof bytes === 'object' ? (bytes.constructor?.name ?? 'object') : typeof bytes;
     throw new FrameError('length', `frame is ${kind}; expected a Uint8Array of bytes`);
   }
   if (bytes.length < FIXED_BYTES) {
@@ -151,7 +154,10 @@ function readHeader(bytes: unknown): FrameHeader {
   }
   for (let k = 0; k < MAGIC_BYTES.length; k++) {
     if (bytes[k] !== MAGIC_BYTES[k]) {
-      throw new FrameError('magic', `starts with ${hex(bytes.subarray(0, 4))}; expected ${hex(MAGIC_BYTES)} ("${FRAME_MAGIC}")`);
+      throw new FrameError(
+        'magic',
+        `starts with ${hex(bytes.subarray(0, 4))}; expected ${hex(MAGIC_BYTES)} ("${FRAME_MAGIC}")`,
+      );
     }
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -173,7 +179,10 @@ function readHeader(bytes: unknown): FrameHeader {
   const shape = Array.from({ length: rank }, (_, k) => view.getUint32(FIXED_BYTES + 4 * k, true));
   const count = shape.reduce((a, b) => a * b, 1);
   if (count > FRAME_MAX_ELEMENTS) {
-    throw new FrameError('shape', `[${shape.join(', ')}] holds ${count} spike values; expected at most ${FRAME_MAX_ELEMENTS}`);
+    throw new FrameError(
+      'shape',
+      `[${shape.join(', ')}] holds ${count} spike values; expected at most ${FRAME_MAX_ELEMENTS}`,
+    );
   }
   if (T < 1 || shape[0] % T !== 0) {
     throw new FrameError('T', `is ${T} with shape[0] = ${shape[0]}; expected T >= 1 dividing shape[0]`);
@@ -182,15 +191,24 @@ function readHeader(bytes: unknown): FrameHeader {
   try {
     splitPoint = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(nameAt, nameAt + nameLength));
   } catch {
-    throw new FrameError('splitPoint', `name bytes ${hex(bytes.subarray(nameAt, nameAt + nameLength))} are not valid UTF-8`);
+    throw new FrameError(
+      'splitPoint',
+      `name bytes ${hex(bytes.subarray(nameAt, nameAt + nameLength))} are not valid UTF-8`,
+    );
   }
 
   const payloadLength = view.getUint32(crcAt - 4, true);
   if (bytes.length !== payloadAt + payloadLength) {
-    throw new FrameError('length', `frame is ${bytes.length} bytes; its header declares ${payloadAt + payloadLength} (payload ${payloadLength})`);
+    throw new FrameError(
+      'length',
+      `frame is ${bytes.length} bytes; its header declares ${payloadAt + payloadLength} (payload ${payloadLength})`,
+    );
   }
   if (coding === 'packed' && payloadLength !== packedByteLength(count)) {
-    throw new FrameError('payloadLength', `is ${payloadLength}; ${count} packed spikes take ${packedByteLength(count)} bytes`);
+    throw new FrameError(
+      'payloadLength',
+      `is ${payloadLength}; ${count} packed spikes take ${packedByteLength(count)} bytes`,
+    );
   }
   if (coding === 'entropy' && payloadLength < 4) {
     throw new FrameError('payloadLength', `is ${payloadLength}; an entropy-coded payload has at least 4 bytes`);

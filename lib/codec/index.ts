@@ -4,7 +4,15 @@ export { packBits, unpackBits, packedByteLength } from './bitpack';
 export { entropyEncode, entropyDecode, entropyCodingStats, binaryEntropyBits } from './entropy';
 export type { EntropyCodingStats } from './entropy';
 export { crc32 } from './crc32';
-export { encodeFrame, decodeFrame, readFrameMeta, FrameError, FRAME_MAGIC, FRAME_VERSION, FRAME_MAX_ELEMENTS } from './frame';
+export {
+  encodeFrame,
+  decodeFrame,
+  readFrameMeta,
+  FrameError,
+  FRAME_MAGIC,
+  FRAME_VERSION,
+  FRAME_MAX_ELEMENTS,
+} from './frame';
 export type { FrameMeta, FrameCoding, FrameField, DecodedFrame } from './frame';
 export { flipBits, dropFrames } from './channel';
 export type { FlippedBytes } from './channel';

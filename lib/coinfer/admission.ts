@@ -30,11 +30,19 @@ export class Admission {
   admit(address: string): Refusal | null {
     const backoff = this.backoff.get(address);
     const waitMs = backoff ? backoff.untilMs - this.now() : 0;
-    if (waitMs > 0) return { status: 429, reason: `${backoff!.failures} failed hello(s) from ${address}; retry in ${Math.ceil(waitMs)} ms` };
-    if (this.open >= this.limits.maxConnections) return { status: 503, reason: `server has ${this.open} connections; the cap is ${this.limits.maxConnections}` };
+    if (waitMs > 0)
+      return {
+        status: 429,
+        reason: `${backoff!.failures} failed hello(s) from ${address}; retry in ${Math.ceil(waitMs)} ms`,
+      };
+    if (this.open >= this.limits.maxConnections)
+      return { status: 503, reason: `server has ${this.open} connections; the cap is ${this.limits.maxConnections}` };
     const fromAddress = this.perAddress.get(address) ?? 0;
     if (fromAddress >= this.limits.maxConnectionsPerAddress) {
-      return { status: 503, reason: `${address} has ${fromAddress} connections; the cap per address is ${this.limits.maxConnectionsPerAddress}` };
+      return {
+        status: 503,
+        reason: `${address} has ${fromAddress} connections; the cap per address is ${this.limits.maxConnectionsPerAddress}`,
+      };
     }
     this.open++;
     this.perAddress.set(address, fromAddress + 1);

@@ -19,7 +19,11 @@ function openssl(args: string[]): void {
     execFileSync('openssl', args, { stdio: ['ignore', 'ignore', 'pipe'] });
   } catch (err) {
     const e = err as NodeJS.ErrnoException & { stderr?: Buffer };
-    throw new Error(e.code === 'ENOENT' ? 'openssl is not installed (Debian: apt-get install openssl; scripts/system-deps.sh does it)' : `openssl ${args[0]} failed: ${String(e.stderr ?? e.message).trim()}`);
+    throw new Error(
+      e.code === 'ENOENT'
+        ? 'openssl is not installed (Debian: apt-get install openssl; scripts/system-deps.sh does it)'
+        : `openssl ${args[0]} failed: ${String(e.stderr ?? e.message).trim()}`,
+    );
   }
 }
 
@@ -27,10 +31,41 @@ function openssl(args: string[]): void {
 export function writeTestCertificates(dir: string, ip: string, name = 'spikesplit test CA'): TestCertificates {
   const file = (f: string) => path.join(dir, f);
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-  openssl(['req', '-x509', ...ec, '-keyout', file('ca.key'), '-out', file('ca.pem'), '-days', '1', '-subj', `/CN=${name}`]);
+  openssl([
+    'req',
+    '-x509',
+    ...ec,
+    '-keyout',
+    file('ca.key'),
+    '-out',
+    file('ca.pem'),
+    '-days',
+    '1',
+    '-subj',
+    `/CN=${name}`,
+  ]);
   openssl(['req', ...ec, '-keyout', file('server.key'), '-out', file('server.csr'), '-subj', `/CN=${ip}`]);
   const ext = file('server.ext');
-  fs.writeFileSync(ext, `subjectAltName=IP:${ip}\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=serverAuth\n`);
-  openssl(['x509', '-req', '-in', file('server.csr'), '-CA', file('ca.pem'), '-CAkey', file('ca.key'), '-CAcreateserial', '-out', file('server.pem'), '-days', '1', '-extfile', ext]);
+  fs.writeFileSync(
+    ext,
+    `subjectAltName=IP:${ip}\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=serverAuth\n`,
+  );
+  openssl([
+    'x509',
+    '-req',
+    '-in',
+    file('server.csr'),
+    '-CA',
+    file('ca.pem'),
+    '-CAkey',
+    file('ca.key'),
+    '-CAcreateserial',
+    '-out',
+    file('server.pem'),
+    '-days',
+    '1',
+    '-extfile',
+    ext,
+  ]);
   return { caCert: file('ca.pem'), serverCert: file('server.pem'), serverKey: file('server.key') };
 }

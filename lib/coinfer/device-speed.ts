@@ -6,7 +6,8 @@
  * are refused.
  */
 export function checkSlowdown(slowdown: number): void {
-  if (!(slowdown >= 1 && Number.isFinite(slowdown))) throw new RangeError(`device slowdown is ${slowdown}; expected a finite factor >= 1 (1 = this machine's speed)`);
+  if (!(slowdown >= 1 && Number.isFinite(slowdown)))
+    throw new RangeError(`device slowdown is ${slowdown}; expected a finite factor >= 1 (1 = this machine's speed)`);
 }
 
 /** Runs `work`, then waits so it seems to have taken `slowdown` times as long; returns its result and that time. */
@@ -17,6 +18,7 @@ export async function runAtDeviceSpeed<R>(slowdown: number, work: () => R): Prom
   const measuredMs = performance.now() - start;
   const computeMs = slowdown * measuredMs;
   // timers may fire a fraction of a millisecond early: wait again until the emulated compute time has passed
-  while (performance.now() - start < computeMs) await new Promise((resolve) => setTimeout(resolve, computeMs - (performance.now() - start)));
+  while (performance.now() - start < computeMs)
+    await new Promise((resolve) => setTimeout(resolve, computeMs - (performance.now() - start)));
   return { result, computeMs };
 }

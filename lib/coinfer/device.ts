@@ -31,7 +31,18 @@ import { LinkConfig, LinkShaper, UNSHAPED_LINK } from './link';
 import { SplitHead, WholeModel } from './model-ends';
 import { readPredictions } from './predictions';
 import { ConnectionLimits, helloMessage, readChallenge, readWelcome } from './handshake';
-import { decodeReply, encodeRequest, ExitRule, ExitState, ProtocolErrorCode, ProtocolError, ProtocolReply, RequestHeader, RequestMode, SuccessReply } from './protocol';
+import {
+  decodeReply,
+  encodeRequest,
+  ExitRule,
+  ExitState,
+  ProtocolErrorCode,
+  ProtocolError,
+  ProtocolReply,
+  RequestHeader,
+  RequestMode,
+  SuccessReply,
+} from './protocol';
 
 export type InferenceMode = 'edge' | RequestMode;
 
@@ -112,7 +123,15 @@ interface Pending {
 }
 
 /** A request's timing before anything is measured; the messages of a request add to it. */
-const NO_TIME: RequestTiming = { deviceComputeMs: 0, encodeMs: 0, transferMs: 0, serverQueueMs: 0, serverDecodeMs: 0, serverComputeMs: 0, endToEndMs: 0 };
+const NO_TIME: RequestTiming = {
+  deviceComputeMs: 0,
+  encodeMs: 0,
+  transferMs: 0,
+  serverQueueMs: 0,
+  serverDecodeMs: 0,
+  serverComputeMs: 0,
+  endToEndMs: 0,
+};
 
 export async function createDevice(options: DeviceOptions): Promise<DeviceClient> {
   const { url, token, head, coding = 'packed', slowdown = 1, timeoutMs = 30_000 } = options;
@@ -146,7 +165,14 @@ export async function createDevice(options: DeviceOptions): Promise<DeviceClient
     pending.delete(reply.id!);
     clearTimeout(p.timer);
     if (reply.ok) p.resolve(reply);
-    else p.reject(new CoinferError(reply.error.code, `server refused request ${reply.id}: ${reply.error.message}`, reply.error.field));
+    else
+      p.reject(
+        new CoinferError(
+          reply.error.code,
+          `server refused request ${reply.id}: ${reply.error.message}`,
+          reply.error.field,
+        ),
+      );
   });
   ws.addEventListener('close', ({ code, reason }) => {
     shaper.cancel();
@@ -189,7 +215,13 @@ export async function createDevice(options: DeviceOptions): Promise<DeviceClient
   }
 
   /** Sends one message of request `id` and adds its times to `timing`; encodeStartMs is when building its body began. */
-  async function exchange(id: number, header: Omit<RequestHeader, 'id'>, body: Uint8Array, encodeStartMs: number, timing: RequestTiming): Promise<{ reply: SuccessReply; bytes: number }> {
+  async function exchange(
+    id: number,
+    header: Omit<RequestHeader, 'id'>,
+    body: Uint8Array,
+    encodeStartMs: number,
+    timing: RequestTiming,
+  ): Promise<{ reply: SuccessReply; bytes: number }> {
     const message = encodeRequest({ id, ...header }, body);
     const sentAtMs = performance.now();
     const reply = await send(id, message);
@@ -203,9 +235,25 @@ export async function createDevice(options: DeviceOptions): Promise<DeviceClient
     return { reply, bytes: message.length };
   }
 
-  function result(mode: RequestMode, reply: SuccessReply, messages: number, bytesSent: number, timing: RequestTiming, startMs: number): InferenceResult {
+  function result(
+    mode: RequestMode,
+    reply: SuccessReply,
+    messages: number,
+    bytesSent: number,
+    timing: RequestTiming,
+    startMs: number,
+  ): InferenceResult {
     const steps = reply.exit ? Math.max(...reply.exit.stepsUsed) : reply.steps;
-    return { mode, predictions: reply.predictions, logits: reply.logits, steps, exit: reply.exit, messages, bytesSent, timing: { ...timing, endToEndMs: performance.now() - startMs } };
+    return {
+      mode,
+      predictions: reply.predictions,
+      logits: reply.logits,
+      steps,
+      exit: reply.exit,
+      messages,
+      bytesSent,
+      timing: { ...timing, endToEndMs: performance.now() - startMs },
+    };
   }
 
   return {
@@ -234,18 +282,38 @@ export async function createDevice(options: DeviceOptions): Promise<DeviceClient
         const body = encodeSent(head!, values, [stepRows, ...sent.shape.slice(1)], 1, coding);
         const { reply, bytes } = await exchange(id, { mode: 'steps', step, exit }, body, encodeStartMs, timing);
         bytesSent += bytes;
-        if (!reply.exit) throw new CoinferError('malformed', `server answered early-exit request ${id} step ${step} without an exit state`);
-        if (reply.exit.done) return { ...result('steps', reply, step + 1, bytesSent, timing, startMs), sent: { shape: sent.shape, values: sent.values } };
-        if (step + 1 >= head!.sentSteps) throw new CoinferError('malformed', `server did not end early-exit request ${id} after its last step ${step}`);
+        if (!reply.exit)
+          throw new CoinferError(
+            'malformed',
+            `server answered early-exit request ${id} step ${step} without an exit state`,
+          );
+        if (reply.exit.done)
+          return {
+            ...result('steps', reply, step + 1, bytesSent, timing, startMs),
+            sent: { shape: sent.shape, values: sent.values },
+          };
+        if (step + 1 >= head!.sentSteps)
+          throw new CoinferError(
+            'malformed',
+            `server did not end early-exit request ${id} after its last step ${step}`,
+          );
       }
     },
     async inferRaw(pixels, shape) {
       const startMs = performance.now();
       const timing = { ...NO_TIME };
       if (shape.length !== 4 || pixels.length !== shape.reduce((a, b) => a * b, 1)) {
-        throw new RangeError(`raw offload: ${pixels.length} pixels for shape [${shape.join(', ')}]; expected [B, H, W, C] holding exactly that many`);
+        throw new RangeError(
+          `raw offload: ${pixels.length} pixels for shape [${shape.join(', ')}]; expected [B, H, W, C] holding exactly that many`,
+        );
       }
-      const { reply, bytes } = await exchange(newId(), { mode: 'raw', shape: [...shape] }, pixels, performance.now(), timing);
+      const { reply, bytes } = await exchange(
+        newId(),
+        { mode: 'raw', shape: [...shape] },
+        pixels,
+        performance.now(),
+        timing,
+      );
       return result('raw', reply, 1, bytes, timing, startMs);
     },
     async close() {
@@ -257,10 +325,14 @@ export async function createDevice(options: DeviceOptions): Promise<DeviceClient
           abort(ws);
           resolve();
         }, 1000);
-        ws.addEventListener('close', () => {
-          clearTimeout(timer);
-          resolve();
-        }, { once: true });
+        ws.addEventListener(
+          'close',
+          () => {
+            clearTimeout(timer);
+            resolve();
+          },
+          { once: true },
+        );
         ws.close(1000, 'device done');
       });
     },
@@ -293,10 +365,14 @@ function authenticate(ws: WebSocket, url: string, token: string, timeoutMs: numb
         reject(err);
       } else resolve(limits!);
     };
-    const timer = setTimeout(() => settle(new CoinferError('timeout', `no welcome from ${url} within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => settle(new CoinferError('timeout', `no welcome from ${url} within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     const onMessage = ({ data }: { data: unknown }) => {
       try {
-        if (typeof data !== 'string') throw new ProtocolError('malformed', 'the server sent a binary message during the handshake');
+        if (typeof data !== 'string')
+          throw new ProtocolError('malformed', 'the server sent a binary message during the handshake');
         if (nonce === null) {
           nonce = readChallenge(data);
           ws.send(helloMessage(token, nonce));
@@ -304,7 +380,8 @@ function authenticate(ws: WebSocket, url: string, token: string, timeoutMs: numb
         }
         if (data.includes('"ok":false')) {
           const refused = decodeReply(data);
-          if (!refused.ok) return settle(new CoinferError(refused.error.code, `server refused the hello: ${refused.error.message}`));
+          if (!refused.ok)
+            return settle(new CoinferError(refused.error.code, `server refused the hello: ${refused.error.message}`));
         }
         settle(null, readWelcome(data));
       } catch (err) {
@@ -316,17 +393,48 @@ function authenticate(ws: WebSocket, url: string, token: string, timeoutMs: numb
       ws.once('unexpected-response', (_req, res) => {
         let body = '';
         res.on('data', (d: Buffer) => (body += d));
-        res.on('end', () => settle(new CoinferError(res.statusCode === 429 ? 'unauthorized' : 'busy', `${url} refused the connection (${res.statusCode}): ${body.trim()}`)));
+        res.on('end', () =>
+          settle(
+            new CoinferError(
+              res.statusCode === 429 ? 'unauthorized' : 'busy',
+              `${url} refused the connection (${res.statusCode}): ${body.trim()}`,
+            ),
+          ),
+        );
         res.on('error', () => settle(new CoinferError('closed', `${url} refused the connection (${res.statusCode})`)));
       });
     }
-    ws.addEventListener('error', (event) => settle(new CoinferError('closed', `cannot connect to ${url}: ${(event as { message?: string }).message ?? 'the connection failed'}`)), { once: true });
-    ws.addEventListener('close', ({ code, reason }) => settle(new CoinferError('closed', `${url} closed the connection during the handshake (${code}${reason.length ? ` ${reason}` : ''})`)), { once: true });
+    ws.addEventListener(
+      'error',
+      (event) =>
+        settle(
+          new CoinferError(
+            'closed',
+            `cannot connect to ${url}: ${(event as { message?: string }).message ?? 'the connection failed'}`,
+          ),
+        ),
+      { once: true },
+    );
+    ws.addEventListener(
+      'close',
+      ({ code, reason }) =>
+        settle(
+          new CoinferError(
+            'closed',
+            `${url} closed the connection during the handshake (${code}${reason.length ? ` ${reason}` : ''})`,
+          ),
+        ),
+      { once: true },
+    );
   });
 }
 
 /** Edge-only reference: the whole model on the device (at its speed), no network. */
-export async function inferEdgeOnly(model: WholeModel, x: tf.Tensor, { slowdown = 1 }: { slowdown?: number } = {}): Promise<InferenceResult> {
+export async function inferEdgeOnly(
+  model: WholeModel,
+  x: tf.Tensor,
+  { slowdown = 1 }: { slowdown?: number } = {},
+): Promise<InferenceResult> {
   const startMs = performance.now();
   const run = await runAtDeviceSpeed(slowdown, () => {
     const logits = model.forward(x);

@@ -57,16 +57,24 @@ function parseObject(text: string, what: string): Record<string, unknown> {
   } catch (err) {
     throw new ProtocolError('malformed', `${what} is not JSON: ${(err as Error).message}`);
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new ProtocolError('malformed', `${what} is not a JSON object`);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new ProtocolError('malformed', `${what} is not a JSON object`);
   return parsed as Record<string, unknown>;
 }
 
 /** The server's check of a hello: throws ProtocolError('malformed' | 'unauthorized'). */
 export function checkHello(data: string | Buffer, isBinary: boolean, token: string, nonce: string): void {
-  if (isBinary) throw new ProtocolError('malformed', 'the first message is binary; expected a text hello { "type": "hello", "mac": ... }');
+  if (isBinary)
+    throw new ProtocolError(
+      'malformed',
+      'the first message is binary; expected a text hello { "type": "hello", "mac": ... }',
+    );
   const h = parseObject(String(data), 'hello');
   if (h.type !== 'hello' || typeof h.mac !== 'string' || !/^[0-9a-f]{64}$/.test(h.mac)) {
-    throw new ProtocolError('malformed', `hello is ${String(data).slice(0, 80)}; expected { "type": "hello", "mac": <64 hex digits> }`);
+    throw new ProtocolError(
+      'malformed',
+      `hello is ${String(data).slice(0, 80)}; expected { "type": "hello", "mac": <64 hex digits> }`,
+    );
   }
   if (!timingSafeEqual(Buffer.from(h.mac, 'hex'), Buffer.from(helloMac(token, nonce), 'hex'))) {
     throw new ProtocolError('unauthorized', 'hello mac does not match the server token');
@@ -85,8 +93,16 @@ export function sameToken(given: string, expected: string): boolean {
 /** The device's reading of the challenge: the nonce to answer. Throws ProtocolError('malformed'). */
 export function readChallenge(text: string): string {
   const c = parseObject(text, 'challenge');
-  if (c.type !== 'challenge' || c.version !== PROTOCOL_VERSION || typeof c.nonce !== 'string' || !/^[0-9a-f]{64}$/.test(c.nonce)) {
-    throw new ProtocolError('malformed', `server's first message is ${text.slice(0, 80)}; expected a protocol ${PROTOCOL_VERSION} challenge`);
+  if (
+    c.type !== 'challenge' ||
+    c.version !== PROTOCOL_VERSION ||
+    typeof c.nonce !== 'string' ||
+    !/^[0-9a-f]{64}$/.test(c.nonce)
+  ) {
+    throw new ProtocolError(
+      'malformed',
+      `server's first message is ${text.slice(0, 80)}; expected a protocol ${PROTOCOL_VERSION} challenge`,
+    );
   }
   return c.nonce;
 }
@@ -95,8 +111,16 @@ export function readChallenge(text: string): string {
 export function readWelcome(text: string): ConnectionLimits {
   const w = parseObject(text, 'welcome');
   const l = w.limits as Record<string, unknown> | undefined;
-  if (w.type !== 'welcome' || typeof l !== 'object' || l === null || !['maxBatch', 'maxBodyBytes', 'maxInFlight'].every((k) => typeof l[k] === 'number')) {
-    throw new ProtocolError('malformed', `server's answer to the hello is ${text.slice(0, 80)}; expected a welcome with limits`);
+  if (
+    w.type !== 'welcome' ||
+    typeof l !== 'object' ||
+    l === null ||
+    !['maxBatch', 'maxBodyBytes', 'maxInFlight'].every((k) => typeof l[k] === 'number')
+  ) {
+    throw new ProtocolError(
+      'malformed',
+      `server's answer to the hello is ${text.slice(0, 80)}; expected a welcome with limits`,
+    );
   }
   return l as unknown as ConnectionLimits;
 }

@@ -1,7 +1,28 @@
 // Co-inference between an edge device and a server: the wire protocol, the two processes, link shaping and
 // emulated device speed.
-export { PROTOCOL_VERSION, REQUEST_MAGIC, MAX_HEADER_BYTES, REQUEST_MODES, PROTOCOL_ERROR_CODES, ProtocolError, encodeRequest, decodeRequest, decodeReply } from './protocol';
-export type { RequestMode, RequestHeader, ProtocolRequest, ServerTiming, SuccessReply, ErrorReply, ProtocolReply, ProtocolErrorCode, ExitRule, ExitState } from './protocol';
+export {
+  PROTOCOL_VERSION,
+  REQUEST_MAGIC,
+  MAX_HEADER_BYTES,
+  REQUEST_MODES,
+  PROTOCOL_ERROR_CODES,
+  ProtocolError,
+  encodeRequest,
+  decodeRequest,
+  decodeReply,
+} from './protocol';
+export type {
+  RequestMode,
+  RequestHeader,
+  ProtocolRequest,
+  ServerTiming,
+  SuccessReply,
+  ErrorReply,
+  ProtocolReply,
+  ProtocolErrorCode,
+  ExitRule,
+  ExitState,
+} from './protocol';
 export { splitEnds, compressedEnds, wholeModel } from './model-ends';
 export type { SplitHead, SplitTail, WholeModel } from './model-ends';
 export { LinkShaper, UNSHAPED_LINK, describeLink } from './link';
@@ -11,7 +32,18 @@ export { readPredictions } from './predictions';
 export { createServer } from './server';
 export { DEFAULT_SERVER_LIMITS, serverLimits, maxBodyBytes } from './limits';
 export type { ServerLimits } from './limits';
-export { HELLO_MAX_BYTES, challengeMessage, checkHello, helloMac, helloMessage, newNonce, readChallenge, readWelcome, sameToken, welcomeMessage } from './handshake';
+export {
+  HELLO_MAX_BYTES,
+  challengeMessage,
+  checkHello,
+  helloMac,
+  helloMessage,
+  newNonce,
+  readChallenge,
+  readWelcome,
+  sameToken,
+  welcomeMessage,
+} from './handshake';
 export type { ConnectionLimits } from './handshake';
 export { FairScheduler } from './scheduler';
 export type { ServerOptions, ServerStats, CoinferServer } from './server';

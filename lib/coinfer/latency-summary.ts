@@ -40,13 +40,20 @@ export interface LatencyIntervals {
   p99Ms: Interval;
 }
 
-export function latencyIntervals(latenciesMs: readonly number[], options: { seed: number; resamples?: number }): LatencyIntervals {
+export function latencyIntervals(
+  latenciesMs: readonly number[],
+  options: { seed: number; resamples?: number },
+): LatencyIntervals {
   if (latenciesMs.length === 0) throw new RangeError('latencyIntervals needs at least one latency');
   const sample = new Float64Array(latenciesMs.length);
-  const [p50Ms, p95Ms, p99Ms] = bootstrapIntervals(latenciesMs.length, (ix) => {
-    ix.forEach((i, k) => (sample[k] = latenciesMs[i]));
-    sample.sort();
-    return [50, 95, 99].map((p) => nearestRankPercentile(sample, p));
-  }, options);
+  const [p50Ms, p95Ms, p99Ms] = bootstrapIntervals(
+    latenciesMs.length,
+    (ix) => {
+      ix.forEach((i, k) => (sample[k] = latenciesMs[i]));
+      sample.sort();
+      return [50, 95, 99].map((p) => nearestRankPercentile(sample, p));
+    },
+    options,
+  );
   return { p50Ms, p95Ms, p99Ms };
 }

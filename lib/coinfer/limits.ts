@@ -46,9 +46,13 @@ export const DEFAULT_SERVER_LIMITS: ServerLimits = {
 export function serverLimits(given: Partial<ServerLimits> = {}): ServerLimits {
   const limits = { ...DEFAULT_SERVER_LIMITS, ...given };
   for (const [name, value] of Object.entries(limits)) {
-    if (!(Number.isSafeInteger(value) && value >= 1)) throw new RangeError(`server limit ${name} is ${value}; expected an integer >= 1`);
+    if (!(Number.isSafeInteger(value) && value >= 1))
+      throw new RangeError(`server limit ${name} is ${value}; expected an integer >= 1`);
   }
-  if (limits.backoffMaxMs < limits.backoffBaseMs) throw new RangeError(`server limit backoffMaxMs (${limits.backoffMaxMs}) is below backoffBaseMs (${limits.backoffBaseMs})`);
+  if (limits.backoffMaxMs < limits.backoffBaseMs)
+    throw new RangeError(
+      `server limit backoffMaxMs (${limits.backoffMaxMs}) is below backoffBaseMs (${limits.backoffBaseMs})`,
+    );
   return limits;
 }
 
@@ -58,7 +62,10 @@ export function serverLimits(given: Partial<ServerLimits> = {}): ServerLimits {
  */
 export function maxBodyBytes(maxBatch: number, tail: SplitTail | undefined, whole: WholeModel | undefined): number {
   const perImage = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
-  const frame = tail ? 2 * packedByteLength(maxBatch * tail.sentSteps * perImage(tail.sentShape) * (tail.spiking ? 1 : tail.bitWidth)) + FRAME_MAX_HEADER_BYTES : 0;
+  const frame = tail
+    ? 2 * packedByteLength(maxBatch * tail.sentSteps * perImage(tail.sentShape) * (tail.spiking ? 1 : tail.bitWidth)) +
+      FRAME_MAX_HEADER_BYTES
+    : 0;
   const raw = whole ? maxBatch * perImage(whole.inputShape) : 0;
   return Math.max(frame, raw);
 }

@@ -38,7 +38,11 @@ export const UNSHAPED_LINK: LinkConfig = { bandwidthMbps: Infinity };
 /** One line for a run's output, e.g. `token bucket 10 Mbit/s, latency 5 ms, jitter 1 ms, loss 0.01`. */
 export function describeLink(link: LinkConfig): string {
   if (isUnshaped(link)) return 'unshaped loopback';
-  const parts = [Number.isFinite(link.bandwidthMbps) ? `token bucket ${link.bandwidthMbps} Mbit/s (burst ${link.burstBytes ?? 0} bytes)` : 'no rate limit'];
+  const parts = [
+    Number.isFinite(link.bandwidthMbps)
+      ? `token bucket ${link.bandwidthMbps} Mbit/s (burst ${link.burstBytes ?? 0} bytes)`
+      : 'no rate limit',
+  ];
   parts.push(`latency ${link.latencyMs ?? 0} ms`, `jitter ${link.jitterMs ?? 0} ms`, `loss ${link.loss ?? 0}`);
   return `application-level shaping: ${parts.join(', ')}`;
 }
@@ -49,9 +53,11 @@ function isUnshaped(link: LinkConfig): boolean {
 
 function checkLink(link: LinkConfig): void {
   const nonNegative = (name: keyof LinkConfig, v: number | undefined) => {
-    if (v !== undefined && !(v >= 0 && Number.isFinite(v))) throw new RangeError(`link ${name} is ${v}; expected a finite number >= 0`);
+    if (v !== undefined && !(v >= 0 && Number.isFinite(v)))
+      throw new RangeError(`link ${name} is ${v}; expected a finite number >= 0`);
   };
-  if (!(link.bandwidthMbps > 0)) throw new RangeError(`link bandwidthMbps is ${link.bandwidthMbps}; expected a number > 0 (Infinity for no limit)`);
+  if (!(link.bandwidthMbps > 0))
+    throw new RangeError(`link bandwidthMbps is ${link.bandwidthMbps}; expected a number > 0 (Infinity for no limit)`);
   nonNegative('latencyMs', link.latencyMs);
   nonNegative('jitterMs', link.jitterMs);
   nonNegative('burstBytes', link.burstBytes);

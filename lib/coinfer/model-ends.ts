@@ -72,7 +72,10 @@ export function splitEnds(model: BottleneckedModel): { head: SplitHead; tail: Sp
       ...info,
       forwardFrame: (frame) => serverForward(server, frame),
       stepLogits(sent, k) {
-        if (!model.spiking) throw new RangeError(`${model.name} sends one DNN code per image, not time steps; it cannot be run step by step`);
+        if (!model.spiking)
+          throw new RangeError(
+            `${model.name} sends one DNN code per image, not time steps; it cannot be run step by step`,
+          );
         checkSteps(info, k);
         return server.forwardSteps(sent, { T: k });
       },
@@ -83,12 +86,21 @@ export function splitEnds(model: BottleneckedModel): { head: SplitHead; tail: Sp
 /** Head and tail of a split model with learned temporal compression (T' < T sent steps). */
 export function compressedEnds(model: TemporallyCompressedModel): { head: SplitHead; tail: SplitTail } {
   const { splitPoint, unit, backbone } = model.model;
-  const info: EndInfo = { splitPoint, spiking: true, sentShape: model.sentShape, bitWidth: 1, T: model.T, sentSteps: model.sentSteps, group: model.T / model.sentSteps };
+  const info: EndInfo = {
+    splitPoint,
+    spiking: true,
+    sentShape: model.sentShape,
+    bitWidth: 1,
+    T: model.T,
+    sentSteps: model.sentSteps,
+    group: model.T / model.sentSteps,
+  };
   return {
     head: { ...info, forward: (x) => model.deviceForward(x) },
     tail: {
       ...info,
-      forwardFrame: (frame) => tf.tidy(() => tf.mean(model.serverForwardSteps(framedSpikes(info, frame, info.sentSteps)), 0)),
+      forwardFrame: (frame) =>
+        tf.tidy(() => tf.mean(model.serverForwardSteps(framedSpikes(info, frame, info.sentSteps)), 0)),
       stepLogits(sent, k) {
         checkSteps(info, k);
         return tf.tidy(() => {
@@ -97,7 +109,9 @@ export function compressedEnds(model: TemporallyCompressedModel): { head: SplitH
           const restored = model.expander.forward(zeros ? tf.concat([sent, zeros], 0) : sent); // [T*B, h', w', c']
           const steps = k * info.group;
           const received = steps < info.T ? tf.slice(restored, 0, steps * B) : restored; // [steps*B, h', w', c']
-          return backbone.forwardStepsFrom(unit.decodeValues(received, makeRun({ T: steps }, steps)), splitPoint, { T: steps });
+          return backbone.forwardStepsFrom(unit.decodeValues(received, makeRun({ T: steps }, steps)), splitPoint, {
+            T: steps,
+          });
         });
       },
     },
@@ -106,7 +120,12 @@ export function compressedEnds(model: TemporallyCompressedModel): { head: SplitH
 
 /** The backbone alone, or a joint model, as raw offload and edge-only run it. */
 export function wholeModel(model: BottleneckedModel | TemporallyCompressedModel | SplittableModel): WholeModel {
-  const inputShape = model instanceof BottleneckedModel ? model.backbone.inputShape : model instanceof TemporallyCompressedModel ? model.model.backbone.inputShape : model.inputShape;
+  const inputShape =
+    model instanceof BottleneckedModel
+      ? model.backbone.inputShape
+      : model instanceof TemporallyCompressedModel
+        ? model.model.backbone.inputShape
+        : model.inputShape;
   return { T: model.T, inputShape, forward: (x) => model.forward(x) };
 }
 
@@ -116,7 +135,11 @@ export function wholeModel(model: BottleneckedModel | TemporallyCompressedModel 
  */
 export function checkSentFrame(part: EndInfo, meta: FrameMeta, steps: number): number {
   const expected = sentFrameMeta(part, meta.shape[0] / steps, steps, meta.coding);
-  if (meta.splitPoint !== expected.splitPoint || meta.T !== steps || meta.shape.join(',') !== expected.shape.join(',')) {
+  if (
+    meta.splitPoint !== expected.splitPoint ||
+    meta.T !== steps ||
+    meta.shape.join(',') !== expected.shape.join(',')
+  ) {
     throw new RangeError(
       `frame holds split point '${meta.splitPoint}', T = ${meta.T}, shape [${meta.shape.join(', ')}]; ` +
         `expected '${part.splitPoint}', [${steps}*B, ${part.sentShape.join(', ')}] with T = ${steps}`,
@@ -132,5 +155,6 @@ function framedSpikes(part: EndInfo, frame: DecodedFrame, steps: number): tf.Ten
 }
 
 function checkSteps(info: EndInfo, k: number): void {
-  if (!(Number.isInteger(k) && k >= 1 && k <= info.sentSteps)) throw new RangeError(`sent steps received is ${k}; expected an integer in 1..${info.sentSteps}`);
+  if (!(Number.isInteger(k) && k >= 1 && k <= info.sentSteps))
+    throw new RangeError(`sent steps received is ${k}; expected an integer in 1..${info.sentSteps}`);
 }

@@ -36,7 +36,8 @@ export interface ModeHandler {
 }
 
 function needTail(ctx: ModeContext, mode: RequestMode): SplitTail {
-  if (!ctx.tail) throw new ProtocolError('unsupported', `this server has no split model tail, so it does not take mode '${mode}'`);
+  if (!ctx.tail)
+    throw new ProtocolError('unsupported', `this server has no split model tail, so it does not take mode '${mode}'`);
   return ctx.tail;
 }
 
@@ -48,7 +49,12 @@ function admitFrame(tail: SplitTail, meta: FrameMeta, steps: number, ctx: ModeCo
   } catch (err) {
     throw new ProtocolError('mismatch', (err as Error).message, id);
   }
-  if (batch > ctx.maxBatch) throw new ProtocolError('oversized', `frame holds ${batch} images; this server takes at most ${ctx.maxBatch} per request (maxBatch)`, id);
+  if (batch > ctx.maxBatch)
+    throw new ProtocolError(
+      'oversized',
+      `frame holds ${batch} images; this server takes at most ${ctx.maxBatch} per request (maxBatch)`,
+      id,
+    );
   return batch;
 }
 
@@ -67,15 +73,34 @@ const split: ModeHandler = {
 
 const raw: ModeHandler = {
   admit({ header, body }, ctx) {
-    if (!ctx.whole) throw new ProtocolError('unsupported', "this server has no whole model, so it does not take mode 'raw'", header.id);
+    if (!ctx.whole)
+      throw new ProtocolError(
+        'unsupported',
+        "this server has no whole model, so it does not take mode 'raw'",
+        header.id,
+      );
     const shape = header.shape!;
     const { inputShape } = ctx.whole;
     if (shape.slice(1).join(',') !== inputShape.join(',')) {
-      throw new ProtocolError('mismatch', `raw input shape is [${shape.join(', ')}]; this model takes [B, ${inputShape.join(', ')}]`, header.id);
+      throw new ProtocolError(
+        'mismatch',
+        `raw input shape is [${shape.join(', ')}]; this model takes [B, ${inputShape.join(', ')}]`,
+        header.id,
+      );
     }
-    if (shape[0] > ctx.maxBatch) throw new ProtocolError('oversized', `raw input holds ${shape[0]} images; this server takes at most ${ctx.maxBatch} per request (maxBatch)`, header.id);
+    if (shape[0] > ctx.maxBatch)
+      throw new ProtocolError(
+        'oversized',
+        `raw input holds ${shape[0]} images; this server takes at most ${ctx.maxBatch} per request (maxBatch)`,
+        header.id,
+      );
     const size = shape.reduce((a, b) => a * b, 1);
-    if (body.length !== size) throw new ProtocolError('malformed', `raw body is ${body.length} bytes; shape [${shape.join(', ')}] of uint8 pixels takes ${size}`, header.id);
+    if (body.length !== size)
+      throw new ProtocolError(
+        'malformed',
+        `raw body is ${body.length} bytes; shape [${shape.join(', ')}] of uint8 pixels takes ${size}`,
+        header.id,
+      );
   },
   run(request, ctx, _exits, decoded) {
     const whole = ctx.whole!;
@@ -95,8 +120,18 @@ const raw: ModeHandler = {
 const steps: ModeHandler = {
   admit({ header, body }, ctx) {
     const tail = needTail(ctx, 'steps');
-    if (!tail.spiking) throw new ProtocolError('unsupported', `this server's model sends one DNN code per image, not time steps; it does not take mode 'steps'`, header.id);
-    if (header.step! >= tail.sentSteps) throw new ProtocolError('malformed', `early-exit request ${header.id} sent step ${header.step}; this model sends ${tail.sentSteps} steps (0..${tail.sentSteps - 1})`, header.id);
+    if (!tail.spiking)
+      throw new ProtocolError(
+        'unsupported',
+        `this server's model sends one DNN code per image, not time steps; it does not take mode 'steps'`,
+        header.id,
+      );
+    if (header.step! >= tail.sentSteps)
+      throw new ProtocolError(
+        'malformed',
+        `early-exit request ${header.id} sent step ${header.step}; this model sends ${tail.sentSteps} steps (0..${tail.sentSteps - 1})`,
+        header.id,
+      );
     admitFrame(tail, readFrameMeta(body), 1, ctx, header.id);
   },
   run({ header, body }, ctx, exits, decoded) {
@@ -140,8 +175,20 @@ function predictions(logits: tf.Tensor): ReturnType<typeof readPredictions> {
 /** The raw-mode body, uint8 pixels `[B, H, W, C]` (admitted), normalised by `imageBatch` as the data pipeline feeds the model. */
 function rawInput({ header, body }: ProtocolRequest, normalization: Normalization): tf.Tensor {
   const [batch, height, width, channels] = header.shape!;
-  const pixels = new ImageDataset({ images: body, labels: new Uint8Array(batch), classes: ['unlabelled'], height, width, channels, source: `raw request ${header.id}` });
-  const { images, labels } = imageBatch(pixels, Array.from({ length: batch }, (_, b) => b), { normalization });
+  const pixels = new ImageDataset({
+    images: body,
+    labels: new Uint8Array(batch),
+    classes: ['unlabelled'],
+    height,
+    width,
+    channels,
+    source: `raw request ${header.id}`,
+  });
+  const { images, labels } = imageBatch(
+    pixels,
+    Array.from({ length: batch }, (_, b) => b),
+    { normalization },
+  );
   labels.dispose();
   return images;
 }

@@ -25,7 +25,8 @@ function ip(args: string[]): string {
 
 /** null when namespaces can be made here, else why not (for a test's skip message). */
 export function netnsUnavailable(): string | null {
-  if (process.getuid?.() !== 0) return 'network namespaces need root (ip netns add); run as root to test across two namespaces';
+  if (process.getuid?.() !== 0)
+    return 'network namespaces need root (ip netns add); run as root to test across two namespaces';
   try {
     ip(['netns', 'list']);
   } catch (err) {
@@ -59,15 +60,42 @@ export function createNetnsLink(tag: string, { rateMbps }: { rateMbps?: number }
     ip(['netns', 'add', deviceNs]);
     // both ends are created inside their namespaces: nothing appears in this one
     ip(['link', 'add', 'veth-s', 'netns', serverNs, 'type', 'veth', 'peer', 'name', 'veth-d', 'netns', deviceNs]);
-    for (const [ns, dev, address] of [[serverNs, 'veth-s', serverAddress], [deviceNs, 'veth-d', deviceAddress]]) {
+    for (const [ns, dev, address] of [
+      [serverNs, 'veth-s', serverAddress],
+      [deviceNs, 'veth-d', deviceAddress],
+    ]) {
       ip(['-n', ns, 'link', 'set', 'lo', 'up']);
       ip(['-n', ns, 'addr', 'add', `${address}/30`, 'dev', dev]);
       ip(['-n', ns, 'link', 'set', dev, 'up']);
     }
     if (rateMbps !== undefined) {
       try {
-        for (const [ns, dev] of [[serverNs, 'veth-s'], [deviceNs, 'veth-d']]) {
-          execFileSync('ip', ['netns', 'exec', ns, 'tc', 'qdisc', 'add', 'dev', dev, 'root', 'tbf', 'rate', `${rateMbps}mbit`, 'burst', '32kbit', 'latency', '400ms'], { stdio: ['ignore', 'ignore', 'pipe'] });
+        for (const [ns, dev] of [
+          [serverNs, 'veth-s'],
+          [deviceNs, 'veth-d'],
+        ]) {
+          execFileSync(
+            'ip',
+            [
+              'netns',
+              'exec',
+              ns,
+              'tc',
+              'qdisc',
+              'add',
+              'dev',
+              dev,
+              'root',
+              'tbf',
+              'rate',
+              `${rateMbps}mbit`,
+              'burst',
+              '32kbit',
+              'latency',
+              '400ms',
+            ],
+            { stdio: ['ignore', 'ignore', 'pipe'] },
+          );
         }
         shaping = `tc tbf ${rateMbps} Mbit/s on both ends`;
       } catch (err) {
@@ -78,5 +106,13 @@ export function createNetnsLink(tag: string, { rateMbps }: { rateMbps?: number }
     destroy();
     throw err;
   }
-  return { serverNs, deviceNs, serverAddress, deviceAddress, shaping, prefix: (ns) => ['ip', 'netns', 'exec', ns], destroy };
+  return {
+    serverNs,
+    deviceNs,
+    serverAddress,
+    deviceAddress,
+    shaping,
+    prefix: (ns) => ['ip', 'netns', 'exec', ns],
+    destroy,
+  };
 }

@@ -107,7 +107,17 @@ export interface ExitState {
  * names the limit), `unsupported` (a mode this server was not given the model for), `busy` (the connection's
  * in-flight cap), `shutting-down`, `internal` (the server failed on an admitted request).
  */
-export const PROTOCOL_ERROR_CODES = ['malformed', 'unauthorized', 'frame', 'mismatch', 'oversized', 'unsupported', 'busy', 'shutting-down', 'internal'] as const;
+export const PROTOCOL_ERROR_CODES = [
+  'malformed',
+  'unauthorized',
+  'frame',
+  'mismatch',
+  'oversized',
+  'unsupported',
+  'busy',
+  'shutting-down',
+  'internal',
+] as const;
 export type ProtocolErrorCode = (typeof PROTOCOL_ERROR_CODES)[number];
 
 export interface ErrorReply {
@@ -132,7 +142,8 @@ export class ProtocolError extends Error {
 
 export function encodeRequest(header: RequestHeader, body: Uint8Array): Uint8Array {
   const json = new TextEncoder().encode(JSON.stringify(header));
-  if (json.length > MAX_HEADER_BYTES) throw new RangeError(`request header is ${json.length} bytes of JSON; expected at most ${MAX_HEADER_BYTES}`);
+  if (json.length > MAX_HEADER_BYTES)
+    throw new RangeError(`request header is ${json.length} bytes of JSON; expected at most ${MAX_HEADER_BYTES}`);
   const message = new Uint8Array(PREFIX_BYTES + json.length + body.length);
   message.set(MAGIC_BYTES, 0);
   message[4] = PROTOCOL_VERSION;
@@ -145,30 +156,42 @@ export function encodeRequest(header: RequestHeader, body: Uint8Array): Uint8Arr
 /** Reads a request; throws ProtocolError('malformed') naming what is wrong. The body is a view, not a copy. */
 export function decodeRequest(message: Uint8Array): ProtocolRequest {
   const bad = (what: string, id: number | null = null) => new ProtocolError('malformed', `request ${what}`, id);
-  if (message.length < PREFIX_BYTES) throw bad(`is ${message.length} bytes; expected at least ${PREFIX_BYTES} before the header`);
+  if (message.length < PREFIX_BYTES)
+    throw bad(`is ${message.length} bytes; expected at least ${PREFIX_BYTES} before the header`);
   if (!MAGIC_BYTES.every((b, k) => message[k] === b)) throw bad(`does not start with "${REQUEST_MAGIC}"`);
   if (message[4] !== PROTOCOL_VERSION) throw bad(`protocol version is ${message[4]}; expected ${PROTOCOL_VERSION}`);
   const length = new DataView(message.buffer, message.byteOffset, message.byteLength).getUint16(5, true);
   if (length < 2 || length > MAX_HEADER_BYTES || PREFIX_BYTES + length > message.length) {
-    throw bad(`header length is ${length} in a ${message.length}-byte message; expected 2..${MAX_HEADER_BYTES} bytes that fit`);
+    throw bad(
+      `header length is ${length} in a ${message.length}-byte message; expected 2..${MAX_HEADER_BYTES} bytes that fit`,
+    );
   }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(message.subarray(PREFIX_BYTES, PREFIX_BYTES + length)));
+    parsed = JSON.parse(
+      new TextDecoder('utf-8', { fatal: true }).decode(message.subarray(PREFIX_BYTES, PREFIX_BYTES + length)),
+    );
   } catch (err) {
     throw bad(`header is not UTF-8 JSON: ${(err as Error).message}`);
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw bad('header is not a JSON object');
   const h = parsed as Record<string, unknown>;
-  if (typeof h.id !== 'number' || !Number.isInteger(h.id) || h.id < 0 || h.id > 0xffffffff) throw bad(`header id is ${JSON.stringify(h.id)}; expected an integer in [0, 2^32)`);
+  if (typeof h.id !== 'number' || !Number.isInteger(h.id) || h.id < 0 || h.id > 0xffffffff)
+    throw bad(`header id is ${JSON.stringify(h.id)}; expected an integer in [0, 2^32)`);
   const id = h.id;
-  if (h.token !== undefined) throw bad('header has a token; protocol 3 authenticates the connection once, with its hello (handshake.ts)', id);
-  if (!(REQUEST_MODES as readonly unknown[]).includes(h.mode)) throw bad(`header mode is ${JSON.stringify(h.mode)}; expected one of ${REQUEST_MODES.join(', ')}`, id);
+  if (h.token !== undefined)
+    throw bad('header has a token; protocol 3 authenticates the connection once, with its hello (handshake.ts)', id);
+  if (!(REQUEST_MODES as readonly unknown[]).includes(h.mode))
+    throw bad(`header mode is ${JSON.stringify(h.mode)}; expected one of ${REQUEST_MODES.join(', ')}`, id);
   const mode = h.mode as RequestMode;
   const header: RequestHeader = { id, mode };
   if (mode === 'raw') {
     const shape = h.shape;
-    if (!Array.isArray(shape) || shape.length !== 4 || !shape.every((d) => typeof d === 'number' && Number.isInteger(d) && d >= 1)) {
+    if (
+      !Array.isArray(shape) ||
+      shape.length !== 4 ||
+      !shape.every((d) => typeof d === 'number' && Number.isInteger(d) && d >= 1)
+    ) {
       throw bad(`header shape is ${JSON.stringify(shape)}; raw mode expects [B, H, W, C] of positive integers`, id);
     }
     header.shape = shape as number[];
@@ -176,11 +199,21 @@ export function decodeRequest(message: Uint8Array): ProtocolRequest {
     throw bad('header has a shape; only raw mode sends one (a frame describes itself)', id);
   }
   if (mode === 'steps') {
-    if (typeof h.step !== 'number' || !Number.isInteger(h.step) || h.step < 0) throw bad(`header step is ${JSON.stringify(h.step)}; steps mode expects an integer >= 0`, id);
+    if (typeof h.step !== 'number' || !Number.isInteger(h.step) || h.step < 0)
+      throw bad(`header step is ${JSON.stringify(h.step)}; steps mode expects an integer >= 0`, id);
     const exit = h.exit as Record<string, unknown> | null | undefined;
     const threshold = exit?.threshold;
-    if (typeof exit !== 'object' || exit === null || typeof threshold !== 'number' || !(threshold >= 0 && threshold <= 1) || !(EXIT_CONFIDENCES as readonly unknown[]).includes(exit.confidence)) {
-      throw bad(`header exit is ${JSON.stringify(h.exit)}; steps mode expects { threshold in [0, 1], confidence: ${EXIT_CONFIDENCES.join(' | ')} }`, id);
+    if (
+      typeof exit !== 'object' ||
+      exit === null ||
+      typeof threshold !== 'number' ||
+      !(threshold >= 0 && threshold <= 1) ||
+      !(EXIT_CONFIDENCES as readonly unknown[]).includes(exit.confidence)
+    ) {
+      throw bad(
+        `header exit is ${JSON.stringify(h.exit)}; steps mode expects { threshold in [0, 1], confidence: ${EXIT_CONFIDENCES.join(' | ')} }`,
+        id,
+      );
     }
     header.step = h.step;
     header.exit = { threshold, confidence: exit.confidence as ExitConfidence };
@@ -198,13 +231,26 @@ export function decodeReply(text: string): ProtocolReply {
   } catch (err) {
     throw new ProtocolError('malformed', `reply is not JSON: ${(err as Error).message}`);
   }
-  const r = parsed as { id?: unknown; ok?: unknown; predictions?: unknown; logits?: unknown; server?: unknown; error?: { code?: unknown } } | null;
+  const r = parsed as {
+    id?: unknown;
+    ok?: unknown;
+    predictions?: unknown;
+    logits?: unknown;
+    server?: unknown;
+    error?: { code?: unknown };
+  } | null;
   if (typeof r !== 'object' || r === null || (r.id !== null && typeof r.id !== 'number') || typeof r.ok !== 'boolean') {
     throw new ProtocolError('malformed', `reply ${text.slice(0, 80)} lacks a numeric or null id and a boolean ok`);
   }
-  const complete = r.ok ? Array.isArray(r.predictions) && Array.isArray(r.logits) && typeof r.server === 'object' : typeof r.error?.code === 'string';
+  const complete = r.ok
+    ? Array.isArray(r.predictions) && Array.isArray(r.logits) && typeof r.server === 'object'
+    : typeof r.error?.code === 'string';
   if (!complete) {
-    throw new ProtocolError('malformed', `reply ${text.slice(0, 80)} lacks ${r.ok ? 'predictions, logits or server timing' : 'an error code'}`, r.id as number | null);
+    throw new ProtocolError(
+      'malformed',
+      `reply ${text.slice(0, 80)} lacks ${r.ok ? 'predictions, logits or server timing' : 'an error code'}`,
+      r.id as number | null,
+    );
   }
   return r as ProtocolReply;
 }

@@ -28,9 +28,18 @@ export interface ServeProcessOptions {
 /** The compiled command line (dist/scripts/cli.js), seen from dist/lib/coinfer. */
 const CLI_PATH = path.resolve(__dirname, '..', '..', 'scripts', 'cli.js');
 
-export async function startServeProcess(options: string[], { token, forS = 300, readyTimeoutMs = 30_000, prefix = [] }: ServeProcessOptions = {}): Promise<ServeProcess> {
+export async function startServeProcess(
+  options: string[],
+  { token, forS = 300, readyTimeoutMs = 30_000, prefix = [] }: ServeProcessOptions = {},
+): Promise<ServeProcess> {
   const argv = [...prefix, process.execPath, CLI_PATH, 'serve', '--port', '0', '--for-s', String(forS), ...options];
   const env = token === undefined ? process.env : { ...process.env, SPIKESPLIT_TOKEN: token };
-  const child = await startReadyChild(argv, { ready: /\bat (wss?:\/\/\S+)\s/, name: 'spikesplit serve', expected: 'its URL', readyTimeoutMs, env });
+  const child = await startReadyChild(argv, {
+    ready: /\bat (wss?:\/\/\S+)\s/,
+    name: 'spikesplit serve',
+    expected: 'its URL',
+    readyTimeoutMs,
+    env,
+  });
   return { url: child.ready[1], pid: child.pid, output: child.output, stop: child.stop };
 }

@@ -32,7 +32,14 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { FrameError } from '../codec/frame';
 import { Normalization } from '../data/normalization';
 import { Admission } from './admission';
-import { challengeMessage, checkHello, HELLO_MAX_BYTES, newNonce, welcomeMessage, type ConnectionLimits } from './handshake';
+import {
+  challengeMessage,
+  checkHello,
+  HELLO_MAX_BYTES,
+  newNonce,
+  welcomeMessage,
+  type ConnectionLimits,
+} from './handshake';
 import { maxBodyBytes, maxMessageBytes, serverLimits, type ServerLimits } from './limits';
 import { LinkConfig, LinkShaper, UNSHAPED_LINK } from './link';
 import { SplitTail, WholeModel } from './model-ends';
@@ -117,9 +124,13 @@ interface Job {
 
 // The server raises a connection's message limit once it has authenticated, through ws's receiver; check that
 // this version of ws keeps the limit where that is done, so an upgrade of ws cannot silently drop the limit.
-const { Receiver } = wsLib as unknown as { Receiver: new (options: { maxPayload: number }) => { _maxPayload?: number } };
+const { Receiver } = wsLib as unknown as {
+  Receiver: new (options: { maxPayload: number }) => { _maxPayload?: number };
+};
 if (new Receiver({ maxPayload: 7 })._maxPayload !== 7) {
-  throw new Error("this version of ws keeps no Receiver._maxPayload: the server cannot bound a connection's messages before and after authentication");
+  throw new Error(
+    "this version of ws keeps no Receiver._maxPayload: the server cannot bound a connection's messages before and after authentication",
+  );
 }
 
 function setMessageLimit(ws: WebSocket, bytes: number): void {
@@ -136,15 +147,23 @@ const peerKey = (socket: Socket) => `${socket.remoteAddress}|${socket.remotePort
 
 export async function createServer(options: ServerOptions): Promise<CoinferServer> {
   const { tail, whole, normalization, token, host = '127.0.0.1' } = options;
-  if (!tail && !whole) throw new RangeError('createServer needs the tail of a split model (modes split, steps), a whole model (mode raw), or both');
-  if (whole && !normalization) throw new RangeError('createServer: a whole model (mode raw) needs the normalization of the pixels it is sent');
+  if (!tail && !whole)
+    throw new RangeError(
+      'createServer needs the tail of a split model (modes split, steps), a whole model (mode raw), or both',
+    );
+  if (whole && !normalization)
+    throw new RangeError('createServer: a whole model (mode raw) needs the normalization of the pixels it is sent');
   if (!token) throw new RangeError('createServer needs a non-empty token');
   const limits = serverLimits(options.limits);
   const link = options.link ?? UNSHAPED_LINK;
   new LinkShaper(link); // validates the config before listening
   const ctx: ModeContext = { tail, whole, normalization, maxBatch: limits.maxBatch };
   const bodyLimit = maxBodyBytes(limits.maxBatch, tail, whole);
-  const connectionLimits: ConnectionLimits = { maxBatch: limits.maxBatch, maxBodyBytes: bodyLimit, maxInFlight: limits.maxInFlightPerConnection };
+  const connectionLimits: ConnectionLimits = {
+    maxBatch: limits.maxBatch,
+    maxBodyBytes: bodyLimit,
+    maxInFlight: limits.maxInFlightPerConnection,
+  };
 
   const admission = new Admission(limits);
   const scheduler = new FairScheduler<Connection, Job>();
@@ -156,7 +175,9 @@ export async function createServer(options: ServerOptions): Promise<CoinferServe
   let drained: (() => void) | null = null;
   let scheduled = false;
 
-  const listener = options.tls ? https.createServer({ cert: options.tls.cert, key: options.tls.key, handshakeTimeout: limits.authTimeoutMs }) : http.createServer();
+  const listener = options.tls
+    ? https.createServer({ cert: options.tls.cert, key: options.tls.key, handshakeTimeout: limits.authTimeoutMs })
+    : http.createServer();
   listener.headersTimeout = limits.authTimeoutMs;
   listener.requestTimeout = limits.authTimeoutMs;
   listener.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
@@ -185,7 +206,11 @@ export async function createServer(options: ServerOptions): Promise<CoinferServe
       counts.refused++;
       // a TLS client gets no readable answer without a handshake, which a flood should not cost: it is cut off
       if (options.tls) socket.destroy();
-      else socket.end(`HTTP/1.1 ${refusal.status} ${refusal.status === 429 ? 'Too Many Requests' : 'Service Unavailable'}\r\nconnection: close\r\ncontent-type: text/plain\r\ncontent-length: ${Buffer.byteLength(refusal.reason)}\r\n\r\n${refusal.reason}`, () => socket.destroy());
+      else
+        socket.end(
+          `HTTP/1.1 ${refusal.status} ${refusal.status === 429 ? 'Too Many Requests' : 'Service Unavailable'}\r\nconnection: close\r\ncontent-type: text/plain\r\ncontent-length: ${Buffer.byteLength(refusal.reason)}\r\n\r\n${refusal.reason}`,
+          () => socket.destroy(),
+        );
       return;
     }
     const peer: Peer = {
@@ -220,9 +245,20 @@ export async function createServer(options: ServerOptions): Promise<CoinferServe
   const port = (listener.address() as AddressInfo).port;
 
   function open(ws: WebSocket, peer: Peer): void {
-    const conn: Connection = { ws, peer, nonce: newNonce(), authenticated: false, shaper: new LinkShaper(link), inFlight: 0, exits: new ExitSessions(limits.maxInFlightPerConnection), idleTimer: null };
+    const conn: Connection = {
+      ws,
+      peer,
+      nonce: newNonce(),
+      authenticated: false,
+      shaper: new LinkShaper(link),
+      inFlight: 0,
+      exits: new ExitSessions(limits.maxInFlightPerConnection),
+      idleTimer: null,
+    };
     connections.add(conn);
-    ws.on('message', (data, isBinary) => (conn.authenticated ? receive(conn, data as Buffer, isBinary) : hello(conn, data as Buffer, isBinary)));
+    ws.on('message', (data, isBinary) =>
+      conn.authenticated ? receive(conn, data as Buffer, isBinary) : hello(conn, data as Buffer, isBinary),
+    );
     // a protocol error (e.g. a message over the limit, 1009): ws has sent its close frame
     ws.on('error', () => closeSoon(ws));
     // replies still on this connection's link are left to arrive: their bookkeeping runs, the send is skipped
@@ -240,7 +276,9 @@ export async function createServer(options: ServerOptions): Promise<CoinferServe
       const code = err instanceof ProtocolError ? err.code : 'malformed';
       admission.failed(conn.peer.address);
       errors[code] = (errors[code] ?? 0) + 1;
-      conn.ws.send(JSON.stringify({ id: null, ok: false, error: { code, message: (err as Error).message } } satisfies ErrorReply));
+      conn.ws.send(
+        JSON.stringify({ id: null, ok: false, error: { code, message: (err as Error).message } } satisfies ErrorReply),
+      );
       closeSoon(conn.ws, 1008, 'hello refused');
       return;
     }
@@ -277,10 +315,15 @@ export async function createServer(options: ServerOptions): Promise<CoinferServe
 
   /** Sends an error reply; it ends the early-exit request of that id, if one is open. */
   function fail(conn: Connection, id: number | null, err: unknown, done?: () => void): void {
-    const code: ProtocolErrorCode = err instanceof FrameError ? 'frame' : err instanceof ProtocolError ? err.code : 'internal';
+    const code: ProtocolErrorCode =
+      err instanceof FrameError ? 'frame' : err instanceof ProtocolError ? err.code : 'internal';
     const message = err instanceof Error ? err.message : String(err);
     if (id !== null) conn.exits.end(id);
-    reply(conn, { id, ok: false, error: err instanceof FrameError ? { code, field: err.field, message } : { code, message } }, done);
+    reply(
+      conn,
+      { id, ok: false, error: err instanceof FrameError ? { code, field: err.field, message } : { code, message } },
+      done,
+    );
   }
 
   function checkDrained(): void {
@@ -300,9 +343,18 @@ export async function createServer(options: ServerOptions): Promise<CoinferServe
     const { id, mode } = request.header;
     try {
       if (closing) throw new ProtocolError('shutting-down', 'server is shutting down; no new requests are taken', id);
-      if (request.body.length > bodyLimit) throw new ProtocolError('oversized', `request body is ${request.body.length} bytes; this server reads at most ${bodyLimit} (maxBatch ${limits.maxBatch})`, id);
+      if (request.body.length > bodyLimit)
+        throw new ProtocolError(
+          'oversized',
+          `request body is ${request.body.length} bytes; this server reads at most ${bodyLimit} (maxBatch ${limits.maxBatch})`,
+          id,
+        );
       if (conn.inFlight >= limits.maxInFlightPerConnection) {
-        throw new ProtocolError('busy', `connection already has ${conn.inFlight} requests in flight; the cap is ${limits.maxInFlightPerConnection}`, id);
+        throw new ProtocolError(
+          'busy',
+          `connection already has ${conn.inFlight} requests in flight; the cap is ${limits.maxInFlightPerConnection}`,
+          id,
+        );
       }
       MODE_HANDLERS[mode].admit(request, ctx);
     } catch (err) {
@@ -337,7 +389,11 @@ export async function createServer(options: ServerOptions): Promise<CoinferServe
     let decodedAtMs = startMs;
     try {
       const result = MODE_HANDLERS[mode].run(request, ctx, conn.exits, () => (decodedAtMs = performance.now()));
-      const server = { queueMs: startMs - receivedAtMs, decodeMs: decodedAtMs - startMs, computeMs: performance.now() - decodedAtMs };
+      const server = {
+        queueMs: startMs - receivedAtMs,
+        decodeMs: decodedAtMs - startMs,
+        computeMs: performance.now() - decodedAtMs,
+      };
       if (!result.exit || result.exit.done) counts.served++;
       reply(conn, { id, ok: true, ...result, server }, done);
     } catch (err) {
@@ -349,7 +405,14 @@ export async function createServer(options: ServerOptions): Promise<CoinferServe
     port,
     url: `${options.tls ? 'wss' : 'ws'}://${host.includes(':') ? `[${host}]` : host}:${port}`,
     limits,
-    stats: () => ({ connections: admission.connections(), inFlight: counts.inFlight, served: counts.served, errors: { ...errors }, refused: counts.refused, timedOut: counts.timedOut }),
+    stats: () => ({
+      connections: admission.connections(),
+      inFlight: counts.inFlight,
+      served: counts.served,
+      errors: { ...errors },
+      refused: counts.refused,
+      timedOut: counts.timedOut,
+    }),
     async close({ timeoutMs = 10_000 } = {}) {
       if (closing) throw new Error('server close() was already called');
       closing = true;

@@ -22,13 +22,33 @@ export class ExitSessions {
   extend(id: number, step: number, batch: number): ExitSession {
     const session = this.open.get(id);
     if (step === 0) {
-      if (session) throw new ProtocolError('malformed', `early-exit request ${id} sent step 0 again after ${session.received.length} step(s)`, id);
-      if (this.open.size >= this.cap) throw new ProtocolError('busy', `connection already has ${this.open.size} open early-exit requests; the cap is ${this.cap}`, id);
+      if (session)
+        throw new ProtocolError(
+          'malformed',
+          `early-exit request ${id} sent step 0 again after ${session.received.length} step(s)`,
+          id,
+        );
+      if (this.open.size >= this.cap)
+        throw new ProtocolError(
+          'busy',
+          `connection already has ${this.open.size} open early-exit requests; the cap is ${this.cap}`,
+          id,
+        );
       return { batch, received: [] };
     }
     const have = session?.received.length ?? 0;
-    if (!session || step !== have) throw new ProtocolError('malformed', `early-exit request ${id} sent step ${step} after ${have} step(s); expected step ${have}`, id);
-    if (batch !== session.batch) throw new ProtocolError('mismatch', `early-exit request ${id} step ${step} holds ${batch} images; its step 0 held ${session.batch}`, id);
+    if (!session || step !== have)
+      throw new ProtocolError(
+        'malformed',
+        `early-exit request ${id} sent step ${step} after ${have} step(s); expected step ${have}`,
+        id,
+      );
+    if (batch !== session.batch)
+      throw new ProtocolError(
+        'mismatch',
+        `early-exit request ${id} step ${step} holds ${batch} images; its step 0 held ${session.batch}`,
+        id,
+      );
     return session;
   }
 

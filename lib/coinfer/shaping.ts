@@ -28,13 +28,32 @@ function run(args: string[]): { ok: boolean; message: string } {
 }
 
 export function probeTcShaping(): ShapingReport['tc'] {
-  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return { usable: false, detail: 'not root: tc and ip netns need root' };
+  if (typeof process.getuid !== 'function' || process.getuid() !== 0)
+    return { usable: false, detail: 'not root: tc and ip netns need root' };
   const ns = `spikesplit-probe-${process.pid}`;
   const add = run(['ip', 'netns', 'add', ns]);
   if (!add.ok) return { usable: false, detail: `ip netns add: ${add.message}` };
   try {
     const netem = run(['ip', 'netns', 'exec', ns, 'tc', 'qdisc', 'add', 'dev', 'lo', 'root', 'netem', 'delay', '1ms']);
-    const tbf = run(['ip', 'netns', 'exec', ns, 'tc', 'qdisc', 'replace', 'dev', 'lo', 'root', 'tbf', 'rate', '1mbit', 'burst', '32kbit', 'latency', '400ms']);
+    const tbf = run([
+      'ip',
+      'netns',
+      'exec',
+      ns,
+      'tc',
+      'qdisc',
+      'replace',
+      'dev',
+      'lo',
+      'root',
+      'tbf',
+      'rate',
+      '1mbit',
+      'burst',
+      '32kbit',
+      'latency',
+      '400ms',
+    ]);
     const detail = `root, ip netns works; netem: ${netem.ok ? 'works' : netem.message}; tbf: ${tbf.ok ? 'works' : tbf.message}`;
     return { usable: netem.ok && tbf.ok, detail };
   } finally {

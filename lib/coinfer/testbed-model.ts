@@ -60,7 +60,8 @@ export function buildTestbedModel(spec: TestbedModelSpec): TestbedModel {
   try {
     model = insertBottleneck(backbone, spec.splitPoint, { channels: spec.channels }, { seed: spec.seed });
     if (spec.sentSteps !== undefined) compressed = new TemporallyCompressedModel(model, { sentSteps: spec.sentSteps });
-    const source = spec.weightsDir === undefined ? freshSource(spec.seed) : loadFrom(compressed ?? model, spec.weightsDir);
+    const source =
+      spec.weightsDir === undefined ? freshSource(spec.seed) : loadFrom(compressed ?? model, spec.weightsDir);
     const { head, tail } = compressed ? compressedEnds(compressed) : splitEnds(model);
     return { model, compressed, head, tail, name: compressed?.name ?? model.name, source, dispose };
   } catch (err) {
@@ -70,7 +71,10 @@ export function buildTestbedModel(spec: TestbedModelSpec): TestbedModel {
 }
 
 /** The spec's backbone alone, its weights from `<weightsDir>/weights.json` (fresh from the seed without one). */
-export function buildTestbedBackbone(spec: TestbedModelSpec, weightsDir?: string): { backbone: SplitBackbone; source: string } {
+export function buildTestbedBackbone(
+  spec: TestbedModelSpec,
+  weightsDir?: string,
+): { backbone: SplitBackbone; source: string } {
   const backbone = createModel(spec.model, { width: spec.width, T: spec.T, classes: spec.classes, seed: spec.seed });
   try {
     return { backbone, source: weightsDir === undefined ? freshSource(spec.seed) : loadFrom(backbone, weightsDir) };
@@ -82,16 +86,25 @@ export function buildTestbedBackbone(spec: TestbedModelSpec, weightsDir?: string
 
 /** A spec from a JSON file; names the file and the field that is wrong. */
 export function readTestbedSpec(file: string): TestbedModelSpec {
-  const raw = readJsonArtefact<Record<string, unknown>>(file, 'rewrite it, or delete its folder to recompute it with `spikesplit neucodex`');
-  const bad = (field: string, expected: string) => new RangeError(`${file}: ${field} is ${JSON.stringify(raw[field])}; expected ${expected}`);
+  const raw = readJsonArtefact<Record<string, unknown>>(
+    file,
+    'rewrite it, or delete its folder to recompute it with `spikesplit neucodex`',
+  );
+  const bad = (field: string, expected: string) =>
+    new RangeError(`${file}: ${field} is ${JSON.stringify(raw[field])}; expected ${expected}`);
   for (const field of ['model', 'splitPoint']) if (typeof raw[field] !== 'string') throw bad(field, 'a string');
   if (!(typeof raw.width === 'number' && raw.width > 0)) throw bad('width', 'a number > 0');
-  for (const field of ['T', 'classes', 'channels']) if (!(Number.isInteger(raw[field]) && (raw[field] as number) >= 1)) throw bad(field, 'an integer >= 1');
+  for (const field of ['T', 'classes', 'channels'])
+    if (!(Number.isInteger(raw[field]) && (raw[field] as number) >= 1)) throw bad(field, 'an integer >= 1');
   if (!(Number.isInteger(raw.seed) && (raw.seed as number) >= 0)) throw bad('seed', 'an integer >= 0');
-  if (raw.sentSteps !== undefined && !(Number.isInteger(raw.sentSteps) && (raw.sentSteps as number) >= 1)) throw bad('sentSteps', 'an integer >= 1, or no field');
-  if (raw.weightsDir !== undefined && typeof raw.weightsDir !== 'string') throw bad('weightsDir', 'a path, or no field');
+  if (raw.sentSteps !== undefined && !(Number.isInteger(raw.sentSteps) && (raw.sentSteps as number) >= 1))
+    throw bad('sentSteps', 'an integer >= 1, or no field');
+  if (raw.weightsDir !== undefined && typeof raw.weightsDir !== 'string')
+    throw bad('weightsDir', 'a path, or no field');
   const spec = raw as unknown as TestbedModelSpec;
-  return spec.weightsDir === undefined ? spec : { ...spec, weightsDir: path.resolve(path.dirname(file), spec.weightsDir) };
+  return spec.weightsDir === undefined
+    ? spec
+    : { ...spec, weightsDir: path.resolve(path.dirname(file), spec.weightsDir) };
 }
 
 function freshSource(seed: number): string {

@@ -50,7 +50,9 @@ const WASM_DIR = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm'));
 const WASM_FILES = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'];
 
 export function webBundleError(): string | null {
-  return fs.existsSync(WEB_BUNDLE) ? null : `the web device page's bundle ${WEB_BUNDLE} is missing; build it with 'npm run build'`;
+  return fs.existsSync(WEB_BUNDLE)
+    ? null
+    : `the web device page's bundle ${WEB_BUNDLE} is missing; build it with 'npm run build'`;
 }
 
 export function webPageHandler({ token, spec, built, images }: WebPageOptions): RequestListener {
@@ -67,11 +69,21 @@ export function webPageHandler({ token, spec, built, images }: WebPageOptions): 
     sentShape: [...built.head.sentShape],
     manifest,
   };
-  const imageInfo = { count: images.count, height: images.height, width: images.width, channels: images.channels, classes: images.classes, labels: Array.from(images.labels), source: images.source };
+  const imageInfo = {
+    count: images.count,
+    height: images.height,
+    width: images.width,
+    channels: images.channels,
+    classes: images.classes,
+    labels: Array.from(images.labels),
+    source: images.source,
+  };
   const files: Record<string, { file: string; type: string }> = {
     '/': { file: PAGE, type: 'text/html; charset=utf-8' },
     '/device.js': { file: WEB_BUNDLE, type: 'text/javascript; charset=utf-8' },
-    ...Object.fromEntries(WASM_FILES.map((name) => [`/wasm/${name}`, { file: path.join(WASM_DIR, name), type: 'application/wasm' }])),
+    ...Object.fromEntries(
+      WASM_FILES.map((name) => [`/wasm/${name}`, { file: path.join(WASM_DIR, name), type: 'application/wasm' }]),
+    ),
   };
   const api: Record<string, () => { body: string | Uint8Array; type: string }> = {
     '/api/model': () => ({ body: JSON.stringify(info), type: 'application/json' }),
@@ -91,7 +103,8 @@ export function webPageHandler({ token, spec, built, images }: WebPageOptions): 
     const route = api[url.pathname];
     if (!route) return answer(404, `${url.pathname}: no such page; open /#token=<the server token>`);
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-    if (bearer === undefined) return answer(403, `${url.pathname}: needs the server's token, as the header 'authorization: Bearer <token>'`);
+    if (bearer === undefined)
+      return answer(403, `${url.pathname}: needs the server's token, as the header 'authorization: Bearer <token>'`);
     if (!sameToken(bearer, token)) return answer(403, `${url.pathname}: the token does not match the server's`);
     const { body, type } = route();
     answer(200, body, type);

@@ -54,7 +54,9 @@ export function imageBatch(dataset: ImageDataset, indices: ArrayLike<number>, op
   for (let k = 0; k < b; k++) {
     const i = indices[k];
     if (!Number.isInteger(i) || i < 0 || i >= dataset.count) {
-      throw new RangeError(`imageBatch index ${i} at position ${k} is outside [0, ${dataset.count}) of ${dataset.source}`);
+      throw new RangeError(
+        `imageBatch index ${i} at position ${k} is outside [0, ${dataset.count}) of ${dataset.source}`,
+      );
     }
     labels[k] = dataset.labels[i];
     let dy = 0;
@@ -90,7 +92,8 @@ export interface EpochOptions {
 
 /** The indices 0..count-1, shuffled when `rng` is given, cut into batches of `batchSize`. */
 export function* epochBatches(count: number, batchSize: number, options: EpochOptions = {}): Generator<Int32Array> {
-  if (!Number.isInteger(count) || count < 0) throw new RangeError(`epochBatches count must be an integer >= 0, got ${count}`);
+  if (!Number.isInteger(count) || count < 0)
+    throw new RangeError(`epochBatches count must be an integer >= 0, got ${count}`);
   if (!Number.isInteger(batchSize) || batchSize < 1) {
     throw new RangeError(`epochBatches batchSize must be a positive integer, got ${batchSize}`);
   }

@@ -15,30 +15,144 @@ import { FileError } from '../util/file-error';
 
 /** CIFAR-10 class names in label order (batches.meta.txt). */
 export const CIFAR10_CLASSES: readonly string[] = Object.freeze([
-  'airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck',
+  'airplane',
+  'automobile',
+  'bird',
+  'cat',
+  'deer',
+  'dog',
+  'frog',
+  'horse',
+  'ship',
+  'truck',
 ]);
 
 /** CIFAR-100 fine class names in label order (fine_label_names.txt). */
 export const CIFAR100_FINE_CLASSES: readonly string[] = Object.freeze([
-  'apple', 'aquarium_fish', 'baby', 'bear', 'beaver', 'bed', 'bee', 'beetle', 'bicycle', 'bottle',
-  'bowl', 'boy', 'bridge', 'bus', 'butterfly', 'camel', 'can', 'castle', 'caterpillar', 'cattle',
-  'chair', 'chimpanzee', 'clock', 'cloud', 'cockroach', 'couch', 'crab', 'crocodile', 'cup', 'dinosaur',
-  'dolphin', 'elephant', 'flatfish', 'forest', 'fox', 'girl', 'hamster', 'house', 'kangaroo', 'keyboard',
-  'lamp', 'lawn_mower', 'leopard', 'lion', 'lizard', 'lobster', 'man', 'maple_tree', 'motorcycle', 'mountain',
-  'mouse', 'mushroom', 'oak_tree', 'orange', 'orchid', 'otter', 'palm_tree', 'pear', 'pickup_truck', 'pine_tree',
-  'plain', 'plate', 'poppy', 'porcupine', 'possum', 'rabbit', 'raccoon', 'ray', 'road', 'rocket',
-  'rose', 'sea', 'seal', 'shark', 'shrew', 'skunk', 'skyscraper', 'snail', 'snake', 'spider',
-  'squirrel', 'streetcar', 'sunflower', 'sweet_pepper', 'table', 'tank', 'telephone', 'television', 'tiger', 'tractor',
-  'train', 'trout', 'tulip', 'turtle', 'wardrobe', 'whale', 'willow_tree', 'wolf', 'woman', 'worm',
+  'apple',
+  'aquarium_fish',
+  'baby',
+  'bear',
+  'beaver',
+  'bed',
+  'bee',
+  'beetle',
+  'bicycle',
+  'bottle',
+  'bowl',
+  'boy',
+  'bridge',
+  'bus',
+  'butterfly',
+  'camel',
+  'can',
+  'castle',
+  'caterpillar',
+  'cattle',
+  'chair',
+  'chimpanzee',
+  'clock',
+  'cloud',
+  'cockroach',
+  'couch',
+  'crab',
+  'crocodile',
+  'cup',
+  'dinosaur',
+  'dolphin',
+  'elephant',
+  'flatfish',
+  'forest',
+  'fox',
+  'girl',
+  'hamster',
+  'house',
+  'kangaroo',
+  'keyboard',
+  'lamp',
+  'lawn_mower',
+  'leopard',
+  'lion',
+  'lizard',
+  'lobster',
+  'man',
+  'maple_tree',
+  'motorcycle',
+  'mountain',
+  'mouse',
+  'mushroom',
+  'oak_tree',
+  'orange',
+  'orchid',
+  'otter',
+  'palm_tree',
+  'pear',
+  'pickup_truck',
+  'pine_tree',
+  'plain',
+  'plate',
+  'poppy',
+  'porcupine',
+  'possum',
+  'rabbit',
+  'raccoon',
+  'ray',
+  'road',
+  'rocket',
+  'rose',
+  'sea',
+  'seal',
+  'shark',
+  'shrew',
+  'skunk',
+  'skyscraper',
+  'snail',
+  'snake',
+  'spider',
+  'squirrel',
+  'streetcar',
+  'sunflower',
+  'sweet_pepper',
+  'table',
+  'tank',
+  'telephone',
+  'television',
+  'tiger',
+  'tractor',
+  'train',
+  'trout',
+  'tulip',
+  'turtle',
+  'wardrobe',
+  'whale',
+  'willow_tree',
+  'wolf',
+  'woman',
+  'worm',
 ]);
 
 /** CIFAR-100 coarse (superclass) names in label order (coarse_label_names.txt). */
 export const CIFAR100_COARSE_CLASSES: readonly string[] = Object.freeze([
-  'aquatic_mammals', 'fish', 'flowers', 'food_containers', 'fruit_and_vegetables',
-  'household_electrical_devices', 'household_furniture', 'insects', 'large_carnivores',
-  'large_man-made_outdoor_things', 'large_natural_outdoor_scenes', 'large_omnivores_and_herbivores',
-  'medium_mammals', 'non-insect_invertebrates', 'people', 'reptiles', 'small_mammals', 'trees',
-  'vehicles_1', 'vehicles_2',
+  'aquatic_mammals',
+  'fish',
+  'flowers',
+  'food_containers',
+  'fruit_and_vegetables',
+  'household_electrical_devices',
+  'household_furniture',
+  'insects',
+  'large_carnivores',
+  'large_man-made_outdoor_things',
+  'large_natural_outdoor_scenes',
+  'large_omnivores_and_herbivores',
+  'medium_mammals',
+  'non-insect_invertebrates',
+  'people',
+  'reptiles',
+  'small_mammals',
+  'trees',
+  'vehicles_1',
+  'vehicles_2',
 ]);
 
 export type CifarVariant = 'cifar10' | 'cifar100';
@@ -67,7 +181,12 @@ function cifarBatchFiles(variant: CifarVariant, split: CifarSplit): string[] {
  * batch file, named by `files[k]`). `source` names where they came from, for the data set. A batch of the
  * wrong size, or two identical batches (the same file twice), is a FileError naming the file(s).
  */
-export function parseCifarRecords(batches: Uint8Array[], format: CifarFormat, source: string, files: string[] = batches.map((_, k) => `${source}: batch ${k}`)): ImageDataset {
+export function parseCifarRecords(
+  batches: Uint8Array[],
+  format: CifarFormat,
+  source: string,
+  files: string[] = batches.map((_, k) => `${source}: batch ${k}`),
+): ImageDataset {
   const { labelBytes, labelOffset, classes } = layout(format);
   const recordBytes = labelBytes + PIXELS;
   let count = 0;
@@ -75,7 +194,8 @@ export function parseCifarRecords(batches: Uint8Array[], format: CifarFormat, so
   for (const [k, batch] of batches.entries()) {
     const digest = createHash('sha256').update(batch).digest('hex');
     const same = seen.get(digest);
-    if (same !== undefined) throw new FileError(files[k], `${files[k]} is byte for byte the same as ${same}; expected distinct batch files`);
+    if (same !== undefined)
+      throw new FileError(files[k], `${files[k]} is byte for byte the same as ${same}; expected distinct batch files`);
     seen.set(digest, files[k]);
     if (batch.length % recordBytes !== 0) {
       throw new FileError(
@@ -162,13 +282,25 @@ export async function readCifarBinary(
   }
   const missing = names.filter((n) => !found.has(n));
   if (missing.length > 0) {
-    throw new FileError(location, `${location} lacks ${missing.join(', ')}; expected the official ${options.variant} binary release`);
+    throw new FileError(
+      location,
+      `${location} lacks ${missing.join(', ')}; expected the official ${options.variant} binary release`,
+    );
   }
   const source = `official ${options.variant} binaries ${location} (${options.split})`;
-  const dataset = parseCifarRecords(names.map((n) => found.get(n)!), options, source, names.map(fileName));
+  const dataset = parseCifarRecords(
+    names.map((n) => found.get(n)!),
+    options,
+    source,
+    names.map(fileName),
+  );
   for (const name of names) {
     const copy = otherDigests.get(createHash('sha256').update(found.get(name)!).digest('hex'));
-    if (copy !== undefined) throw new FileError(fileName(name), `${fileName(name)} is byte for byte the same as ${fileName(copy)}: the ${options.split} split would overlap the other one`);
+    if (copy !== undefined)
+      throw new FileError(
+        fileName(name),
+        `${fileName(name)} is byte for byte the same as ${fileName(copy)}: the ${options.split} split would overlap the other one`,
+      );
   }
   return dataset;
 }
@@ -176,11 +308,18 @@ export async function readCifarBinary(
 function layout(format: CifarFormat): { labelBytes: number; labelOffset: number; classes: readonly string[] } {
   if (format.variant === 'cifar10') {
     if (format.labels !== undefined) {
-      throw new RangeError(`CIFAR-10 has a single label per record; labels: '${format.labels}' applies to cifar100 only`);
+      throw new RangeError(
+        `CIFAR-10 has a single label per record; labels: '${format.labels}' applies to cifar100 only`,
+      );
     }
     return { labelBytes: 1, labelOffset: 0, classes: CIFAR10_CLASSES };
   }
-  if (format.variant !== 'cifar100') throw new RangeError(`unknown CIFAR variant '${format.variant}', expected cifar10 or cifar100`);
+  if (format.variant !== 'cifar100')
+    throw new RangeError(`unknown CIFAR variant '${format.variant}', expected cifar10 or cifar100`);
   const coarse = format.labels === 'coarse';
-  return { labelBytes: 2, labelOffset: coarse ? 0 : 1, classes: coarse ? CIFAR100_COARSE_CLASSES : CIFAR100_FINE_CLASSES };
+  return {
+    labelBytes: 2,
+    labelOffset: coarse ? 0 : 1,
+    classes: coarse ? CIFAR100_COARSE_CLASSES : CIFAR100_FINE_CLASSES,
+  };
 }

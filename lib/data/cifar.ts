@@ -71,7 +71,9 @@ export async function loadCifar10(options: Cifar10Options): Promise<ImageDataset
         progress: options.progress,
       });
       if (dataset.classes.join() !== CIFAR10_CLASSES.join()) {
-        throw new Error(`${dataset.source} has classes ${dataset.classes.join(', ')}; expected the 10 CIFAR-10 classes`);
+        throw new Error(
+          `${dataset.source} has classes ${dataset.classes.join(', ')}; expected the 10 CIFAR-10 classes`,
+        );
       }
       return dataset;
     }
@@ -90,7 +92,12 @@ export interface Cifar100Options extends CommonOptions {
 /** CIFAR-100 from the official binaries (downloaded when absent and allowed); throws saying where to put them. */
 export async function loadCifar100(options: Cifar100Options): Promise<ImageDataset> {
   const dataDir = options.dataDir ?? defaultDataDir();
-  const location = await officialRelease(CIFAR100_BINARY_RELEASE, dataDir, { ...options, download: options.download ?? true }, true);
+  const location = await officialRelease(
+    CIFAR100_BINARY_RELEASE,
+    dataDir,
+    { ...options, download: options.download ?? true },
+    true,
+  );
   return readCifarBinary(location!, { variant: 'cifar100', split: options.split, labels: options.labels });
 }
 
@@ -136,21 +143,30 @@ async function officialRelease(
 
 /** `$SPIKESPLIT_CIFAR10_JPG`, else `../shared/data/cifar10-jpg.tar.gz` beside the project root (may not exist). */
 export function defaultCifar10JpgArchive(): string {
-  return process.env.SPIKESPLIT_CIFAR10_JPG ?? path.resolve(projectRoot(), '..', 'shared', 'data', 'cifar10-jpg.tar.gz');
+  return (
+    process.env.SPIKESPLIT_CIFAR10_JPG ?? path.resolve(projectRoot(), '..', 'shared', 'data', 'cifar10-jpg.tar.gz')
+  );
 }
 
 /** The JPEG archive to use, or undefined when none is at the shared default path (and it is not `required`). */
 function jpgArchivePath(option: string | null | undefined, required: boolean): string | undefined {
   if (option === null) {
-    if (required) throw new Error(`loadCifar10 source 'jpg' with jpgArchive: null; expected a path to cifar10-jpg.tar.gz`);
+    if (required)
+      throw new Error(`loadCifar10 source 'jpg' with jpgArchive: null; expected a path to cifar10-jpg.tar.gz`);
     return undefined;
   }
   const archive = option ?? defaultCifar10JpgArchive();
   if (fs.existsSync(archive)) return archive;
   const origin =
-    option !== undefined ? 'jpgArchive' : process.env.SPIKESPLIT_CIFAR10_JPG !== undefined ? '$SPIKESPLIT_CIFAR10_JPG' : '';
+    option !== undefined
+      ? 'jpgArchive'
+      : process.env.SPIKESPLIT_CIFAR10_JPG !== undefined
+        ? '$SPIKESPLIT_CIFAR10_JPG'
+        : '';
   if (origin !== '' || required) {
-    throw new Error(`the CIFAR-10 JPEG archive ${archive}${origin ? ` (from ${origin})` : ''} does not exist; expected cifar10-jpg.tar.gz`);
+    throw new Error(
+      `the CIFAR-10 JPEG archive ${archive}${origin ? ` (from ${origin})` : ''} does not exist; expected cifar10-jpg.tar.gz`,
+    );
   }
   return undefined;
 }

@@ -25,7 +25,8 @@ export class ImageDataset implements ImageDatasetFields {
   constructor(fields: ImageDatasetFields) {
     const { images, labels, classes, height, width, channels, source } = fields;
     for (const [name, v] of Object.entries({ height, width, channels })) {
-      if (!Number.isInteger(v) || v < 1) throw new RangeError(`ImageDataset ${name} must be a positive integer, got ${v}`);
+      if (!Number.isInteger(v) || v < 1)
+        throw new RangeError(`ImageDataset ${name} must be a positive integer, got ${v}`);
     }
     const pixels = height * width * channels;
     if (images.length !== labels.length * pixels) {

@@ -95,9 +95,7 @@ function get(url: string, idleTimeoutMs: number, redirects = 0): Promise<http.In
         resolve(response);
       }
     });
-    request.setTimeout(idleTimeoutMs, () =>
-      request.destroy(new Error(`GET ${url}: no data for ${idleTimeoutMs} ms`)),
-    );
+    request.setTimeout(idleTimeoutMs, () => request.destroy(new Error(`GET ${url}: no data for ${idleTimeoutMs} ms`)));
     request.on('error', reject);
   });
 }

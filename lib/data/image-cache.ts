@@ -74,7 +74,7 @@ function readExactly(file: string, into: Uint8Array): boolean {
   }
   try {
     if (fs.fstatSync(fd).size !== into.length) return false;
-    for (let done = 0; done < into.length; ) {
+    for (let done = 0; done < into.length;) {
       const n = fs.readSync(fd, into, done, into.length - done, done);
       if (n === 0) return false;
       done += n;

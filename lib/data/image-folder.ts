@@ -36,7 +36,8 @@ const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png']);
 export async function loadImageFolder(source: string, options: ImageFolderOptions = {}): Promise<ImageDataset> {
   const location = path.resolve(source);
   const root = (options.root ?? '').replace(/^\.\/|\/+$/g, '');
-  if (!fs.existsSync(location)) throw new Error(`image folder ${location} does not exist; expected a directory or a .tar(.gz) archive`);
+  if (!fs.existsSync(location))
+    throw new Error(`image folder ${location} does not exist; expected a directory or a .tar(.gz) archive`);
   const isDirectory = fs.statSync(location).isDirectory();
   const describe = `image folder ${location}${root ? ` [${root}]` : ''}`;
 
@@ -58,7 +59,8 @@ export async function loadImageFolder(source: string, options: ImageFolderOption
 
 /** `{ path: '<class>/<file>', bytes, mtimeMs }` of the files in the class folders below `dir`. */
 function listDirectory(dir: string): { path: string; bytes: number; mtimeMs: number }[] {
-  if (!fs.existsSync(dir)) throw new Error(`image folder ${dir} does not exist; expected a directory with one folder per class`);
+  if (!fs.existsSync(dir))
+    throw new Error(`image folder ${dir} does not exist; expected a directory with one folder per class`);
   const out: { path: string; bytes: number; mtimeMs: number }[] = [];
   for (const cls of fs.readdirSync(dir, { withFileTypes: true })) {
     if (!cls.isDirectory() || cls.name.startsWith('.')) continue;
@@ -79,7 +81,8 @@ async function listArchive(archive: string, root: string): Promise<{ path: strin
     const p = m.path.replace(/^\.\//, '');
     if (p.startsWith(prefix)) out.push({ path: p.slice(prefix.length), bytes: m.bytes });
   }
-  if (out.length === 0) throw new Error(`${archive} has no files under '${root}/'; expected <root>/<class>/<image> members`);
+  if (out.length === 0)
+    throw new Error(`${archive} has no files under '${root}/'; expected <root>/<class>/<image> members`);
   return out;
 }
 
@@ -90,7 +93,8 @@ function classify(members: { path: string }[], describe: string): { classes: str
     const parts = p.split('/');
     const name = parts[parts.length - 1];
     if (name.startsWith('.') || !IMAGE_EXTENSIONS.has(path.extname(name).toLowerCase())) continue;
-    if (parts.length !== 2) throw new Error(`${describe}: '${p}' is not <class>/<image>; expected one folder level per class`);
+    if (parts.length !== 2)
+      throw new Error(`${describe}: '${p}' is not <class>/<image>; expected one folder level per class`);
     const list = byClass.get(parts[0]) ?? [];
     list.push(p);
     byClass.set(parts[0], list);
@@ -98,7 +102,12 @@ function classify(members: { path: string }[], describe: string): { classes: str
   if (byClass.size === 0) throw new Error(`${describe} has no JPEG or PNG files in class folders`);
   // Sorted names; for CIFAR-10's folders this is its official label order, which is alphabetical.
   const classes = [...byClass.keys()].sort();
-  const files = classes.flatMap((cls, label) => byClass.get(cls)!.sort().map((p) => ({ path: p, label })));
+  const files = classes.flatMap((cls, label) =>
+    byClass
+      .get(cls)!
+      .sort()
+      .map((p) => ({ path: p, label })),
+  );
   return { classes, files };
 }
 
@@ -114,7 +123,10 @@ async function decodeAll(
   const progress =
     progressOptions === false
       ? undefined
-      : new Progress(files.length, { label: `decoding ${path.basename(location)}${root ? `/${root}` : ''}`, ...progressOptions });
+      : new Progress(files.length, {
+          label: `decoding ${path.basename(location)}${root ? `/${root}` : ''}`,
+          ...progressOptions,
+        });
   const labels = classes.length <= 256 ? new Uint8Array(files.length) : new Int32Array(files.length);
   const slot = new Map<string, number>();
   files.forEach((f, i) => {
@@ -153,16 +165,30 @@ async function decodeAll(
   if (images === undefined || decoded !== files.length) {
     throw new Error(`${describe}: decoded ${decoded} of ${files.length} listed images; expected all of them`);
   }
-  return new ImageDataset({ images, labels, classes, height: size.height, width: size.width, channels: 3, source: describe });
+  return new ImageDataset({
+    images,
+    labels,
+    classes,
+    height: size.height,
+    width: size.width,
+    channels: 3,
+    source: describe,
+  });
 }
 
 /** A decoded JPEG or PNG (chosen by its magic bytes) that writes itself as RGB into a larger buffer. */
-function decodeImage(bytes: Uint8Array, name: string): { width: number; height: number; writeRgb(out: Uint8Array, at: number): void } {
+function decodeImage(
+  bytes: Uint8Array,
+  name: string,
+): { width: number; height: number; writeRgb(out: Uint8Array, at: number): void } {
   const decode = <T>(kind: string, run: () => T): T => {
     try {
       return run();
     } catch (err) {
-      throw new FileError(name, `${name}: cannot decode it as ${kind} (${(err as Error).message}); the file is truncated or corrupt`);
+      throw new FileError(
+        name,
+        `${name}: cannot decode it as ${kind} (${(err as Error).message}); the file is truncated or corrupt`,
+      );
     }
   };
   if (bytes[0] === 0xff && bytes[1] === 0xd8) {
@@ -170,7 +196,9 @@ function decodeImage(bytes: Uint8Array, name: string): { width: number; height: 
     return { width, height, writeRgb: (out, at) => out.set(data, at) };
   }
   if (bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47) {
-    const { width, height, data } = decode('PNG', () => PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))); // RGBA
+    const { width, height, data } = decode('PNG', () =>
+      PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)),
+    ); // RGBA
     return {
       width,
       height,
@@ -183,7 +211,10 @@ function decodeImage(bytes: Uint8Array, name: string): { width: number; height: 
       },
     };
   }
-  throw new FileError(name, `${name} is neither JPEG nor PNG (starts with bytes ${Array.from(bytes.subarray(0, 4)).join(' ')})`);
+  throw new FileError(
+    name,
+    `${name} is neither JPEG nor PNG (starts with bytes ${Array.from(bytes.subarray(0, 4)).join(' ')})`,
+  );
 }
 
 function archiveFingerprint(archive: string): string {
@@ -199,6 +230,9 @@ function hashListing(listing: { path: string; bytes: number; mtimeMs: number }[]
 /** `<archive or folder name>-<root>-<hash of both>`, e.g. `cifar10-jpg-train-3fa2b1c4d5`. */
 function cacheName(location: string, root: string): string {
   const base = path.basename(location).replace(/\.(tar\.gz|tgz|tar)$/i, '');
-  const slug = [base, path.basename(root)].filter(Boolean).join('-').replace(/[^A-Za-z0-9._-]+/g, '_');
+  const slug = [base, path.basename(root)]
+    .filter(Boolean)
+    .join('-')
+    .replace(/[^A-Za-z0-9._-]+/g, '_');
   return `${slug}-${crypto.createHash('sha1').update(`${location}\n${root}`).digest('hex').slice(0, 10)}`;
 }

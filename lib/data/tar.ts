@@ -126,7 +126,9 @@ function parsePax(data: Uint8Array, file: string, member: string): { path?: stri
     const space = text.indexOf(0x20, pos);
     const len = space > pos ? Number(text.toString('latin1', pos, space)) : NaN;
     if (!Number.isInteger(len) || len <= 0 || pos + len > text.length) {
-      throw new Error(`${file}: malformed pax header record at byte ${pos} of '${member}'; expected "<length> <key>=<value>\\n"`);
+      throw new Error(
+        `${file}: malformed pax header record at byte ${pos} of '${member}'; expected "<length> <key>=<value>\\n"`,
+      );
     }
     const record = text.toString('utf8', space + 1, pos + len - 1); // without the trailing newline
     const eq = record.indexOf('=');
@@ -155,7 +157,11 @@ function parseHeader(h: Uint8Array, file: string, at: number): { path: string; s
   const version = cString(h.subarray(263, 265));
   // POSIX ustar ("ustar\0" + "00") has a 155-byte prefix; old GNU ("ustar " + " \0") uses that space otherwise.
   const prefix = magic === 'ustar' && version === '00' ? cString(h.subarray(345, 500)) : '';
-  return { path: prefix ? `${prefix}/${name}` : name, size: parseSize(h.subarray(124, 136)), type: String.fromCharCode(h[156]) };
+  return {
+    path: prefix ? `${prefix}/${name}` : name,
+    size: parseSize(h.subarray(124, 136)),
+    type: String.fromCharCode(h[156]),
+  };
 }
 
 /** Octal number field (NUL/space padded). */

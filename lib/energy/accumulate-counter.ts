@@ -37,7 +37,10 @@ export class AccumulateCounter implements ForwardObserver {
   /** The forward accumulates of one layer; throws when no spike kernel of that name ran. */
   forward(layer: string): number {
     const c = this.counts.get(layer);
-    if (!c) throw new RangeError(`accumulate counter saw no spike kernel of layer '${layer}'; it saw: ${[...this.counts.keys()].join(', ') || 'none'}`);
+    if (!c)
+      throw new RangeError(
+        `accumulate counter saw no spike kernel of layer '${layer}'; it saw: ${[...this.counts.keys()].join(', ') || 'none'}`,
+      );
     return c.forward;
   }
 

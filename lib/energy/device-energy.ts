@@ -70,7 +70,10 @@ export interface DeviceEnergyOptions {
 
 function perOpPJ(hardware: HardwareProfile, field: 'energyPerSyopPJ' | 'energyPerMacPJ', layer: string): number {
   const value = hardware[field];
-  if (value === null) throw new RangeError(`device energy: layer '${layer}' needs ${field}, which hardware '${hardware.name}' does not have; expected a profile with both (e.g. 45nm)`);
+  if (value === null)
+    throw new RangeError(
+      `device energy: layer '${layer}' needs ${field}, which hardware '${hardware.name}' does not have; expected a profile with both (e.g. 45nm)`,
+    );
   return value;
 }
 
@@ -79,31 +82,56 @@ export function deviceEnergy(layers: readonly DeviceLayer[], options: DeviceEner
   const hardware = hardwareProfile(options.hardware);
   const partsPJ = Object.fromEntries(DEVICE_ENERGY_PARTS.map((p) => [p, 0])) as Record<DeviceEnergyPart, number>;
   const energies = layers.map((l): DeviceLayerEnergy => {
-    if (!(Number.isInteger(l.T) && l.T >= 1)) throw new RangeError(`device energy: layer '${l.name}' has T = ${l.T}; expected a positive integer`);
+    if (!(Number.isInteger(l.T) && l.T >= 1))
+      throw new RangeError(`device energy: layer '${l.name}' has T = ${l.T}; expected a positive integer`);
     let energy: DeviceLayerEnergy;
     if (l.inputFrom === null) {
       const ops = l.T * l.macs;
-      energy = { ...l, inputRate: null, opUnit: 'MAC', ops, energyPJ: ops * perOpPJ(hardware, 'energyPerMacPJ', l.name) };
+      energy = {
+        ...l,
+        inputRate: null,
+        opUnit: 'MAC',
+        ops,
+        energyPJ: ops * perOpPJ(hardware, 'energyPerMacPJ', l.name),
+      };
     } else {
       const rate = options.firingRates[l.inputFrom];
       if (!(typeof rate === 'number' && rate >= 0 && rate <= 1)) {
-        throw new RangeError(`device energy: layer '${l.name}' reads spike layer '${l.inputFrom}', whose firing rate is ${rate}; expected a rate in [0, 1] (rates given for ${Object.keys(options.firingRates).join(', ')})`);
+        throw new RangeError(
+          `device energy: layer '${l.name}' reads spike layer '${l.inputFrom}', whose firing rate is ${rate}; expected a rate in [0, 1] (rates given for ${Object.keys(options.firingRates).join(', ')})`,
+        );
       }
       const ops = syops(rate, l.T, l.macs);
-      energy = { ...l, inputRate: rate, opUnit: 'SyOP', ops, energyPJ: ops * perOpPJ(hardware, 'energyPerSyopPJ', l.name) };
+      energy = {
+        ...l,
+        inputRate: rate,
+        opUnit: 'SyOP',
+        ops,
+        energyPJ: ops * perOpPJ(hardware, 'energyPerSyopPJ', l.name),
+      };
     }
     partsPJ[l.part] += energy.energyPJ;
     return energy;
   });
   const realInputPJ = energies.filter((l) => l.opUnit === 'MAC').reduce((s, l) => s + l.energyPJ, 0);
-  return { hardware, layers: energies, partsPJ, totalPJ: DEVICE_ENERGY_PARTS.reduce((s, p) => s + partsPJ[p], 0), realInputPJ };
+  return {
+    hardware,
+    layers: energies,
+    partsPJ,
+    totalPJ: DEVICE_ENERGY_PARTS.reduce((s, p) => s + partsPJ[p], 0),
+    realInputPJ,
+  };
 }
 
 /**
  * The weight layers one pass of `device` runs, for one input `[H, W, C]`, each with the spike layer it reads
  * (`describeLayers`). Bottleneck layers are the bottleneck encoder; the rest belong to the backbone. Their T is `T`.
  */
-function traceDeviceLayers(device: (x: tf.Tensor, ctx: ForwardContext) => tf.Tensor, inputShape: Readonly<Shape3>, T: number): DeviceLayer[] {
+function traceDeviceLayers(
+  device: (x: tf.Tensor, ctx: ForwardContext) => tf.Tensor,
+  inputShape: Readonly<Shape3>,
+  T: number,
+): DeviceLayer[] {
   return describeLayers({ forward: device, inputShape }).map((l) => ({
     name: l.name,
     part: l.role === 'bottleneck' ? 'bottleneck encoder' : 'backbone',
@@ -121,6 +149,7 @@ export function backboneDeviceLayers(model: SplittableModel, T = model.T): Devic
 /** A bottlenecked model's device: the backbone's head through the split point, then the bottleneck encoder. */
 export function splitDeviceLayers(model: BottleneckedModel): DeviceLayer[] {
   const { backbone, splitPoint, unit } = model;
-  const device = (x: tf.Tensor, ctx: ForwardContext) => unit.encode(backbone.forwardTo(x, splitPoint, ctx), makeRun(ctx, model.T));
+  const device = (x: tf.Tensor, ctx: ForwardContext) =>
+    unit.encode(backbone.forwardTo(x, splitPoint, ctx), makeRun(ctx, model.T));
   return traceDeviceLayers(device, backbone.inputShape, model.T);
 }

@@ -15,7 +15,10 @@ export type EnergyTableOptions = Omit<EnergyOptions, 'network' | 'firingRates'>;
 
 /** `images`: what the model's encoder takes (`[B, H, W, C]` images, or `[T*B, H, W, C]` event frames). */
 export function energyTable(model: SplittableModel, images: tf.Tensor, options: EnergyTableOptions): EnergyReport {
-  if (!model.spiking) throw new RangeError(`energyTable measures firing rates, and '${model.name}' is not spiking; expected a spiking model (for a DNN use energyReport with network 'dnn')`);
+  if (!model.spiking)
+    throw new RangeError(
+      `energyTable measures firing rates, and '${model.name}' is not spiking; expected a spiking model (for a DNN use energyReport with network 'dnn')`,
+    );
   const monitor = new FiringRateMonitor();
   try {
     const last = model.splitPoints[model.splitPoints.length - 1];

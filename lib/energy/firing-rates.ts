@@ -51,21 +51,37 @@ export function parseFiringRates(json: unknown, where = 'firing rates'): FiringR
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) return fail(`got ${JSON.stringify(json)}`);
   const { per, rates, T, ...extra } = json as Record<string, unknown>;
-  if (Object.keys(extra).length > 0) fail(`unexpected field(s) ${Object.keys(extra).map((k) => `'${k}'`).join(', ')}`);
+  if (Object.keys(extra).length > 0)
+    fail(
+      `unexpected field(s) ${Object.keys(extra)
+        .map((k) => `'${k}'`)
+        .join(', ')}`,
+    );
   if (per !== 'layer' && per !== 'splitPoint') fail(`"per" is ${JSON.stringify(per)}, not "layer" or "splitPoint"`);
   if (!isRecordOf(rates, isRate) || Object.keys(rates).length === 0) {
     const bad = isRecordOf(rates, () => true) ? Object.entries(rates).filter(([, v]) => !isRate(v)) : [];
-    fail(bad.length > 0 ? `rates out of [0, 1]: ${bad.map(([k, v]) => `${k} = ${JSON.stringify(v)}`).join(', ')}` : `"rates" is ${JSON.stringify(rates)}`);
+    fail(
+      bad.length > 0
+        ? `rates out of [0, 1]: ${bad.map(([k, v]) => `${k} = ${JSON.stringify(v)}`).join(', ')}`
+        : `"rates" is ${JSON.stringify(rates)}`,
+    );
   }
   const stepsOk = T === undefined || isSteps(T) || (per === 'splitPoint' && isRecordOf(T, isSteps));
-  if (!stepsOk) fail(`"T" is ${JSON.stringify(T)}, not a positive integer${per === 'splitPoint' ? ' or a map of them' : ''}`);
+  if (!stepsOk)
+    fail(`"T" is ${JSON.stringify(T)}, not a positive integer${per === 'splitPoint' ? ' or a map of them' : ''}`);
   return { per, rates, ...(T === undefined ? {} : { T }) } as FiringRates;
 }
 
 /** The rates a firing-rate monitor read (one network, one T), in the per-layer form. */
 export function firingRatesFromMonitor(readings: readonly FiringRate[]): LayerFiringRates {
-  if (readings.length === 0) throw new RangeError('firing rates from the monitor: it saw no spike layer; expected a forward pass observed by it');
+  if (readings.length === 0)
+    throw new RangeError(
+      'firing rates from the monitor: it saw no spike layer; expected a forward pass observed by it',
+    );
   const steps = [...new Set(readings.map((r) => r.T))];
-  if (steps.length > 1) throw new RangeError(`firing rates from the monitor: passes used different T (${steps.join(', ')}); expected one T (clear() between runs)`);
+  if (steps.length > 1)
+    throw new RangeError(
+      `firing rates from the monitor: passes used different T (${steps.join(', ')}); expected one T (clear() between runs)`,
+    );
   return { per: 'layer', rates: Object.fromEntries(readings.map((r) => [r.name, r.rate])), T: steps[0] };
 }

@@ -15,5 +15,11 @@ export { PAPER_TABLE3_PRINTED } from './paper-table3';
 export { paperTable3Reports, table3ReportsPerSplit } from './table3';
 export type { Table3Network, Table3Reports } from './table3';
 export { DEVICE_ENERGY_PARTS, backboneDeviceLayers, deviceEnergy, splitDeviceLayers } from './device-energy';
-export type { DeviceEnergy, DeviceEnergyOptions, DeviceLayer, DeviceLayerEnergy, DeviceEnergyPart } from './device-energy';
+export type {
+  DeviceEnergy,
+  DeviceEnergyOptions,
+  DeviceLayer,
+  DeviceLayerEnergy,
+  DeviceEnergyPart,
+} from './device-energy';
 export * from './accumulate-counter';

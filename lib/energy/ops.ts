@@ -59,7 +59,9 @@ export function checkLayerRoles(roles: readonly string[]): LayerRole[] {
   const bad = roles.filter((r) => !(LAYER_ROLES as readonly string[]).includes(r));
   if (bad.length > 0) {
     const accepted = LAYER_ROLES.map((r) => `${r} (${ROLE_MEANINGS[r]})`).join(', ');
-    throw new RangeError(`counted layer roles: unknown ${bad.map((r) => `'${r}'`).join(', ')}; expected some of ${accepted}`);
+    throw new RangeError(
+      `counted layer roles: unknown ${bad.map((r) => `'${r}'`).join(', ')}; expected some of ${accepted}`,
+    );
   }
   return [...new Set(roles)] as LayerRole[];
 }

@@ -87,8 +87,12 @@ function energyPerOpPJ(hardware: HardwareProfile, network: NetworkKind): number 
   const field = network === 'dnn' ? 'energyPerMacPJ' : 'energyPerSyopPJ';
   const value = hardware[field];
   if (value === null) {
-    const able = Object.values(HARDWARE_PROFILES).filter((p) => p[field] !== null).map((p) => p.name);
-    throw new RangeError(`hardware '${hardware.name}' has no ${field} (it runs no ${network.toUpperCase()}); expected a profile that has, e.g. ${able.join(', ')}`);
+    const able = Object.values(HARDWARE_PROFILES)
+      .filter((p) => p[field] !== null)
+      .map((p) => p.name);
+    throw new RangeError(
+      `hardware '${hardware.name}' has no ${field} (it runs no ${network.toUpperCase()}); expected a profile that has, e.g. ${able.join(', ')}`,
+    );
   }
   return value;
 }
@@ -101,15 +105,20 @@ function spikeActivityFor(model: SplittableModel, count: OpCount, options: Energ
     }
     return null;
   }
-  if (!model.spiking) throw new RangeError(`SNN energy needs a spiking model; '${model.name}' is not (use network 'dnn')`);
-  if (options.firingRates === undefined) throw new RangeError('SNN energy needs firingRates; expected measured or supplied rates (energyTable measures them)');
+  if (!model.spiking)
+    throw new RangeError(`SNN energy needs a spiking model; '${model.name}' is not (use network 'dnn')`);
+  if (options.firingRates === undefined)
+    throw new RangeError(
+      'SNN energy needs firingRates; expected measured or supplied rates (energyTable measures them)',
+    );
   return spikeActivity(parseFiringRates(options.firingRates, 'firingRates'), count, options.T, model.T);
 }
 
 /** The device's energy per image at each split point of `model`. */
 export function energyReport(model: SplittableModel, options: EnergyOptions): EnergyReport {
   const { network } = options;
-  if (!NETWORK_KINDS.includes(network)) throw new RangeError(`network: expected one of ${NETWORK_KINDS.join(', ')}, got '${String(network)}'`);
+  if (!NETWORK_KINDS.includes(network))
+    throw new RangeError(`network: expected one of ${NETWORK_KINDS.join(', ')}, got '${String(network)}'`);
   const hardware = hardwareProfile(options.hardware);
   const perOpPJ = energyPerOpPJ(hardware, network);
   const count: OpCount = countOps(model, { countedRoles: options.countedRoles, inputShape: options.inputShape });
@@ -121,7 +130,10 @@ export function energyReport(model: SplittableModel, options: EnergyOptions): En
 
   const layers: LayerEnergy[] = count.layers.map((l) => {
     const ops = l.counted ? opsOf(l, l.splitPoint) : 0;
-    const spiking = l.counted && activity !== null ? { inputRate: activity.inputRate(l, l.splitPoint), T: activity.T(l.splitPoint) } : null;
+    const spiking =
+      l.counted && activity !== null
+        ? { inputRate: activity.inputRate(l, l.splitPoint), T: activity.T(l.splitPoint) }
+        : null;
     return {
       name: l.name,
       splitPoint: l.splitPoint,
@@ -141,7 +153,13 @@ export function energyReport(model: SplittableModel, options: EnergyOptions): En
   const splits = count.splitPoints.map((p) => p.split);
   if (options.transmittedBits !== undefined) {
     if (radio === null) throw new RangeError('transmittedBits needs a radio profile; expected the radio option too');
-    checkSplitPointTable('transmittedBits', options.transmittedBits, splits, (v) => typeof v === 'number' && Number.isFinite(v) && v >= 0, 'a non-negative number');
+    checkSplitPointTable(
+      'transmittedBits',
+      options.transmittedBits,
+      splits,
+      (v) => typeof v === 'number' && Number.isFinite(v) && v >= 0,
+      'a non-negative number',
+    );
   }
 
   const counted = count.layers.filter((l) => l.counted);
@@ -149,12 +167,28 @@ export function energyReport(model: SplittableModel, options: EnergyOptions): En
     const device = counted.filter((l) => splits.indexOf(l.splitPoint) <= k);
     const ops = device.filter((l) => l.splitPoint === split).reduce((s, l) => s + opsOf(l, split), 0);
     const cumulativeOps = device.reduce((s, l) => s + opsOf(l, split), 0);
-    const row: EnergyRow = { split, ops, cumulativeOps, energyPJ: ops * perOpPJ, cumulativeEnergyPJ: cumulativeOps * perOpPJ };
+    const row: EnergyRow = {
+      split,
+      ops,
+      cumulativeOps,
+      energyPJ: ops * perOpPJ,
+      cumulativeEnergyPJ: cumulativeOps * perOpPJ,
+    };
     if (radio === null) return row;
     const [h, w, c] = model.splitShape(split);
-    const transmittedBits = options.transmittedBits?.[split] ?? h * w * c * (activity === null ? 32 : activity.T(split));
+    const transmittedBits =
+      options.transmittedBits?.[split] ?? h * w * c * (activity === null ? 32 : activity.T(split));
     return { ...row, transmittedBits, transmitEnergyPJ: transmittedBits * radio.energyPerBitNJ * 1000 };
   });
 
-  return { model: model.name, network, opUnit: network === 'dnn' ? 'MAC' : 'SyOP', hardware, radio, countedRoles: count.countedRoles, layers, rows };
+  return {
+    model: model.name,
+    network,
+    opUnit: network === 'dnn' ? 'MAC' : 'SyOP',
+    hardware,
+    radio,
+    countedRoles: count.countedRoles,
+    layers,
+    rows,
+  };
 }

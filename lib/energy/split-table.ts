@@ -18,5 +18,6 @@ export function checkSplitPointTable(
     ...(missing.length > 0 ? [`none for ${quoted(missing)}`] : []),
     ...invalid.map(([k, v]) => `'${k}' is ${JSON.stringify(v)}`),
   ];
-  if (problems.length > 0) throw new RangeError(`${what}: ${problems.join('; ')}; expected ${expected} for each of ${splits.join(', ')}`);
+  if (problems.length > 0)
+    throw new RangeError(`${what}: ${problems.join('; ')}; expected ${expected} for each of ${splits.join(', ')}`);
 }

@@ -30,16 +30,26 @@ export interface SpikeActivity {
  * counted layer has a rate. T: the `T` argument, else the rates' T, else `modelT`; giving both the argument
  * and the rates' T with different values is an error.
  */
-export function spikeActivity(rates: FiringRates, count: OpCount, T: number | undefined, modelT: number): SpikeActivity {
-  if (T !== undefined && !(Number.isInteger(T) && T >= 1)) throw new RangeError(`T: expected a positive integer, got ${T}`);
+export function spikeActivity(
+  rates: FiringRates,
+  count: OpCount,
+  T: number | undefined,
+  modelT: number,
+): SpikeActivity {
+  if (T !== undefined && !(Number.isInteger(T) && T >= 1))
+    throw new RangeError(`T: expected a positive integer, got ${T}`);
   if (T !== undefined && rates.T !== undefined && rates.T !== T) {
-    throw new RangeError(`T is given twice, ${T} as an option and ${JSON.stringify(rates.T)} with the firing rates; expected one of them, or equal values`);
+    throw new RangeError(
+      `T is given twice, ${T} as an option and ${JSON.stringify(rates.T)} with the firing rates; expected one of them, or equal values`,
+    );
   }
   const counted = count.layers.filter((l) => l.counted);
   const fromImage = counted.filter((l) => l.inputFrom === null);
   if (fromImage.length > 0) {
     const roles = [...new Set(fromImage.map((l) => l.role))];
-    throw new RangeError(`layer(s) ${quoted(fromImage.map((l) => l.name))} read the encoded image, not spikes, so they have no SyOPs; expected their role(s) ${quoted(roles)} left out of the counted roles`);
+    throw new RangeError(
+      `layer(s) ${quoted(fromImage.map((l) => l.name))} read the encoded image, not spikes, so they have no SyOPs; expected their role(s) ${quoted(roles)} left out of the counted roles`,
+    );
   }
   const steps = T ?? (typeof rates.T === 'number' ? rates.T : undefined) ?? modelT;
 
@@ -47,7 +57,9 @@ export function spikeActivity(rates: FiringRates, count: OpCount, T: number | un
     const missing = counted.filter((l) => !Object.hasOwn(rates.rates, l.inputFrom!));
     if (missing.length > 0) {
       const needed = missing.map((l) => `'${l.inputFrom}' (read by ${l.name})`).join(', ');
-      throw new RangeError(`firing rates: no rate for spike layer(s) ${needed}; the rates name ${quoted(Object.keys(rates.rates))}`);
+      throw new RangeError(
+        `firing rates: no rate for spike layer(s) ${needed}; the rates name ${quoted(Object.keys(rates.rates))}`,
+      );
     }
     return { T: () => steps, inputRate: (layer) => rates.rates[layer.inputFrom!] };
   }

@@ -18,7 +18,8 @@ function quads(pool: KernelPool, t: tf.Tensor1D): number {
 
 /** The rows and channels of `u` `[..., C]`, which `v` must share. */
 function rowsOf(u: tf.Tensor, v: tf.Tensor): [number, number] {
-  if (!tf.util.arraysEqual(u.shape, v.shape)) throw new RangeError(`channel kernels: shapes [${u.shape.join(', ')}] and [${v.shape.join(', ')}] differ`);
+  if (!tf.util.arraysEqual(u.shape, v.shape))
+    throw new RangeError(`channel kernels: shapes [${u.shape.join(', ')}] and [${v.shape.join(', ')}] differ`);
   const C = u.shape[u.rank - 1];
   return [u.size / C, C];
 }
@@ -43,7 +44,13 @@ export function channelSumsKernel(u: tf.Tensor, v: tf.Tensor, shift: tf.Tensor1D
 }
 
 /** a * u + b * v + d with per-channel `a`, `b`, `d` `[C]`, for `u`, `v` `[..., C]`. */
-export function channelAffineKernel(u: tf.Tensor, v: tf.Tensor, a: tf.Tensor1D, b: tf.Tensor1D, d: tf.Tensor1D): tf.Tensor {
+export function channelAffineKernel(
+  u: tf.Tensor,
+  v: tf.Tensor,
+  a: tf.Tensor1D,
+  b: tf.Tensor1D,
+  d: tf.Tensor1D,
+): tf.Tensor {
   const [rows, C] = rowsOf(u, v);
   return withArena((pool) => {
     const us = copyIn(pool, u);

@@ -70,5 +70,8 @@ export interface EngineInfo {
 }
 
 export function engineInfo(): EngineInfo {
-  return { threads: kernelPool().threads, kernels: 'accumulate-only spike convolution, LIF: WebAssembly SIMD (AssemblyScript), shared memory' };
+  return {
+    threads: kernelPool().threads,
+    kernels: 'accumulate-only spike convolution, LIF: WebAssembly SIMD (AssemblyScript), shared memory',
+  };
 }

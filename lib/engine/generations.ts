@@ -23,14 +23,21 @@ function waitWhile(ctrl: Int32Array, index: number, value: number): void {
 }
 
 /** The caller's side: wakes `workers` workers, runs `own`, waits for them; throws `failure()` if one failed. */
-export function dispatch<T>(ctrl: Int32Array, slots: ControlSlots, workers: number, own: () => T, failure: () => Error): T {
+export function dispatch<T>(
+  ctrl: Int32Array,
+  slots: ControlSlots,
+  workers: number,
+  own: () => T,
+  failure: () => Error,
+): T {
   if (workers > 0) {
     Atomics.store(ctrl, slots.done, 0);
     Atomics.add(ctrl, slots.generation, 1);
     Atomics.notify(ctrl, slots.generation);
   }
   const result = own();
-  for (let done = Atomics.load(ctrl, slots.done); done < workers; done = Atomics.load(ctrl, slots.done)) waitWhile(ctrl, slots.done, done);
+  for (let done = Atomics.load(ctrl, slots.done); done < workers; done = Atomics.load(ctrl, slots.done))
+    waitWhile(ctrl, slots.done, done);
   if (Atomics.exchange(ctrl, slots.failed, 0) !== 0) throw failure();
   return result;
 }
@@ -40,7 +47,12 @@ export function dispatch<T>(ctrl: Int32Array, slots: ControlSlots, workers: numb
  * runs `work`, which returns false when the pool closes. A throw is flagged, reported to `onError`, and counted
  * done like a success.
  */
-export function serve(ctrl: Int32Array, slots: ControlSlots, work: () => boolean, onError: (err: unknown) => void): void {
+export function serve(
+  ctrl: Int32Array,
+  slots: ControlSlots,
+  work: () => boolean,
+  onError: (err: unknown) => void,
+): void {
   let seen = 0;
   for (;;) {
     waitWhile(ctrl, slots.generation, seen);

@@ -14,7 +14,17 @@ export const PAGE_BYTES = 65536;
 /** wasm32's limit: 65,536 pages of 64 KiB, 4 GiB. */
 export const MAX_PAGES = 65536;
 /** The kernels the wasm module exports, in dispatch order (a worker is told the index). */
-export const KERNELS = ['pack', 'lists', 'relayout', 'convForward', 'filterGrad', 'lifForward', 'lifBackward', 'channelSums', 'channelAffine'] as const;
+export const KERNELS = [
+  'pack',
+  'lists',
+  'relayout',
+  'convForward',
+  'filterGrad',
+  'lifForward',
+  'lifBackward',
+  'channelSums',
+  'channelAffine',
+] as const;
 export type KernelName = (typeof KERNELS)[number];
 /** The signature every kernel has: its argument block, this thread's index, the thread count. */
 export type KernelFn = (args: number, tid: number, threads: number) => void;

@@ -37,7 +37,19 @@ export function lifBackwardKernel(x: tf.Tensor, dy: tf.Tensor, T: number, p: Lif
     const dys = copyIn(pool, dy);
     const dx = pool.alloc(dy.size * 4);
     const kind = SURROGATES.indexOf(p.surrogate.kind);
-    pool.run('lifBackward', [xs, dys, T, dy.size / T, new F32(p.decay), new F32(p.vth), p.hard ? 1 : 0, p.detachReset ? 1 : 0, kind, new F32(p.surrogate.param), dx]);
+    pool.run('lifBackward', [
+      xs,
+      dys,
+      T,
+      dy.size / T,
+      new F32(p.decay),
+      new F32(p.vth),
+      p.hard ? 1 : 0,
+      p.detachReset ? 1 : 0,
+      kind,
+      new F32(p.surrogate.param),
+      dx,
+    ]);
     return tensorAt(pool, dx, dy.shape);
   });
 }

@@ -8,7 +8,17 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
 import { dispatch } from './generations';
-import { ARENA_BYTES, ARGS_BYTES, CTRL, CTRL_BYTES, KERNELS, MAX_PAGES, PAGE_BYTES, type KernelFn, type KernelName } from './layout';
+import {
+  ARENA_BYTES,
+  ARGS_BYTES,
+  CTRL,
+  CTRL_BYTES,
+  KERNELS,
+  MAX_PAGES,
+  PAGE_BYTES,
+  type KernelFn,
+  type KernelName,
+} from './layout';
 
 /** An f32 argument (every other argument is an i32 or a pointer). */
 export class F32 {
@@ -29,11 +39,18 @@ export class KernelPool {
   /** The arena's next free byte; `reset` rewinds it to `base`. */
   private top = ARENA_BYTES;
 
-  private constructor(readonly threads: number, module: WebAssembly.Module) {
+  private constructor(
+    readonly threads: number,
+    module: WebAssembly.Module,
+  ) {
     this.memory = new WebAssembly.Memory({ initial: 16, maximum: MAX_PAGES, shared: true });
-    const exports = new WebAssembly.Instance(module, { env: { memory: this.memory } }).exports as Record<string, KernelFn>;
+    const exports = new WebAssembly.Instance(module, { env: { memory: this.memory } }).exports as Record<
+      string,
+      KernelFn
+    >;
     this.kernels = KERNELS.map((name) => {
-      if (typeof exports[name] !== 'function') throw new Error(`kernels.wasm exports no kernel '${name}'; rebuild it with npm run build`);
+      if (typeof exports[name] !== 'function')
+        throw new Error(`kernels.wasm exports no kernel '${name}'; rebuild it with npm run build`);
       return exports[name];
     });
     this.ctrl = new Int32Array(this.memory.buffer, 0, CTRL_BYTES / 4);
@@ -44,13 +61,17 @@ export class KernelPool {
    * to come up: a worker starts from generation 0, so a dispatch made before it runs is picked up once it does.
    */
   static create(threads: number): KernelPool {
-    if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`kernel pool: threads must be a positive integer, got ${threads}`);
+    if (!Number.isInteger(threads) || threads < 1)
+      throw new RangeError(`kernel pool: threads must be a positive integer, got ${threads}`);
     const file = path.join(__dirname, 'kernels.wasm');
-    if (!fs.existsSync(file)) throw new Error(`the spike kernels are not built: ${file} is missing (run npm run build)`);
+    if (!fs.existsSync(file))
+      throw new Error(`the spike kernels are not built: ${file} is missing (run npm run build)`);
     const module = new WebAssembly.Module(fs.readFileSync(file));
     const pool = new KernelPool(threads, module);
     for (let tid = 1; tid < threads; tid++) {
-      const worker = new Worker(path.join(__dirname, 'worker.js'), { workerData: { module, memory: pool.memory, tid } });
+      const worker = new Worker(path.join(__dirname, 'worker.js'), {
+        workerData: { module, memory: pool.memory, tid },
+      });
       worker.unref(); // a waiting worker never keeps the process alive
       pool.workers.push(worker);
     }
@@ -59,7 +80,8 @@ export class KernelPool {
 
   /** Runs `kernel` on every thread with `args` (written to the argument block) and returns when all are done. */
   run(kernel: KernelName, args: readonly KernelArg[], threads = this.threads): void {
-    if (args.length > ARGS_BYTES / 4) throw new RangeError(`kernel ${kernel}: at most ${ARGS_BYTES / 4} arguments, got ${args.length}`);
+    if (args.length > ARGS_BYTES / 4)
+      throw new RangeError(`kernel ${kernel}: at most ${ARGS_BYTES / 4} arguments, got ${args.length}`);
     const buffer = this.memory.buffer;
     const ints = new Int32Array(buffer, ARGS_AT, args.length);
     const floats = new Float32Array(buffer, ARGS_AT, args.length);
@@ -70,8 +92,16 @@ export class KernelPool {
     Atomics.store(ctrl, CTRL.kernel, id);
     Atomics.store(ctrl, CTRL.args, ARGS_AT);
     Atomics.store(ctrl, CTRL.threads, nt);
-    dispatch(ctrl, CTRL, this.workers.length, () => this.kernels[id](ARGS_AT, 0, nt),
-      () => new Error(`spike engine: a worker thread failed to run kernel '${kernel}'; set SPIKESPLIT_THREADS=1 to run without workers`));
+    dispatch(
+      ctrl,
+      CTRL,
+      this.workers.length,
+      () => this.kernels[id](ARGS_AT, 0, nt),
+      () =>
+        new Error(
+          `spike engine: a worker thread failed to run kernel '${kernel}'; set SPIKESPLIT_THREADS=1 to run without workers`,
+        ),
+    );
   }
 
   /** `bytes` of arena memory, 16-byte aligned, valid until the next `reset`; grows the memory as needed. */
@@ -82,7 +112,9 @@ export class KernelPool {
     if (end > have) {
       const pages = Math.ceil((end - have) / PAGE_BYTES);
       if (have / PAGE_BYTES + pages > MAX_PAGES) {
-        throw new RangeError(`spike engine: an op needs ${(end / 2 ** 30).toFixed(2)} GiB of kernel memory, more than wasm32's 4 GiB`);
+        throw new RangeError(
+          `spike engine: an op needs ${(end / 2 ** 30).toFixed(2)} GiB of kernel memory, more than wasm32's 4 GiB`,
+        );
       }
       this.memory.grow(pages);
     }

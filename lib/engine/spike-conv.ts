@@ -27,8 +27,18 @@ export interface SpikeConvOptions {
 
 /** A convolution's shape: input `[N, H, W, Cin]`, `wpp` words of bits per input pixel, output `[N, OH, OW, Cout]`. */
 interface Geometry {
-  N: number; H: number; W: number; Cin: number; wpp: number;
-  k: number; stride: number; pad: number; OH: number; OW: number; Cout: number; transposed: 0 | 1;
+  N: number;
+  H: number;
+  W: number;
+  Cin: number;
+  wpp: number;
+  k: number;
+  stride: number;
+  pad: number;
+  OH: number;
+  OW: number;
+  Cout: number;
+  transposed: 0 | 1;
 }
 
 /** The kernels' args[0..12]: the geometry, then the spike lists (a count and channel indices per pixel) of `bitsAt`. */
@@ -63,7 +73,9 @@ function pack(pool: KernelPool, x: tf.Tensor, wpp: number, name: string): { at: 
   pool.run('pack', [xs, pixels, c, wpp, bits, bad]);
   const nonBinary = pool.i32(bad, pool.threads).reduce((a, b) => a + b, 0);
   if (nonBinary > 0) {
-    throw new RangeError(`${name}: a spike convolution reads binary spikes (0 or 1), but ${nonBinary} of the ${x.size} input values are neither`);
+    throw new RangeError(
+      `${name}: a spike convolution reads binary spikes (0 or 1), but ${nonBinary} of the ${x.size} input values are neither`,
+    );
   }
   return { at: bits, bits: pool.u32(bits, pixels * wpp).slice() };
 }
@@ -97,7 +109,13 @@ function forward(pool: KernelPool, bitsAt: number, g: Geometry, wAt: number, sin
 }
 
 /** dL/dw in the kernels' layout `[k, k, Cin, Cout]`. */
-function filterGrad(pool: KernelPool, bits: Uint32Array, g: Geometry, dy: tf.Tensor, sink?: AccumulateSink): tf.Tensor4D {
+function filterGrad(
+  pool: KernelPool,
+  bits: Uint32Array,
+  g: Geometry,
+  dy: tf.Tensor,
+  sink?: AccumulateSink,
+): tf.Tensor4D {
   const rows = g.k * g.k * g.Cin;
   const spikes = geometryArgs(pool, copyArrayIn(pool, bits), g);
   const dyAt = copyIn(pool, dy, 16); // the kernel's last 4-channel block may read 16 bytes past the end
@@ -111,11 +129,16 @@ function filterGrad(pool: KernelPool, bits: Uint32Array, g: Geometry, dy: tf.Ten
 }
 
 /** conv2d(x, w, stride, pad) for binary `x` `[N, H, W, Cin]` and `w` `[k, k, Cin, Cout]`: `[N, OH, OW, Cout]`. */
-export function spikeConv2d(x: tf.Tensor4D, w: tf.Tensor4D, { stride, pad, name, onAccumulates }: SpikeConvOptions): tf.Tensor4D {
+export function spikeConv2d(
+  x: tf.Tensor4D,
+  w: tf.Tensor4D,
+  { stride, pad, name, onAccumulates }: SpikeConvOptions,
+): tf.Tensor4D {
   const [N, H, W, Cin] = x.shape;
   const [k, , wCin, Cout] = w.shape;
   if (wCin !== Cin) throw new RangeError(`${name}: the filter reads ${wCin} channels, the input has ${Cin}`);
-  const OH = Math.floor((H + 2 * pad - k) / stride) + 1, OW = Math.floor((W + 2 * pad - k) / stride) + 1;
+  const OH = Math.floor((H + 2 * pad - k) / stride) + 1,
+    OW = Math.floor((W + 2 * pad - k) / stride) + 1;
   const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const [xs, ws] = args as [tf.Tensor4D, tf.Tensor4D];
     const g: Geometry = { N, H, W, Cin, wpp: Math.ceil(Cin / 32), k, stride, pad, OH, OW, Cout, transposed: 0 };
@@ -139,7 +162,12 @@ export function spikeConv2d(x: tf.Tensor4D, w: tf.Tensor4D, { stride, pad, name,
  * (tfjs's layout): output pixel o gets w[tap, :, c] from every spike c of the input pixel i with
  * o = i * stride + tap - pad.
  */
-export function spikeConvTranspose2d(x: tf.Tensor4D, w: tf.Tensor4D, [OH, OW]: readonly [number, number], { stride, pad, name, onAccumulates }: SpikeConvOptions): tf.Tensor4D {
+export function spikeConvTranspose2d(
+  x: tf.Tensor4D,
+  w: tf.Tensor4D,
+  [OH, OW]: readonly [number, number],
+  { stride, pad, name, onAccumulates }: SpikeConvOptions,
+): tf.Tensor4D {
   const [N, H, W, Cin] = x.shape;
   const [k, , Cout, wCin] = w.shape;
   if (wCin !== Cin) throw new RangeError(`${name}: the filter reads ${wCin} channels, the input has ${Cin}`);

@@ -32,7 +32,9 @@ export function copyIn(pool: KernelPool, t: tf.Tensor, slackBytes = 0): number {
 /** Copies `array` into fresh arena memory; returns its address. */
 export function copyArrayIn(pool: KernelPool, array: Float32Array | Uint32Array): number {
   const at = pool.alloc(array.byteLength);
-  new Uint8Array(pool.memory.buffer, at, array.byteLength).set(new Uint8Array(array.buffer, array.byteOffset, array.byteLength));
+  new Uint8Array(pool.memory.buffer, at, array.byteLength).set(
+    new Uint8Array(array.buffer, array.byteOffset, array.byteLength),
+  );
   return at;
 }
 
@@ -40,5 +42,9 @@ export function copyArrayIn(pool: KernelPool, array: Float32Array | Uint32Array)
 export function tensorAt<R extends tf.Rank>(pool: KernelPool, at: number, shape: number[]): tf.Tensor<R> {
   const size = shape.reduce((a, b) => a * b, 1);
   const view = pool.f32(at, size);
-  return tf.tensor(tf.getBackend() === 'wasm' ? view : view.slice(), shape as number[] as tf.ShapeMap[R], 'float32') as tf.Tensor<R>;
+  return tf.tensor(
+    tf.getBackend() === 'wasm' ? view : view.slice(),
+    shape as number[] as tf.ShapeMap[R],
+    'float32',
+  ) as tf.Tensor<R>;
 }

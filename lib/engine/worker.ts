@@ -7,7 +7,11 @@ import { workerData } from 'worker_threads';
 import { serve } from './generations';
 import { CTRL, CTRL_BYTES, KERNELS, type KernelFn } from './layout';
 
-const { module: kernelModule, memory, tid } = workerData as { module: WebAssembly.Module; memory: WebAssembly.Memory; tid: number };
+const {
+  module: kernelModule,
+  memory,
+  tid,
+} = workerData as { module: WebAssembly.Module; memory: WebAssembly.Memory; tid: number };
 const ctrl = new Int32Array(memory.buffer, 0, CTRL_BYTES / 4);
 let kernels: KernelFn[] | null = null;
 let startError: unknown = null;
@@ -17,11 +21,16 @@ try {
 } catch (err) {
   startError = err;
 }
-serve(ctrl, CTRL, () => {
-  const kernel = Atomics.load(ctrl, CTRL.kernel);
-  if (kernel < 0) return false; // the pool closes
-  if (!kernels) throw startError;
-  const threads = Atomics.load(ctrl, CTRL.threads);
-  if (tid < threads) kernels[kernel](Atomics.load(ctrl, CTRL.args), tid, threads);
-  return true;
-}, () => undefined);
+serve(
+  ctrl,
+  CTRL,
+  () => {
+    const kernel = Atomics.load(ctrl, CTRL.kernel);
+    if (kernel < 0) return false; // the pool closes
+    if (!kernels) throw startError;
+    const threads = Atomics.load(ctrl, CTRL.threads);
+    if (tid < threads) kernels[kernel](Atomics.load(ctrl, CTRL.args), tid, threads);
+    return true;
+  },
+  () => undefined,
+);

@@ -14,7 +14,13 @@ import { backboneDir, backboneSummaryFile, backboneWeights } from './paths';
 import type { Preset } from './preset';
 import { provenance, type Provenance } from './provenance';
 import { readJsonArtefactIfPresent } from '../util/artefact';
-import { accuracyEstimate, decodeCorrectness, encodeCorrectness, type AccuracyEstimate, type Correctness } from '../stats/correctness';
+import {
+  accuracyEstimate,
+  decodeCorrectness,
+  encodeCorrectness,
+  type AccuracyEstimate,
+  type Correctness,
+} from '../stats/correctness';
 
 export interface BackboneSummary extends Provenance {
   model: Preset['model'] & { classes: number };
@@ -30,7 +36,10 @@ export interface BackboneSummary extends Provenance {
 /** A fresh backbone of the preset's architecture with `T` steps and the trained weights. */
 export function loadBackbone(preset: Preset, classes: number, T = preset.model.T): SplitBackbone {
   const file = backboneWeights(preset.name);
-  if (!fs.existsSync(file)) throw new Error(`no trained backbone for preset '${preset.name}' at ${file}; run 'spikesplit train --preset ${preset.name}' first`);
+  if (!fs.existsSync(file))
+    throw new Error(
+      `no trained backbone for preset '${preset.name}' at ${file}; run 'spikesplit train --preset ${preset.name}' first`,
+    );
   const model = createModel(preset.model.name, { width: preset.model.width, T, classes, seed: preset.pretrain.seed });
   loadWeights(model, file);
   return model;
@@ -43,21 +52,37 @@ export function readBackboneSummary(preset: Preset): BackboneSummary | null {
 /** The backbone's test accuracy with its 95% Wilson interval, by time steps, from its per-image correctness. */
 export function backboneAccuracy(summary: BackboneSummary): Record<string, AccuracyEstimate> {
   const file = backboneSummaryFile(summary.preset);
-  return Object.fromEntries(Object.keys(summary.accuracyByT).map((T) => [T, accuracyEstimate(decodeCorrectness(summary.correctByT?.[T], `${file} at T=${T}`))]));
+  return Object.fromEntries(
+    Object.keys(summary.accuracyByT).map((T) => [
+      T,
+      accuracyEstimate(decodeCorrectness(summary.correctByT?.[T], `${file} at T=${T}`)),
+    ]),
+  );
 }
 
 /** Trains (or resumes, or skips when finished) the preset's backbone; returns its summary. */
-export async function pretrainBackbone(preset: Preset, options: TrainOptions & { data?: PresetData } = {}): Promise<BackboneSummary> {
+export async function pretrainBackbone(
+  preset: Preset,
+  options: TrainOptions & { data?: PresetData } = {},
+): Promise<BackboneSummary> {
   const done = readBackboneSummary(preset);
   if (done) return done;
   checkWritableDir(backboneDir(preset.name)); // before an epoch of training, not after it
   const log = options.log ?? ((l: string) => console.error(l));
   const data = options.data ?? (await presetData(preset, options.progress));
   log(`pretraining ${preset.model.name} (width ${preset.model.width}, T ${preset.model.T}) on ${data.description}`);
-  const model = createModel(preset.model.name, { width: preset.model.width, T: preset.model.T, classes: data.classes, seed: preset.pretrain.seed });
+  const model = createModel(preset.model.name, {
+    width: preset.model.width,
+    T: preset.model.T,
+    classes: data.classes,
+    seed: preset.pretrain.seed,
+  });
   try {
     const t0 = Date.now();
-    const { history } = await train(model, data.train, data.test, preset.pretrain, { ...options, runDir: backboneDir(preset.name) });
+    const { history } = await train(model, data.train, data.test, preset.pretrain, {
+      ...options,
+      runDir: backboneDir(preset.name),
+    });
     const trainSeconds = history.reduce((s, r) => s + r.seconds, 0);
     const accuracyByT: Record<string, number> = {};
     const correctByT: Record<string, Correctness> = {};
@@ -77,7 +102,11 @@ export async function pretrainBackbone(preset: Preset, options: TrainOptions & {
       trainSeconds,
     };
     writeJsonAtomic(backboneSummaryFile(preset.name), summary);
-    log(`backbone: test accuracy ${Object.entries(accuracyByT).map(([T, a]) => `${(100 * a).toFixed(2)}% at T=${T}`).join(', ')} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+    log(
+      `backbone: test accuracy ${Object.entries(accuracyByT)
+        .map(([T, a]) => `${(100 * a).toFixed(2)}% at T=${T}`)
+        .join(', ')} (${((Date.now() - t0) / 1000).toFixed(0)} s)`,
+    );
     return summary;
   } finally {
     model.dispose();

@@ -1,5 +1,13 @@
 /** The training and test sets a preset names, as sources the trainer reads. */
-import { checkSplits, CIFAR10_NORMALIZATION, CIFAR100_NORMALIZATION, loadCifar10, loadCifar100, stratifiedSubset, type ImageDataset } from '../data';
+import {
+  checkSplits,
+  CIFAR10_NORMALIZATION,
+  CIFAR100_NORMALIZATION,
+  loadCifar10,
+  loadCifar100,
+  stratifiedSubset,
+  type ImageDataset,
+} from '../data';
 import { imageSource, type LabelledSource } from '../train/source';
 import type { ProgressSink } from '../util/progress';
 import { Rng } from '../util/rng';
@@ -17,7 +25,11 @@ export interface PresetData {
   description: string;
 }
 
-async function load(preset: Preset, split: 'train' | 'test', progress: ProgressSink | undefined): Promise<ImageDataset> {
+async function load(
+  preset: Preset,
+  split: 'train' | 'test',
+  progress: ProgressSink | undefined,
+): Promise<ImageDataset> {
   const { dataset, source } = preset.data;
   const options = { split, progress: progress && { sink: progress } };
   return dataset === 'cifar10' ? loadCifar10({ ...options, source }) : loadCifar100({ ...options, labels: 'fine' });
@@ -29,7 +41,8 @@ async function load(preset: Preset, split: 'train' | 'test', progress: ProgressS
  */
 export async function presetData(preset: Preset, progress?: ProgressSink): Promise<PresetData> {
   const rng = new Rng(preset.pretrain.seed);
-  const pick = (d: ImageDataset, perClass: number | null) => (perClass === null ? d : stratifiedSubset(d, Math.min(perClass, Math.min(...d.classCounts())), rng));
+  const pick = (d: ImageDataset, perClass: number | null) =>
+    perClass === null ? d : stratifiedSubset(d, Math.min(perClass, Math.min(...d.classCounts())), rng);
   const fullTrain = await load(preset, 'train', progress);
   const fullTest = await load(preset, 'test', progress);
   checkSplits(fullTrain, fullTest);

@@ -61,8 +61,10 @@ export const LINK_ERROR_CONFIGS: Record<PresetName, LinkErrorConfig> = {
 
 /** What each receiver does with a damaged frame, as written into the results. */
 export const LINK_POLICY_DESCRIPTIONS: Record<CorruptFramePolicy | 'frame-loss', string> = {
-  erase: 'bit errors anywhere in the frame; a frame failing its CRC or header checks is erased and the server runs on all-zero spikes',
-  'ignore-crc': 'bit errors in the payload only (header intact), CRC not checked; the server runs on the damaged spikes',
+  erase:
+    'bit errors anywhere in the frame; a frame failing its CRC or header checks is erased and the server runs on all-zero spikes',
+  'ignore-crc':
+    'bit errors in the payload only (header intact), CRC not checked; the server runs on the damaged spikes',
   'frame-loss': 'each frame lost whole with the given probability; the server runs on all-zero spikes in its place',
 };
 
@@ -142,7 +144,9 @@ interface Condition {
 }
 
 function conditions(config: LinkErrorConfig): Condition[] {
-  const ber = CORRUPT_FRAME_POLICIES.flatMap((policy) => config.bitErrorRates.map((rate): Condition => ({ channel: 'bit-errors', policy, rate })));
+  const ber = CORRUPT_FRAME_POLICIES.flatMap((policy) =>
+    config.bitErrorRates.map((rate): Condition => ({ channel: 'bit-errors', policy, rate })),
+  );
   const loss = config.frameLossRates.map((rate): Condition => ({ channel: 'frame-loss', policy: null, rate }));
   return [...ber, ...loss];
 }
@@ -150,12 +154,16 @@ function conditions(config: LinkErrorConfig): Condition[] {
 function checkConfig(config: LinkErrorConfig): void {
   for (const key of ['bitErrorRates', 'frameLossRates'] as const) {
     const bad = config[key].filter((r) => !(r >= 0 && r <= 1));
-    if (config[key].length === 0 || bad.length > 0) throw new RangeError(`link errors: ${key} must be a non-empty list of probabilities in [0, 1]; got [${config[key].join(', ')}]`);
+    if (config[key].length === 0 || bad.length > 0)
+      throw new RangeError(
+        `link errors: ${key} must be a non-empty list of probabilities in [0, 1]; got [${config[key].join(', ')}]`,
+      );
   }
   if (config.testImages !== null && !(Number.isInteger(config.testImages) && config.testImages >= 1)) {
     throw new RangeError(`link errors: testImages must be a positive integer or null; got ${config.testImages}`);
   }
-  if (!(Number.isInteger(config.batchSize) && config.batchSize >= 1)) throw new RangeError(`link errors: batchSize must be a positive integer; got ${config.batchSize}`);
+  if (!(Number.isInteger(config.batchSize) && config.batchSize >= 1))
+    throw new RangeError(`link errors: batchSize must be a positive integer; got ${config.batchSize}`);
 }
 
 /** `count` indices spread evenly over [0, total). */
@@ -183,12 +191,22 @@ function rowWeightsFile(preset: Preset, row: SweepRow): string {
   const dir = sweepRowDir(preset.name, row.id);
   const state = readCheckpoint(dir);
   if (state === null || state.epochs !== preset.finetune.epochs) {
-    throw new Error(`sweep row '${row.id}' of preset '${preset.name}' has ${state ? `a checkpoint after epoch ${state.epochs}` : 'no checkpoint'} in ${dir}; expected its final one (epoch ${preset.finetune.epochs})`);
+    throw new Error(
+      `sweep row '${row.id}' of preset '${preset.name}' has ${state ? `a checkpoint after epoch ${state.epochs}` : 'no checkpoint'} in ${dir}; expected its final one (epoch ${preset.finetune.epochs})`,
+    );
   }
   return path.join(dir, 'checkpoint', state.weights); // checkpoint.ts keeps the files in <runDir>/checkpoint/
 }
 
-async function studySplit(preset: Preset, config: LinkErrorConfig, picked: SplitConfiguration, test: LabelledSource, classes: number, indices: number[], log: (l: string) => void): Promise<LinkErrorSplit> {
+async function studySplit(
+  preset: Preset,
+  config: LinkErrorConfig,
+  picked: SplitConfiguration,
+  test: LabelledSource,
+  classes: number,
+  indices: number[],
+  log: (l: string) => void,
+): Promise<LinkErrorSplit> {
   const t0 = Date.now();
   const { row } = picked;
   const [h, w, c] = row.sentShape;
@@ -217,7 +235,8 @@ async function studySplit(preset: Preset, config: LinkErrorConfig, picked: Split
           frames.push(encodeFrame(image, meta));
         }
         frameBytes = frames[0].length;
-        const correctOn = (received: (Uint8Array | null)[]) => tf.tidy(() => correctCount(serverForward(server, batchFrame(received, row.T, meta)), labels));
+        const correctOn = (received: (Uint8Array | null)[]) =>
+          tf.tidy(() => correctCount(serverForward(server, batchFrame(received, row.T, meta)), labels));
         const clean = correctOn(frames.map((f) => decodeFrame(f).spikes)); // every channel at rate 0
         all.forEach((cond, k) => {
           if (cond.rate === 0) {
@@ -249,7 +268,9 @@ async function studySplit(preset: Preset, config: LinkErrorConfig, picked: Split
       flippedBitsPerFrame: tally[k].flipped / indices.length,
     }));
     const clean = points.find((p) => p.rate === 0);
-    log(`link errors ${row.id}: ${indices.length} frames of ${frameBytes} bytes, clean accuracy ${clean ? `${(100 * clean.accuracy).toFixed(2)}%` : 'not measured'} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+    log(
+      `link errors ${row.id}: ${indices.length} frames of ${frameBytes} bytes, clean accuracy ${clean ? `${(100 * clean.accuracy).toFixed(2)}%` : 'not measured'} (${((Date.now() - t0) / 1000).toFixed(1)} s)`,
+    );
     return {
       split: row.split,
       rowId: row.id,
@@ -273,7 +294,10 @@ async function studySplit(preset: Preset, config: LinkErrorConfig, picked: Split
  * Runs the link study for the preset's finished sweep (or returns the one already written). Throws, naming the
  * rows, when the sweep is not finished.
  */
-export async function runLinkErrors(preset: Preset, options: { config?: LinkErrorConfig; log?: (line: string) => void } = {}): Promise<LinkErrors> {
+export async function runLinkErrors(
+  preset: Preset,
+  options: { config?: LinkErrorConfig; log?: (line: string) => void } = {},
+): Promise<LinkErrors> {
   const done = readLinkErrors(preset.name);
   if (done) return done;
   const config = options.config ?? LINK_ERROR_CONFIGS[preset.name];
@@ -281,7 +305,9 @@ export async function runLinkErrors(preset: Preset, options: { config?: LinkErro
   const log = options.log ?? ((l: string) => console.error(l));
   const results = collectResults(preset);
   if (results.missing.length > 0 || results.rows.length === 0) {
-    throw new Error(`the link study needs the finished sweep of preset '${preset.name}'; not run yet: ${results.missing.join(', ') || 'every row'}. Run 'spikesplit sweep --preset ${preset.name}' first`);
+    throw new Error(
+      `the link study needs the finished sweep of preset '${preset.name}'; not run yet: ${results.missing.join(', ') || 'every row'}. Run 'spikesplit sweep --preset ${preset.name}' first`,
+    );
   }
   const data = await presetData(preset);
   const indices = evenlySpaced(data.test.count, config.testImages);

@@ -29,7 +29,13 @@ import { transmissionBits } from '../bottleneck/bits';
 import { BottleneckedModel, insertBottleneck } from '../bottleneck/bottlenecked-model';
 import type { TestbedModelSpec } from '../coinfer/testbed-model';
 import { epochBatches } from '../data';
-import { backboneDeviceLayers, deviceEnergy, splitDeviceLayers, type DeviceEnergy, type DeviceEnergyPart } from '../energy/device-energy';
+import {
+  backboneDeviceLayers,
+  deviceEnergy,
+  splitDeviceLayers,
+  type DeviceEnergy,
+  type DeviceEnergyPart,
+} from '../energy/device-energy';
 import type { Shape3, SplitBackbone } from '../models/backbone';
 import { createModel } from '../models/registry';
 import { loadWeights, saveWeights } from '../models/weights';
@@ -40,7 +46,14 @@ import { frameEncoder, type InputEncoder } from '../snn/encoding';
 import type { ForwardContext } from '../snn/module';
 import { FiringRateMonitor } from '../snn/monitor';
 import { correctMask, evaluate, type LogitModel } from '../train/evaluate';
-import { accuracyEstimate, countCorrect, decodeCorrectness, encodeCorrectness, type AccuracyEstimate, type Correctness } from '../stats/correctness';
+import {
+  accuracyEstimate,
+  countCorrect,
+  decodeCorrectness,
+  encodeCorrectness,
+  type AccuracyEstimate,
+  type Correctness,
+} from '../stats/correctness';
 import { rowUncertainty, type RowUncertainty } from '../stats/uncertainty';
 import type { LabelledSource } from '../train/source';
 import { train, type EpochRecord, type TrainOptions } from '../train/trainer';
@@ -177,16 +190,27 @@ export function neucodexConfigs(preset: Preset): NeucodexConfig[] {
   const nx = preset.neucodex;
   const where = `preset '${preset.name}' neucodex`;
   for (const T of nx.sentSteps) {
-    if (!Number.isInteger(T) || T < 1 || nx.T % T !== 0) throw new RangeError(`${where}: sentSteps must divide T = ${nx.T}, got ${T}`);
+    if (!Number.isInteger(T) || T < 1 || nx.T % T !== 0)
+      throw new RangeError(`${where}: sentSteps must divide T = ${nx.T}, got ${T}`);
   }
   for (const input of nx.inputs) {
-    if (!(NEUCODEX_INPUTS as readonly string[]).includes(input)) throw new RangeError(`${where}: input '${input}'; expected one of ${NEUCODEX_INPUTS.join(', ')}`);
+    if (!(NEUCODEX_INPUTS as readonly string[]).includes(input))
+      throw new RangeError(`${where}: input '${input}'; expected one of ${NEUCODEX_INPUTS.join(', ')}`);
   }
   return nx.backbones.flatMap(({ model, splitPoint, channelDivisor }) => {
     const [, , c] = transmissionBits({ model, splitPoint, channels: 1, width: nx.width, T: nx.T }).splitShape;
     const channels = Math.max(1, Math.round(c / channelDivisor));
     return nx.inputs.flatMap((input) =>
-      nx.sentSteps.map((sentSteps) => ({ id: `${model}-${input}-T${sentSteps}`, group: `${model}-${input}`, model, input, splitPoint, channels, T: nx.T, sentSteps })),
+      nx.sentSteps.map((sentSteps) => ({
+        id: `${model}-${input}-T${sentSteps}`,
+        group: `${model}-${input}`,
+        model,
+        input,
+        splitPoint,
+        channels,
+        T: nx.T,
+        sentSteps,
+      })),
     );
   });
 }
@@ -194,7 +218,9 @@ export function neucodexConfigs(preset: Preset): NeucodexConfig[] {
 /** The options that make a backbone take the input: event frames need the frames encoder and 2 channels. */
 function inputOptions(input: NeucodexInput, data: PresetData): { encoder?: InputEncoder; inputShape: Shape3 } {
   const { height, width, channels } = data.images.test;
-  return input === 'events' ? { encoder: frameEncoder(), inputShape: [height, width, 2] } : { inputShape: [height, width, channels] };
+  return input === 'events'
+    ? { encoder: frameEncoder(), inputShape: [height, width, 2] }
+    : { inputShape: [height, width, channels] };
 }
 
 export interface NeucodexSources {
@@ -210,14 +236,27 @@ export interface NeucodexSources {
 function makeSources(nx: NeucodexPreset, data: PresetData): Record<NeucodexInput, NeucodexSources> {
   const { height, width, channels } = data.images.test;
   const emulate = (split: 'train' | 'finetune' | 'test'): EmulatedEventSource =>
-    emulatedEventSource(data.images[split], { T: nx.T, seed: nx.events.seed, splitBy: nx.events.splitBy, binary: true });
+    emulatedEventSource(data.images[split], {
+      T: nx.T,
+      seed: nx.events.seed,
+      splitBy: nx.events.splitBy,
+      binary: true,
+    });
   const train = emulate('train');
   // Fine-tuning on the whole training set shares its recordings (and cache).
-  const events = { train, finetune: data.images.finetune === data.images.train ? train : emulate('finetune'), test: emulate('test') };
+  const events = {
+    train,
+    finetune: data.images.finetune === data.images.train ? train : emulate('finetune'),
+    test: emulate('test'),
+  };
   return {
     static: {
       ...data,
-      rawInput: () => ({ bits: height * width * channels * 8, is: `the image as uint8 pixels (${height}x${width}x${channels} x 8 bits)`, eventStream: null }),
+      rawInput: () => ({
+        bits: height * width * channels * 8,
+        is: `the image as uint8 pixels (${height}x${width}x${channels} x 8 bits)`,
+        eventStream: null,
+      }),
     },
     events: {
       ...events,
@@ -236,22 +275,42 @@ function makeSources(nx: NeucodexPreset, data: PresetData): Record<NeucodexInput
 }
 
 function freshBackbone(nx: NeucodexPreset, c: NeucodexConfig, data: PresetData, seed: number): SplitBackbone {
-  return createModel(c.model, { width: nx.width, T: nx.T, classes: data.classes, seed, ...inputOptions(c.input, data) });
+  return createModel(c.model, {
+    width: nx.width,
+    T: nx.T,
+    classes: data.classes,
+    seed,
+    ...inputOptions(c.input, data),
+  });
 }
 
 /** Test accuracy, per-image correctness and firing rates of a model in inference, over the test set in one observed pass. */
-function measured(model: LogitModel, test: LabelledSource, batchSize: number): { accuracy: number; correct: Correctness; firingRates: Record<string, number> } {
+function measured(
+  model: LogitModel,
+  test: LabelledSource,
+  batchSize: number,
+): { accuracy: number; correct: Correctness; firingRates: Record<string, number> } {
   const monitor = new FiringRateMonitor();
   try {
     const { accuracy, correct } = evaluate(model, test, batchSize, { observer: monitor });
-    return { accuracy, correct: encodeCorrectness(correct), firingRates: Object.fromEntries(monitor.read().map((r) => [r.name, r.rate])) };
+    return {
+      accuracy,
+      correct: encodeCorrectness(correct),
+      firingRates: Object.fromEntries(monitor.read().map((r) => [r.name, r.rate])),
+    };
   } finally {
     monitor.clear();
   }
 }
 
 /** Trains (or resumes, or reads when finished) the backbone of `c`'s group. */
-async function runBackbone(preset: Preset, c: NeucodexConfig, data: PresetData, sources: NeucodexSources, options: TrainOptions): Promise<NeucodexBackbone> {
+async function runBackbone(
+  preset: Preset,
+  c: NeucodexConfig,
+  data: PresetData,
+  sources: NeucodexSources,
+  options: TrainOptions,
+): Promise<NeucodexBackbone> {
   const nx = preset.neucodex;
   const dir = path.join(groupDir(preset.name, c.group), 'backbone');
   const summaryFile = path.join(dir, 'summary.json');
@@ -290,7 +349,12 @@ async function runBackbone(preset: Preset, c: NeucodexConfig, data: PresetData, 
 }
 
 /** Per-step logits `[T, N, classes]` and labels `[N]` of the whole test set, observed by `monitor`. */
-function testStepLogits(model: { forwardSteps(x: tf.Tensor, ctx?: ForwardContext): tf.Tensor }, test: LabelledSource, batchSize: number, monitor: FiringRateMonitor): { steps: tf.Tensor; labels: tf.Tensor1D } {
+function testStepLogits(
+  model: { forwardSteps(x: tf.Tensor, ctx?: ForwardContext): tf.Tensor },
+  test: LabelledSource,
+  batchSize: number,
+  monitor: FiringRateMonitor,
+): { steps: tf.Tensor; labels: tf.Tensor1D } {
   const steps: tf.Tensor[] = [];
   const labels: tf.Tensor1D[] = [];
   for (const indices of epochBatches(test.count, batchSize)) {
@@ -306,7 +370,14 @@ function testStepLogits(model: { forwardSteps(x: tf.Tensor, ctx?: ForwardContext
 }
 
 /** Fine-tunes and measures one configuration (or returns its finished row). */
-async function runConfig(preset: Preset, c: NeucodexConfig, data: PresetData, sources: NeucodexSources, backbone: NeucodexBackbone, options: TrainOptions): Promise<NeucodexRow> {
+async function runConfig(
+  preset: Preset,
+  c: NeucodexConfig,
+  data: PresetData,
+  sources: NeucodexSources,
+  backbone: NeucodexBackbone,
+  options: TrainOptions,
+): Promise<NeucodexRow> {
   const nx = preset.neucodex;
   const dir = configDir(preset.name, c);
   const done = readJson<NeucodexRow>(path.join(dir, 'row.json'));
@@ -329,9 +400,24 @@ async function runConfig(preset: Preset, c: NeucodexConfig, data: PresetData, so
     const correct = tf.tidy(() => correctMask(tf.mean(steps, 0), labels));
     const accuracy = countCorrect(correct) / sources.test.count;
     const firingRates = Object.fromEntries(monitor.read().map((r) => [r.name, r.rate]));
-    const energy: DeviceEnergy = deviceEnergy(compressed ? compressed.deviceLayers() : splitDeviceLayers(split), { hardware: nx.hardware, firingRates });
-    const sent = transmissionBits({ model: c.model, splitPoint: c.splitPoint, channels: c.channels, width: nx.width, T: c.sentSteps });
-    const feature = transmissionBits({ model: c.model, splitPoint: c.splitPoint, channels: c.channels, width: nx.width, T: c.T }).uncompressedBits;
+    const energy: DeviceEnergy = deviceEnergy(compressed ? compressed.deviceLayers() : splitDeviceLayers(split), {
+      hardware: nx.hardware,
+      firingRates,
+    });
+    const sent = transmissionBits({
+      model: c.model,
+      splitPoint: c.splitPoint,
+      channels: c.channels,
+      width: nx.width,
+      T: c.sentSteps,
+    });
+    const feature = transmissionBits({
+      model: c.model,
+      splitPoint: c.splitPoint,
+      channels: c.channels,
+      width: nx.width,
+      T: c.T,
+    }).uncompressedBits;
     const raw = sources.rawInput();
     const exitEvery = c.T / c.sentSteps;
     const exits = earlyExitSweep(logits.steps, logits.labels, {
@@ -344,7 +430,14 @@ async function runConfig(preset: Preset, c: NeucodexConfig, data: PresetData, so
     });
     saveWeights(model, path.join(dir, 'weights.json'));
     const spec: NeucodexModelSpec = {
-      model: c.model, width: nx.width, T: c.T, classes: data.classes, splitPoint: c.splitPoint, channels: c.channels, seed, weightsDir: path.resolve(dir),
+      model: c.model,
+      width: nx.width,
+      T: c.T,
+      classes: data.classes,
+      splitPoint: c.splitPoint,
+      channels: c.channels,
+      seed,
+      weightsDir: path.resolve(dir),
       ...(compressed ? { sentSteps: c.sentSteps } : {}),
       input: c.input,
       inputShape: inputOptions(c.input, data).inputShape,
@@ -378,7 +471,8 @@ async function runConfig(preset: Preset, c: NeucodexConfig, data: PresetData, so
         reduction: 1 - energy.totalPJ / backbone.edgeOnlyEnergyPJ,
         realInputPJ: energy.realInputPJ,
         edgeOnlyRealInputPJ: backbone.edgeOnlyRealInputPJ,
-        spikingReduction: 1 - (energy.totalPJ - energy.realInputPJ) / (backbone.edgeOnlyEnergyPJ - backbone.edgeOnlyRealInputPJ),
+        spikingReduction:
+          1 - (energy.totalPJ - energy.realInputPJ) / (backbone.edgeOnlyEnergyPJ - backbone.edgeOnlyRealInputPJ),
       },
       earlyExit: { confidence: nx.earlyExit.confidence, exitEvery, rows: exits },
       firingRates,
@@ -404,7 +498,9 @@ export function collectNeucodex(preset: Preset): NeucodexResults {
   const backboneFile = (group: string) => path.join(groupDir(preset.name, group), 'backbone', 'summary.json');
   const backbones = groups.flatMap((g) => {
     const b = readJson<NeucodexBackbone>(backboneFile(g));
-    return b === null ? [] : [{ ...b, accuracyEstimate: accuracyEstimate(decodeCorrectness(b.correct, backboneFile(g))) }];
+    return b === null
+      ? []
+      : [{ ...b, accuracyEstimate: accuracyEstimate(decodeCorrectness(b.correct, backboneFile(g))) }];
   });
   const rows = configs.flatMap((c): NeucodexResultRow[] => {
     const file = path.join(configDir(preset.name, c), 'row.json');
@@ -414,7 +510,13 @@ export function collectNeucodex(preset: Preset): NeucodexResults {
     if (b === undefined) throw new Error(`${file} has no backbone summary beside it at ${backboneFile(c.group)}`);
     return [{ ...r, ...rowUncertainty(b.correct, r.correct, { baseline: backboneFile(c.group), row: file }, r.seed) }];
   });
-  const results: NeucodexResults = { preset: preset.name, config: preset.neucodex, backbones, rows, missing: configs.filter((c) => !rows.some((r) => r.id === c.id)).map((c) => c.id) };
+  const results: NeucodexResults = {
+    preset: preset.name,
+    config: preset.neucodex,
+    backbones,
+    rows,
+    missing: configs.filter((c) => !rows.some((r) => r.id === c.id)).map((c) => c.id),
+  };
   writeJsonAtomic(neucodexResultsFile(preset.name), results);
   return results;
 }
@@ -424,8 +526,15 @@ export function readNeucodex(preset: string): NeucodexResults | null {
   const file = neucodexResultsFile(preset);
   const results = readJson<NeucodexResults>(file);
   if (results !== null) {
-    const current = results.rows.every((r) => r.pairedDrop !== undefined) && results.backbones.every((b) => b.accuracyEstimate !== undefined);
-    checkArtefactFormat(file, current, 'intervals (per-image correctness)', `run 'spikesplit neucodex --preset ${preset}' again (rows without per-image correctness must be deleted and rerun)`);
+    const current =
+      results.rows.every((r) => r.pairedDrop !== undefined) &&
+      results.backbones.every((b) => b.accuracyEstimate !== undefined);
+    checkArtefactFormat(
+      file,
+      current,
+      'intervals (per-image correctness)',
+      `run 'spikesplit neucodex --preset ${preset}' again (rows without per-image correctness must be deleted and rerun)`,
+    );
   }
   return results;
 }
@@ -448,12 +557,22 @@ export function neucodexRowFinished(preset: Preset, id: string): boolean {
 }
 
 /** Trains (or resumes, or reads when finished) the backbone of `c`'s group. */
-export function runNeucodexBackbone(preset: Preset, c: NeucodexConfig, ctx: NeucodexContext, options: TrainOptions = {}): Promise<NeucodexBackbone> {
+export function runNeucodexBackbone(
+  preset: Preset,
+  c: NeucodexConfig,
+  ctx: NeucodexContext,
+  options: TrainOptions = {},
+): Promise<NeucodexBackbone> {
   return runBackbone(preset, c, ctx.data, ctx.sources[c.input], options);
 }
 
 /** One row, as `runNeucodex` runs it and as a queue worker runs its job: the group's backbone (when not finished), then the row. */
-export async function runNeucodexRow(preset: Preset, c: NeucodexConfig, ctx: NeucodexContext, options: TrainOptions = {}): Promise<NeucodexRow> {
+export async function runNeucodexRow(
+  preset: Preset,
+  c: NeucodexConfig,
+  ctx: NeucodexContext,
+  options: TrainOptions = {},
+): Promise<NeucodexRow> {
   const backbone = await runNeucodexBackbone(preset, c, ctx, options);
   return runConfig(preset, c, ctx.data, ctx.sources[c.input], backbone, options);
 }
@@ -466,10 +585,14 @@ export async function runNeucodex(preset: Preset, options: TrainOptions = {}): P
   const ctx = await neucodexContext(preset, options.progress);
   for (const [k, c] of configs.entries()) {
     const finished = neucodexRowFinished(preset, c.id);
-    log(`neucodex ${k + 1}/${configs.length}: ${c.id} (${c.splitPoint}, c' ${c.channels}, T ${c.T} -> T' ${c.sentSteps})${finished ? ' (finished, skipped)' : ''}`);
+    log(
+      `neucodex ${k + 1}/${configs.length}: ${c.id} (${c.splitPoint}, c' ${c.channels}, T ${c.T} -> T' ${c.sentSteps})${finished ? ' (finished, skipped)' : ''}`,
+    );
     if (finished) continue;
     const row = await runNeucodexRow(preset, c, ctx, options);
-    log(`neucodex: ${c.id}: accuracy ${(100 * row.accuracy).toFixed(2)}% (edge-only ${(100 * row.edgeOnlyAccuracy).toFixed(2)}%), ${row.bits.sent} bits, device energy ${(100 * Math.abs(row.energy.reduction)).toFixed(1)}% ${row.energy.reduction >= 0 ? 'below' : 'above'} edge-only`);
+    log(
+      `neucodex: ${c.id}: accuracy ${(100 * row.accuracy).toFixed(2)}% (edge-only ${(100 * row.edgeOnlyAccuracy).toFixed(2)}%), ${row.bits.sent} bits, device energy ${(100 * Math.abs(row.energy.reduction)).toFixed(1)}% ${row.energy.reduction >= 0 ? 'below' : 'above'} edge-only`,
+    );
   }
   return collectNeucodex(preset);
 }

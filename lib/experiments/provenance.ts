@@ -16,7 +16,8 @@ let revision: string | null = null;
 
 export function gitRevision(): string {
   if (revision !== null) return revision;
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: projectRoot(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  const git = (...args: string[]) =>
+    execFileSync('git', args, { cwd: projectRoot(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   try {
     const head = git('rev-parse', 'HEAD');
     revision = git('status', '--porcelain', '--untracked-files=no') === '' ? head : `${head}-dirty`;

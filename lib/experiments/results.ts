@@ -31,10 +31,16 @@ export function collectResults(preset: Preset): Results {
   const backbone = readBackboneSummary(preset);
   const backboneFile = backboneSummaryFile(preset.name);
   const sweepRows = configs.map((c) => readRow(preset, c.id)).filter((r): r is SweepRow => r !== null);
-  if (sweepRows.length > 0 && backbone === null) throw new Error(`preset '${preset.name}' has sweep rows but no backbone summary at ${backboneFile}`);
+  if (sweepRows.length > 0 && backbone === null)
+    throw new Error(`preset '${preset.name}' has sweep rows but no backbone summary at ${backboneFile}`);
   const rows = sweepRows.map((r): ResultRow => ({
     ...r,
-    ...rowUncertainty(backbone!.correctByT?.[r.T], r.correct, { baseline: `${backboneFile} at T=${r.T}`, row: sweepRowFile(preset.name, r.id) }, r.seed),
+    ...rowUncertainty(
+      backbone!.correctByT?.[r.T],
+      r.correct,
+      { baseline: `${backboneFile} at T=${r.T}`, row: sweepRowFile(preset.name, r.id) },
+      r.seed,
+    ),
   }));
   const results: Results = {
     preset: preset.name,
@@ -55,7 +61,12 @@ export function readResults(preset: string): Results | null {
   const results = readJsonArtefactIfPresent<Results>(file);
   if (results !== null) {
     const current = results.backboneAccuracy !== undefined && results.rows.every((r) => r.pairedDrop !== undefined);
-    checkArtefactFormat(file, current, 'intervals (per-image correctness)', `run 'spikesplit sweep --preset ${preset}' again (rows without per-image correctness must be deleted and rerun)`);
+    checkArtefactFormat(
+      file,
+      current,
+      'intervals (per-image correctness)',
+      `run 'spikesplit sweep --preset ${preset}' again (rows without per-image correctness must be deleted and rerun)`,
+    );
   }
   return results;
 }

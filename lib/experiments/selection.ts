@@ -19,9 +19,15 @@ export interface Selection {
 
 export type SelectableRow = Pick<ResultRow, 'id' | 'split' | 'bits' | 'accuracy' | 'drop' | 'pairedDrop'>;
 
-export function selectPerSplit(rows: readonly SelectableRow[], threshold: number, relaxedThreshold: number): Selection[] {
+export function selectPerSplit(
+  rows: readonly SelectableRow[],
+  threshold: number,
+  relaxedThreshold: number,
+): Selection[] {
   if (!(threshold >= 0 && relaxedThreshold >= threshold)) {
-    throw new RangeError(`selection: expected 0 <= threshold <= relaxedThreshold, got ${threshold} and ${relaxedThreshold}`);
+    throw new RangeError(
+      `selection: expected 0 <= threshold <= relaxedThreshold, got ${threshold} and ${relaxedThreshold}`,
+    );
   }
   const splits = [...new Set(rows.map((r) => r.split))];
   return splits.map((split) => {

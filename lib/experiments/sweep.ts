@@ -64,7 +64,15 @@ export function sweepConfigs(preset: Preset): SweepConfig[] {
           const b = sweepBits(preset, split, compression, T, sent);
           const [h, w, c] = b.sentShape;
           const temporal = sent < T ? { sentSteps: sent } : {};
-          configs.push({ id: `${split}-${h}x${w}x${c}-T${T}${sent < T ? `to${sent}` : ''}`, split, compression, T, ...temporal, sentShape: b.sentShape, splitShape: b.splitShape });
+          configs.push({
+            id: `${split}-${h}x${w}x${c}-T${T}${sent < T ? `to${sent}` : ''}`,
+            split,
+            compression,
+            T,
+            ...temporal,
+            sentShape: b.sentShape,
+            splitShape: b.splitShape,
+          });
         }
       }
     }
@@ -78,7 +86,10 @@ export function sweepBits(preset: Preset, split: string, compression: Compressio
   if (!splitShape) throw new RangeError(`preset '${preset.name}': ${preset.model.name} has no split point '${split}'`);
   const [h, w, c] = splitShape;
   const channels = Math.max(1, Math.round(c / compression.channelDivisor));
-  const size: [number, number] = [Math.max(1, Math.round(h / compression.spatialDivisor)), Math.max(1, Math.round(w / compression.spatialDivisor))];
+  const size: [number, number] = [
+    Math.max(1, Math.round(h / compression.spatialDivisor)),
+    Math.max(1, Math.round(w / compression.spatialDivisor)),
+  ];
   const config = { model: preset.model.name, splitPoint: split, channels, size, width: preset.model.width };
   const bits = transmissionBits({ ...config, T: sent });
   const uncompressedBits = sent === T ? bits.uncompressedBits : transmissionBits({ ...config, T }).uncompressedBits;
@@ -90,18 +101,28 @@ export function readRow(preset: Preset, id: string): SweepRow | null {
 }
 
 /** Fine-tunes and evaluates one configuration (or returns its finished row). */
-export async function runSweepRow(preset: Preset, config: SweepConfig, data: PresetData, options: TrainOptions = {}): Promise<SweepRow> {
+export async function runSweepRow(
+  preset: Preset,
+  config: SweepConfig,
+  data: PresetData,
+  options: TrainOptions = {},
+): Promise<SweepRow> {
   const done = readRow(preset, config.id);
   if (done) return done;
   const summary = await pretrainBackbone(preset, { ...options, data });
-  const baselineAccuracy = summary.accuracyByT[config.T] ?? (() => {
-    throw new Error(`the backbone of preset '${preset.name}' was not evaluated at T=${config.T}; add it to the preset's evalT`);
-  })();
+  const baselineAccuracy =
+    summary.accuracyByT[config.T] ??
+    (() => {
+      throw new Error(
+        `the backbone of preset '${preset.name}' was not evaluated at T=${config.T}; add it to the preset's evalT`,
+      );
+    })();
   const t0 = Date.now();
   const backbone = loadBackbone(preset, data.classes, config.T);
   const [h, w, c] = config.sentShape;
   const split = insertBottleneck(backbone, config.split, { channels: c, size: [h, w] }, { seed: preset.finetune.seed });
-  const model = config.sentSteps === undefined ? split : new TemporallyCompressedModel(split, { sentSteps: config.sentSteps });
+  const model =
+    config.sentSteps === undefined ? split : new TemporallyCompressedModel(split, { sentSteps: config.sentSteps });
   try {
     const dir = sweepRowDir(preset.name, config.id);
     const { history } = await train(model, data.finetune, data.test, preset.finetune, { ...options, runDir: dir });
@@ -137,7 +158,10 @@ export async function runSweepRow(preset: Preset, config: SweepConfig, data: Pre
 }
 
 /** Runs every configuration with index = shard.index (mod shard.count) that is not finished yet. */
-export async function runSweep(preset: Preset, options: TrainOptions & { shard?: { index: number; count: number } } = {}): Promise<SweepRow[]> {
+export async function runSweep(
+  preset: Preset,
+  options: TrainOptions & { shard?: { index: number; count: number } } = {},
+): Promise<SweepRow[]> {
   const log = options.log ?? ((l: string) => console.error(l));
   const { index, count } = options.shard ?? { index: 0, count: 1 };
   const configs = sweepConfigs(preset).filter((_, i) => i % count === index);

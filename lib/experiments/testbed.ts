@@ -33,13 +33,31 @@ import * as tf from '@tensorflow/tfjs-core';
 import { createDevice, inferEdgeOnly, type InferenceResult, type RequestTiming } from '../coinfer/device';
 import { describeLink, type LinkConfig } from '../coinfer/link';
 import { wholeModel } from '../coinfer/model-ends';
-import { latencyIntervals, summarizeLatencies, type LatencyIntervals, type LatencySummary } from '../coinfer/latency-summary';
+import {
+  latencyIntervals,
+  summarizeLatencies,
+  type LatencyIntervals,
+  type LatencySummary,
+} from '../coinfer/latency-summary';
 import { accuracyEstimate, type AccuracyEstimate } from '../stats/correctness';
 import { wilsonInterval } from '../stats/wilson';
 import { startServeProcess } from '../coinfer/serve-process';
 import { shapingReport, type ShapingReport } from '../coinfer/shaping';
-import { buildTestbedBackbone, buildTestbedModel, readTestbedSpec, type TestbedModelSpec } from '../coinfer/testbed-model';
-import { CIFAR10_NORMALIZATION, CIFAR100_NORMALIZATION, imageBatch, loadCifar10, loadCifar100, stratifiedSubset, type ImageDataset } from '../data';
+import {
+  buildTestbedBackbone,
+  buildTestbedModel,
+  readTestbedSpec,
+  type TestbedModelSpec,
+} from '../coinfer/testbed-model';
+import {
+  CIFAR10_NORMALIZATION,
+  CIFAR100_NORMALIZATION,
+  imageBatch,
+  loadCifar10,
+  loadCifar100,
+  stratifiedSubset,
+  type ImageDataset,
+} from '../data';
 import { exitsAt, exitTrace, type ExitConfidence } from '../neucodex/early-exit';
 import { writeJsonAtomic } from '../util/atomic';
 import { Progress, type ProgressSink } from '../util/progress';
@@ -71,9 +89,42 @@ export interface TestbedConfig {
 
 /** Per preset: the testbed's settings (kept here, not in preset.ts). */
 export const TESTBED_CONFIGS: Record<PresetName, TestbedConfig> = {
-  tiny: { data: { dataset: 'cifar10', source: 'sample' }, requests: 20, bandwidthsMbps: [1, 10, 100], latencyMs: 5, slowdown: 4, confidence: 'max-softmax', thresholds: [0, 0.3, 0.5, 0.7, 0.8, 0.9, 0.95, 0.99, 1], maxAccuracyDrop: 0.01, calibrationImages: 100, seed: 1 },
-  cpu: { data: { dataset: 'cifar10', source: 'auto' }, requests: 100, bandwidthsMbps: [1, 10, 100], latencyMs: 5, slowdown: 4, confidence: 'max-softmax', thresholds: [0, 0.3, 0.5, 0.7, 0.8, 0.9, 0.95, 0.99, 1], maxAccuracyDrop: 0.01, calibrationImages: 500, seed: 1 },
-  paper: { data: { dataset: 'cifar10', source: 'auto' }, requests: 200, bandwidthsMbps: [1, 10, 100], latencyMs: 5, slowdown: 4, confidence: 'max-softmax', thresholds: [0, 0.3, 0.5, 0.7, 0.8, 0.9, 0.95, 0.99, 1], maxAccuracyDrop: 0.01, calibrationImages: 2000, seed: 1 },
+  tiny: {
+    data: { dataset: 'cifar10', source: 'sample' },
+    requests: 20,
+    bandwidthsMbps: [1, 10, 100],
+    latencyMs: 5,
+    slowdown: 4,
+    confidence: 'max-softmax',
+    thresholds: [0, 0.3, 0.5, 0.7, 0.8, 0.9, 0.95, 0.99, 1],
+    maxAccuracyDrop: 0.01,
+    calibrationImages: 100,
+    seed: 1,
+  },
+  cpu: {
+    data: { dataset: 'cifar10', source: 'auto' },
+    requests: 100,
+    bandwidthsMbps: [1, 10, 100],
+    latencyMs: 5,
+    slowdown: 4,
+    confidence: 'max-softmax',
+    thresholds: [0, 0.3, 0.5, 0.7, 0.8, 0.9, 0.95, 0.99, 1],
+    maxAccuracyDrop: 0.01,
+    calibrationImages: 500,
+    seed: 1,
+  },
+  paper: {
+    data: { dataset: 'cifar10', source: 'auto' },
+    requests: 200,
+    bandwidthsMbps: [1, 10, 100],
+    latencyMs: 5,
+    slowdown: 4,
+    confidence: 'max-softmax',
+    thresholds: [0, 0.3, 0.5, 0.7, 0.8, 0.9, 0.95, 0.99, 1],
+    maxAccuracyDrop: 0.01,
+    calibrationImages: 2000,
+    seed: 1,
+  },
 };
 
 export const TESTBED_MODES = ['edge-only', 'raw-offload', 'spike-split', 'spike-split-tc-exit'] as const;
@@ -126,7 +177,14 @@ export interface Testbed extends Provenance {
   links: Record<string, string>;
   slowdownApplied: string;
   models: { backbone: TestbedModelInfo; split: TestbedModelInfo; compressed: TestbedModelInfo };
-  earlyExit: { confidence: ExitConfidence; exitEvery: number; threshold: number; candidates: ThresholdChoice[]; rule: string; canExitEarly: boolean };
+  earlyExit: {
+    confidence: ExitConfidence;
+    exitEvery: number;
+    threshold: number;
+    candidates: ThresholdChoice[];
+    rule: string;
+    canExitEarly: boolean;
+  };
   data: string;
   rows: TestbedRow[];
   wallSeconds: number;
@@ -141,27 +199,46 @@ export function readTestbed(preset: string): Testbed | null {
   const file = testbedFile(preset);
   const testbed = readJsonArtefactIfPresent<Testbed>(file);
   if (testbed !== null) {
-    const current = testbed.rows.every((r) => r.latencyIntervals !== undefined) && testbed.earlyExit.candidates.every((c) => c.accuracyEstimate !== undefined);
+    const current =
+      testbed.rows.every((r) => r.latencyIntervals !== undefined) &&
+      testbed.earlyExit.candidates.every((c) => c.accuracyEstimate !== undefined);
     checkArtefactFormat(file, current, 'latency intervals', `run 'spikesplit testbed --preset ${preset}' again`);
   }
   return testbed;
 }
 
 /** The trained models, or an Error naming what is missing and the command that makes it. */
-export function findTestbedModels(preset: string): { backboneDir: string; split: { file: string; spec: TestbedModelSpec }; compressed: { file: string; spec: TestbedModelSpec }[] } {
+export function findTestbedModels(preset: string): {
+  backboneDir: string;
+  split: { file: string; spec: TestbedModelSpec };
+  compressed: { file: string; spec: TestbedModelSpec }[];
+} {
   const dir = neucodexModelsDir(preset);
-  const missing = (what: string) => new Error(`testbed: ${what}; the NeuCODEX experiment makes these models: run 'spikesplit neucodex --preset ${preset}' first`);
+  const missing = (what: string) =>
+    new Error(
+      `testbed: ${what}; the NeuCODEX experiment makes these models: run 'spikesplit neucodex --preset ${preset}' first`,
+    );
   const backboneDir = path.join(dir, 'backbone');
-  if (!fs.existsSync(path.join(backboneDir, 'weights.json'))) throw missing(`no backbone weights at ${path.join(backboneDir, 'weights.json')}`);
+  if (!fs.existsSync(path.join(backboneDir, 'weights.json')))
+    throw missing(`no backbone weights at ${path.join(backboneDir, 'weights.json')}`);
   const specs = (fs.existsSync(dir) ? fs.readdirSync(dir) : [])
     .filter((name) => /^T\d+$/.test(name) && fs.existsSync(path.join(dir, name, 'spec.json')))
-    .map((name) => ({ file: path.join(dir, name, 'spec.json'), spec: readTestbedSpec(path.join(dir, name, 'spec.json')) }));
+    .map((name) => ({
+      file: path.join(dir, name, 'spec.json'),
+      spec: readTestbedSpec(path.join(dir, name, 'spec.json')),
+    }));
   const split = specs.find((s) => s.spec.sentSteps === undefined);
-  const compressed = specs.filter((s) => s.spec.sentSteps !== undefined).sort((a, b) => a.spec.sentSteps! - b.spec.sentSteps!);
+  const compressed = specs
+    .filter((s) => s.spec.sentSteps !== undefined)
+    .sort((a, b) => a.spec.sentSteps! - b.spec.sentSteps!);
   if (!split) throw missing(`no split model sending every step (a T<T>/spec.json without sentSteps) under ${dir}`);
-  if (compressed.length === 0) throw missing(`no temporally compressed model (a T<T'>/spec.json with sentSteps) under ${dir}`);
+  if (compressed.length === 0)
+    throw missing(`no temporally compressed model (a T<T'>/spec.json with sentSteps) under ${dir}`);
   for (const c of compressed) {
-    if (c.spec.T !== split.spec.T) throw new Error(`testbed: ${c.file} has T = ${c.spec.T}, but ${split.file} has T = ${split.spec.T}; expected one T for every model`);
+    if (c.spec.T !== split.spec.T)
+      throw new Error(
+        `testbed: ${c.file} has T = ${c.spec.T}, but ${split.file} has T = ${split.spec.T}; expected one T for every model`,
+      );
   }
   return { backboneDir, split, compressed };
 }
@@ -171,8 +248,16 @@ function pickCompressed<S extends { spec: TestbedModelSpec }>(compressed: S[]): 
   return compressed.find((c) => c.spec.sentSteps! >= 2) ?? compressed[0];
 }
 
-async function loadImages(data: TestbedConfig['data'], split: 'train' | 'test', count: number, seed: number): Promise<ImageDataset> {
-  const full = data.dataset === 'cifar10' ? await loadCifar10({ split, source: data.source, progress: false }) : await loadCifar100({ split, labels: 'fine' });
+async function loadImages(
+  data: TestbedConfig['data'],
+  split: 'train' | 'test',
+  count: number,
+  seed: number,
+): Promise<ImageDataset> {
+  const full =
+    data.dataset === 'cifar10'
+      ? await loadCifar10({ split, source: data.source, progress: false })
+      : await loadCifar100({ split, labels: 'fine' });
   const perClass = Math.min(Math.ceil(count / full.classes.length), ...full.classCounts());
   const subset = stratifiedSubset(full, perClass, new Rng(seed));
   return subset.subset(Array.from({ length: Math.min(count, subset.count) }, (_, i) => i));
@@ -195,7 +280,10 @@ export async function runTestbed(preset: Preset, options: TestbedOptions = {}): 
   const test = await loadImages(config.data, 'test', config.requests, config.seed);
   const calibration = await loadImages(config.data, 'train', config.calibrationImages, config.seed);
   for (const { file, spec } of [found.split, compressedFound]) {
-    if (spec.classes !== test.classes.length) throw new Error(`testbed: ${file} has ${spec.classes} classes; the testbed's data set ${config.data.dataset} has ${test.classes.length}`);
+    if (spec.classes !== test.classes.length)
+      throw new Error(
+        `testbed: ${file} has ${spec.classes} classes; the testbed's data set ${config.data.dataset} has ${test.classes.length}`,
+      );
   }
   const inputs = Array.from({ length: test.count }, (_, i) => ({
     pixels: test.subset([i]).images, // [1, H, W, C] uint8
@@ -217,7 +305,11 @@ export async function runTestbed(preset: Preset, options: TestbedOptions = {}): 
     const rule = { threshold: exit.threshold, confidence: config.confidence };
 
     /** Runs every test image through `infer` after one warm-up, and summarises. */
-    const measure = async (mode: TestbedMode, bandwidthMbps: number | null, infer: (i: number, x: tf.Tensor) => Promise<InferenceResult>) => {
+    const measure = async (
+      mode: TestbedMode,
+      bandwidthMbps: number | null,
+      infer: (i: number, x: tf.Tensor) => Promise<InferenceResult>,
+    ) => {
       const once = async (i: number) => {
         const { images, labels } = batchOf(i);
         try {
@@ -233,7 +325,15 @@ export async function runTestbed(preset: Preset, options: TestbedOptions = {}): 
         results.push(await once(i));
         progress.tick();
       }
-      rows.push(summarise(mode, bandwidthMbps, results, inputs.map((x) => x.label), config.seed));
+      rows.push(
+        summarise(
+          mode,
+          bandwidthMbps,
+          results,
+          inputs.map((x) => x.label),
+          config.seed,
+        ),
+      );
     };
 
     const edge = wholeModel(backbone.backbone);
@@ -241,18 +341,48 @@ export async function runTestbed(preset: Preset, options: TestbedOptions = {}): 
     for (const bandwidthMbps of config.bandwidthsMbps) {
       const link: LinkConfig = { bandwidthMbps, latencyMs: config.latencyMs };
       links[String(bandwidthMbps)] = describeLink(link);
-      const linkArgs = ['--bandwidth-mbps', String(bandwidthMbps), '--latency-ms', String(config.latencyMs), '--dataset', config.data.dataset];
+      const linkArgs = [
+        '--bandwidth-mbps',
+        String(bandwidthMbps),
+        '--latency-ms',
+        String(config.latencyMs),
+        '--dataset',
+        config.data.dataset,
+      ];
       for (const served of [
-        { spec: found.split.file, extra: ['--backbone', found.backboneDir], head: split.head, modes: ['raw-offload', 'spike-split'] as TestbedMode[] },
-        { spec: compressedFound.file, extra: [], head: compressed.head, modes: ['spike-split-tc-exit'] as TestbedMode[] },
+        {
+          spec: found.split.file,
+          extra: ['--backbone', found.backboneDir],
+          head: split.head,
+          modes: ['raw-offload', 'spike-split'] as TestbedMode[],
+        },
+        {
+          spec: compressedFound.file,
+          extra: [],
+          head: compressed.head,
+          modes: ['spike-split-tc-exit'] as TestbedMode[],
+        },
       ]) {
-        const server = await startServeProcess(['--spec', served.spec, ...served.extra, ...linkArgs], { token, forS: 3600 }); // stopped below; forS only bounds an orphan
+        const server = await startServeProcess(['--spec', served.spec, ...served.extra, ...linkArgs], {
+          token,
+          forS: 3600,
+        }); // stopped below; forS only bounds an orphan
         try {
-          const client = await createDevice({ url: server.url, token, head: served.head, link, slowdown: config.slowdown });
+          const client = await createDevice({
+            url: server.url,
+            token,
+            head: served.head,
+            link,
+            slowdown: config.slowdown,
+          });
           try {
             for (const mode of served.modes) {
               await measure(mode, bandwidthMbps, (i, x) =>
-                mode === 'raw-offload' ? client.inferRaw(inputs[i].pixels, shape) : mode === 'spike-split' ? client.infer(x) : client.inferEarlyExit(x, rule),
+                mode === 'raw-offload'
+                  ? client.inferRaw(inputs[i].pixels, shape)
+                  : mode === 'spike-split'
+                    ? client.infer(x)
+                    : client.inferEarlyExit(x, rule),
               );
             }
           } finally {
@@ -265,7 +395,12 @@ export async function runTestbed(preset: Preset, options: TestbedOptions = {}): 
     }
     progress.done();
     const edgeRow = rows[0];
-    const info = (file: string, built: { name: string; source: string }, spec: TestbedModelSpec): TestbedModelInfo => ({ name: built.name, file, weights: built.source, spec });
+    const info = (file: string, built: { name: string; source: string }, spec: TestbedModelSpec): TestbedModelInfo => ({
+      name: built.name,
+      file,
+      weights: built.source,
+      spec,
+    });
     const result: Testbed = {
       ...provenance(preset.name, config.seed),
       config,
@@ -286,7 +421,11 @@ export async function runTestbed(preset: Preset, options: TestbedOptions = {}): 
         canExitEarly: compressed.tail.sentSteps >= 2,
       },
       data: `${test.source}: ${test.count} test images (seeded stratified), one per request; threshold chosen on ${calibration.count} training images`,
-      rows: rows.map((row) => ({ ...row, p50SpeedupVsEdge: edgeRow.latency.p50Ms / row.latency.p50Ms, meanSpeedupVsEdge: edgeRow.latency.meanMs / row.latency.meanMs })),
+      rows: rows.map((row) => ({
+        ...row,
+        p50SpeedupVsEdge: edgeRow.latency.p50Ms / row.latency.p50Ms,
+        meanSpeedupVsEdge: edgeRow.latency.meanMs / row.latency.meanMs,
+      })),
       wallSeconds: (Date.now() - startMs) / 1000,
     };
     writeJsonAtomic(testbedFile(preset.name), result);
@@ -299,14 +438,20 @@ export async function runTestbed(preset: Preset, options: TestbedOptions = {}): 
 }
 
 function checkConfig(config: TestbedConfig): void {
-  const bad = (field: string, expected: string, got: unknown) => new RangeError(`testbed config ${field} is ${JSON.stringify(got)}; expected ${expected}`);
-  if (!(Number.isInteger(config.requests) && config.requests >= 1)) throw bad('requests', 'an integer >= 1', config.requests);
-  if (config.bandwidthsMbps.length === 0 || !config.bandwidthsMbps.every((b) => b > 0 && Number.isFinite(b))) throw bad('bandwidthsMbps', 'finite Mbit/s values > 0', config.bandwidthsMbps);
+  const bad = (field: string, expected: string, got: unknown) =>
+    new RangeError(`testbed config ${field} is ${JSON.stringify(got)}; expected ${expected}`);
+  if (!(Number.isInteger(config.requests) && config.requests >= 1))
+    throw bad('requests', 'an integer >= 1', config.requests);
+  if (config.bandwidthsMbps.length === 0 || !config.bandwidthsMbps.every((b) => b > 0 && Number.isFinite(b)))
+    throw bad('bandwidthsMbps', 'finite Mbit/s values > 0', config.bandwidthsMbps);
   if (!(config.latencyMs >= 0)) throw bad('latencyMs', 'a number >= 0', config.latencyMs);
   if (!(config.slowdown >= 1)) throw bad('slowdown', 'a factor >= 1', config.slowdown);
-  if (!config.thresholds.includes(1) || !config.thresholds.every((t) => t >= 0 && t <= 1)) throw bad('thresholds', 'values in [0, 1] including 1', config.thresholds);
-  if (!(config.maxAccuracyDrop >= 0 && config.maxAccuracyDrop < 1)) throw bad('maxAccuracyDrop', 'a fraction in [0, 1)', config.maxAccuracyDrop);
-  if (!(Number.isInteger(config.calibrationImages) && config.calibrationImages >= 1)) throw bad('calibrationImages', 'an integer >= 1', config.calibrationImages);
+  if (!config.thresholds.includes(1) || !config.thresholds.every((t) => t >= 0 && t <= 1))
+    throw bad('thresholds', 'values in [0, 1] including 1', config.thresholds);
+  if (!(config.maxAccuracyDrop >= 0 && config.maxAccuracyDrop < 1))
+    throw bad('maxAccuracyDrop', 'a fraction in [0, 1)', config.maxAccuracyDrop);
+  if (!(Number.isInteger(config.calibrationImages) && config.calibrationImages >= 1))
+    throw bad('calibrationImages', 'an integer >= 1', config.calibrationImages);
 }
 
 /** The threshold: the smallest candidate whose calibration accuracy is within maxAccuracyDrop of threshold 1's. */
@@ -328,14 +473,22 @@ function chooseThreshold(
   const trace = exitTrace(stepLogits, config.confidence);
   stepLogits.dispose();
   const group = model.T / model.sentSteps;
-  const candidates = [...config.thresholds].sort((a, b) => a - b).map((threshold): ThresholdChoice => {
-    const exits = exitsAt(trace, threshold, group);
-    const correct = exits.predicted.reduce((n, p, b) => n + (p === images.labels[b] ? 1 : 0), 0);
-    return {
-      threshold, accuracy: correct / images.count, accuracyEstimate: { accuracy: correct / images.count, ...wilsonInterval(correct, images.count), count: images.count },
-      meanSteps: exits.stepsUsed.reduce((s, v) => s + v, 0) / images.count,
-    };
-  });
+  const candidates = [...config.thresholds]
+    .sort((a, b) => a - b)
+    .map((threshold): ThresholdChoice => {
+      const exits = exitsAt(trace, threshold, group);
+      const correct = exits.predicted.reduce((n, p, b) => n + (p === images.labels[b] ? 1 : 0), 0);
+      return {
+        threshold,
+        accuracy: correct / images.count,
+        accuracyEstimate: {
+          accuracy: correct / images.count,
+          ...wilsonInterval(correct, images.count),
+          count: images.count,
+        },
+        meanSteps: exits.stepsUsed.reduce((s, v) => s + v, 0) / images.count,
+      };
+    });
   const full = candidates.find((c) => c.threshold === 1)!;
   const chosen = candidates.find((c) => c.accuracy >= full.accuracy - config.maxAccuracyDrop - 1e-12)!;
   return { threshold: chosen.threshold, candidates };
@@ -343,7 +496,13 @@ function chooseThreshold(
 
 type MeasuredRow = Omit<TestbedRow, 'p50SpeedupVsEdge' | 'meanSpeedupVsEdge'>;
 
-function summarise(mode: TestbedMode, bandwidthMbps: number | null, results: InferenceResult[], labels: ArrayLike<number>, seed: number): MeasuredRow {
+function summarise(
+  mode: TestbedMode,
+  bandwidthMbps: number | null,
+  results: InferenceResult[],
+  labels: ArrayLike<number>,
+  seed: number,
+): MeasuredRow {
   const latencies = results.map((r) => r.timing.endToEndMs);
   const estimate = accuracyEstimate(Uint8Array.from(results, (r, i) => (r.predictions[0] === labels[i] ? 1 : 0)));
   const mean = (pick: (r: InferenceResult) => number) => results.reduce((s, r) => s + pick(r), 0) / results.length;

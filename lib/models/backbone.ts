@@ -81,7 +81,8 @@ export class SplitBackbone implements SplittableModel {
   private readonly shapes = new Map<string, Shape3>();
 
   constructor(spec: BackboneSpec) {
-    if (!Number.isInteger(spec.T) || spec.T < 1) throw new RangeError(`${spec.name}: T must be a positive integer, got ${spec.T}`);
+    if (!Number.isInteger(spec.T) || spec.T < 1)
+      throw new RangeError(`${spec.name}: T must be a positive integer, got ${spec.T}`);
     if (spec.stages.length === 0) throw new RangeError(`${spec.name}: a backbone needs at least one stage`);
     this.name = spec.name;
     this.T = spec.T;
@@ -139,7 +140,9 @@ export class SplitBackbone implements SplittableModel {
     const run = makeRun(ctx, this.T);
     const expected = this.splitShape(point);
     if (h.rank !== 4 || !sameShape(h.shape.slice(1), expected) || h.shape[0] % run.T !== 0) {
-      throw new RangeError(`${this.name}.forwardFrom('${point}'): expected [T*B, ${expected.join(', ')}] with T = ${run.T}, got shape [${h.shape.join(', ')}]`);
+      throw new RangeError(
+        `${this.name}.forwardFrom('${point}'): expected [T*B, ${expected.join(', ')}] with T = ${run.T}, got shape [${h.shape.join(', ')}]`,
+      );
     }
     return tf.tidy(() => {
       let y = h;
@@ -155,7 +158,9 @@ export class SplitBackbone implements SplittableModel {
   }
 
   trainableVariables(): tf.Variable[] {
-    return this.namedVariables().filter((v) => v.variable.trainable).map((v) => v.variable);
+    return this.namedVariables()
+      .filter((v) => v.variable.trainable)
+      .map((v) => v.variable);
   }
 
   dispose(): void {
@@ -170,14 +175,19 @@ export class SplitBackbone implements SplittableModel {
   }
 
   private pointName(point: string): string {
-    if (!this.shapes.has(point)) throw new RangeError(`${this.name}: unknown split point '${point}'; expected one of ${this.splitPoints.join(', ')}`);
+    if (!this.shapes.has(point))
+      throw new RangeError(
+        `${this.name}: unknown split point '${point}'; expected one of ${this.splitPoints.join(', ')}`,
+      );
     return point;
   }
 
   private checkInput(x: tf.Tensor, run: Run): void {
     const rows = this.encoder.kind === 'frames' ? 'T*B' : 'B';
     if (x.rank !== 4 || !sameShape(x.shape.slice(1), this.inputShape) || (rows === 'T*B' && x.shape[0] % run.T !== 0)) {
-      throw new RangeError(`${this.name}: expected ${this.encoder.kind} input [${rows}, ${this.inputShape.join(', ')}] (T = ${run.T}), got shape [${x.shape.join(', ')}]`);
+      throw new RangeError(
+        `${this.name}: expected ${this.encoder.kind} input [${rows}, ${this.inputShape.join(', ')}] (T = ${run.T}), got shape [${x.shape.join(', ')}]`,
+      );
     }
   }
 }

@@ -16,7 +16,12 @@ export class Classifier extends Module implements WeightLayer {
   readonly weight: tf.Variable; // [c, classes]
   readonly bias: tf.Variable; // [classes]
 
-  constructor(name: string, readonly features: number, readonly classes: number, rng: Rng) {
+  constructor(
+    name: string,
+    readonly features: number,
+    readonly classes: number,
+    rng: Rng,
+  ) {
     super(name);
     const bound = 1 / Math.sqrt(features); // PyTorch's nn.Linear default
     this.weight = this.variable('weight', uniformInit([features, classes], bound, rng), true);
@@ -25,7 +30,9 @@ export class Classifier extends Module implements WeightLayer {
 
   forward(x: tf.Tensor, run: Run): tf.Tensor {
     checkChannels(this.name, x, this.features);
-    const y = tf.tidy(() => tf.add(tf.matMul(tf.mean(x, [1, 2]) as tf.Tensor2D, this.weight as tf.Tensor2D), this.bias));
+    const y = tf.tidy(() =>
+      tf.add(tf.matMul(tf.mean(x, [1, 2]) as tf.Tensor2D, this.weight as tf.Tensor2D), this.bias),
+    );
     run.observer?.weightLayer?.(this, x, y, run);
     return y;
   }

@@ -60,22 +60,36 @@ export class Conv2d extends Module implements WeightLayer {
     this.inChannels = o.inChannels;
     this.outChannels = o.outChannels;
     const std = Math.sqrt(2 / (o.outChannels * o.kernel * o.kernel));
-    this.weight = this.variable('weight', normalInit([o.kernel, o.kernel, o.inChannels, o.outChannels], std, o.rng), true);
+    this.weight = this.variable(
+      'weight',
+      normalInit([o.kernel, o.kernel, o.inChannels, o.outChannels], std, o.rng),
+      true,
+    );
   }
 
   forward(x: tf.Tensor, run: Run): tf.Tensor {
     checkChannels(this.name, x, this.inChannels);
     const [x4, w4] = [x as tf.Tensor4D, this.weight as tf.Tensor4D];
-    const y = this.spikes && engineKernelsEnabled()
-      ? spikeConv2d(x4, w4, { stride: this.stride, pad: this.padding, name: this.name, onAccumulates: accumulateSink(this, run) })
-      : tf.conv2d(x4, w4, this.stride, this.padding);
+    const y =
+      this.spikes && engineKernelsEnabled()
+        ? spikeConv2d(x4, w4, {
+            stride: this.stride,
+            pad: this.padding,
+            name: this.name,
+            onAccumulates: accumulateSink(this, run),
+          })
+        : tf.conv2d(x4, w4, this.stride, this.padding);
     run.observer?.weightLayer?.(this, x, y, run);
     return y;
   }
 
   outShape([h, w]: readonly number[]): number[] {
     const [k] = this.kernel;
-    return [convOutSize(h, k, this.stride, this.padding), convOutSize(w, k, this.stride, this.padding), this.outChannels];
+    return [
+      convOutSize(h, k, this.stride, this.padding),
+      convOutSize(w, k, this.stride, this.padding),
+      this.outChannels,
+    ];
   }
 
   /** Each output pixel: k*k*Cin MACs per output channel. */

@@ -50,7 +50,11 @@ export class ConvTranspose2d extends Module implements WeightLayer {
     this.inChannels = o.inChannels;
     this.outChannels = o.outChannels;
     const std = Math.sqrt((2 * this.stride * this.stride) / (o.inChannels * o.kernel * o.kernel));
-    this.weight = this.variable('weight', normalInit([o.kernel, o.kernel, o.outChannels, o.inChannels], std, o.rng), true);
+    this.weight = this.variable(
+      'weight',
+      normalInit([o.kernel, o.kernel, o.outChannels, o.inChannels], std, o.rng),
+      true,
+    );
   }
 
   /** `spikes` false runs the dense transposed convolution on a layer built for spikes (real-valued input). */
@@ -58,9 +62,15 @@ export class ConvTranspose2d extends Module implements WeightLayer {
     checkChannels(this.name, x, this.inChannels);
     const [oh, ow] = this.outShape(x.shape.slice(1));
     const [x4, w4] = [x as tf.Tensor4D, this.weight as tf.Tensor4D];
-    const y = spikes && engineKernelsEnabled()
-      ? spikeConvTranspose2d(x4, w4, [oh, ow], { stride: this.stride, pad: this.padding, name: this.name, onAccumulates: accumulateSink(this, run) })
-      : tf.conv2dTranspose(x4, w4, [x.shape[0], oh, ow, this.outChannels], this.stride, this.padding);
+    const y =
+      spikes && engineKernelsEnabled()
+        ? spikeConvTranspose2d(x4, w4, [oh, ow], {
+            stride: this.stride,
+            pad: this.padding,
+            name: this.name,
+            onAccumulates: accumulateSink(this, run),
+          })
+        : tf.conv2dTranspose(x4, w4, [x.shape[0], oh, ow, this.outChannels], this.stride, this.padding);
     run.observer?.weightLayer?.(this, x, y, run);
     return y;
   }

@@ -68,7 +68,10 @@ class LayerTracer implements ForwardObserver {
  * Every conv / deconv / linear layer of `model`, in the order it runs, for one input `[H, W, C]`. Any forward
  * pass will do (a backbone, or a device part: the head then a bottleneck encoder).
  */
-export function describeLayers(model: Pick<SplittableModel, 'forward' | 'inputShape'>, inputShape: readonly number[] = model.inputShape): LayerDescription[] {
+export function describeLayers(
+  model: Pick<SplittableModel, 'forward' | 'inputShape'>,
+  inputShape: readonly number[] = model.inputShape,
+): LayerDescription[] {
   const tracer = new LayerTracer();
   tf.tidy(() => {
     model.forward(tf.zeros([1, ...inputShape]), { T: 1, observer: tracer });
@@ -104,7 +107,10 @@ export interface ModelDescription {
 }
 
 /** Split points with their shapes and MAC counts; what `spikesplit model <name> --json` prints. */
-export function describeModel(name: string, options: Pick<BackboneOptions, 'width' | 'T' | 'classes'> = {}): ModelDescription {
+export function describeModel(
+  name: string,
+  options: Pick<BackboneOptions, 'width' | 'T' | 'classes'> = {},
+): ModelDescription {
   const model = createModel(name, options);
   try {
     const layers = describeLayers(model);
@@ -119,10 +125,26 @@ export function describeModel(name: string, options: Pick<BackboneOptions, 'widt
       const shape = model.splitShape(point);
       const neurons = shape[0] * shape[1] * shape[2];
       const rawBits = model.spiking ? neurons * model.T : neurons * 32;
-      return { name: point, shape, rawBits, macs, cumulativeMacs: cumulative, branchMacs, cumulativeBranchMacs: cumulativeBranch };
+      return {
+        name: point,
+        shape,
+        rawBits,
+        macs,
+        cumulativeMacs: cumulative,
+        branchMacs,
+        cumulativeBranchMacs: cumulativeBranch,
+      };
     });
     const classifierMacs = layers.filter((l) => l.splitPoint === null).reduce((s, l) => s + l.macs, 0);
-    return { model: name, width: options.width ?? 1, T: model.T, classes: model.classes, splitPoints, classifierMacs, totalMacs: cumulative + classifierMacs };
+    return {
+      model: name,
+      width: options.width ?? 1,
+      T: model.T,
+      classes: model.classes,
+      splitPoints,
+      classifierMacs,
+      totalMacs: cumulative + classifierMacs,
+    };
   } finally {
     model.dispose();
   }

@@ -23,6 +23,7 @@ export interface BackboneOptions {
 }
 
 export function scaledWidth(base: number, width: number): number {
-  if (!(Number.isFinite(width) && width > 0)) throw new RangeError(`width multiplier must be a positive number, got ${width}`);
+  if (!(Number.isFinite(width) && width > 0))
+    throw new RangeError(`width multiplier must be a positive number, got ${width}`);
   return Math.max(1, Math.round(base * width));
 }

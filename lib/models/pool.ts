@@ -7,7 +7,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Module, Run } from '../snn/module';
 
 export class MaxPool2d extends Module {
-  constructor(name: string, readonly spiking: boolean) {
+  constructor(
+    name: string,
+    readonly spiking: boolean,
+  ) {
     super(name);
   }
 

@@ -24,10 +24,17 @@ export function createModel(name: string, options: BackboneOptions = {}): SplitB
 }
 
 /** The DNN backbone with the same split points and shapes that BottleNet++ splits, for a spiking backbone. */
-const DNN_TWINS: Partial<Record<ModelName, ModelName>> = { resnet18: 'resnet18-dnn', resnet50: 'resnet50-dnn', 'sew-resnet50': 'resnet50-dnn' };
+const DNN_TWINS: Partial<Record<ModelName, ModelName>> = {
+  resnet18: 'resnet18-dnn',
+  resnet50: 'resnet50-dnn',
+  'sew-resnet50': 'resnet50-dnn',
+};
 
 export function dnnTwin(model: string): ModelName {
   const twin = DNN_TWINS[model as ModelName];
-  if (!twin) throw new RangeError(`no DNN twin of '${model}' for the BottleNet++ comparison; models with one: ${Object.keys(DNN_TWINS).join(', ')}`);
+  if (!twin)
+    throw new RangeError(
+      `no DNN twin of '${model}' for the BottleNet++ comparison; models with one: ${Object.keys(DNN_TWINS).join(', ')}`,
+    );
   return twin;
 }

@@ -34,7 +34,14 @@ export function shortcutSpikes(kind: ResidualKind): boolean {
  * the shortcut module's), with the block's last activation `act`. The IAND output is reported to observers
  * as the spike layer `<block>.out`, the one the next layer reads.
  */
-export function joinResidual(kind: ResidualKind, branch: tf.Tensor, shortcut: tf.Tensor, act: Module, block: string, run: Run): tf.Tensor {
+export function joinResidual(
+  kind: ResidualKind,
+  branch: tf.Tensor,
+  shortcut: tf.Tensor,
+  act: Module,
+  block: string,
+  run: Run,
+): tf.Tensor {
   if (kind === 'standard') return act.forward(tf.add(branch, shortcut), run);
   const out = tf.mul(shortcut, tf.sub(1, act.forward(branch, run)));
   run.observer?.activation?.(`${block}.out`, out, true, run);

@@ -42,10 +42,23 @@ interface BlockType {
 }
 
 /** 1x1 conv with the block's stride + norm (+ LIF for SEW), where the identity would not fit. */
-function shortcut(name: string, inPlanes: number, outPlanes: number, { stride, kit, residual, rng }: BlockArgs): Module | null {
+function shortcut(
+  name: string,
+  inPlanes: number,
+  outPlanes: number,
+  { stride, kit, residual, rng }: BlockArgs,
+): Module | null {
   if (stride === 1 && inPlanes === outPlanes) return null;
   return new Sequential(`${name}.shortcut`, [
-    new Conv2d(`${name}.shortcut.conv`, { inChannels: inPlanes, outChannels: outPlanes, kernel: 1, stride, role: 'shortcut', spikes: kit.spiking, rng }),
+    new Conv2d(`${name}.shortcut.conv`, {
+      inChannels: inPlanes,
+      outChannels: outPlanes,
+      kernel: 1,
+      stride,
+      role: 'shortcut',
+      spikes: kit.spiking,
+      rng,
+    }),
     kit.norm(`${name}.shortcut.bn`, outPlanes, residualAlpha(residual)),
     ...(shortcutSpikes(residual) ? [kit.activation(`${name}.shortcut.${kit.act}`)] : []),
   ]);
@@ -69,10 +82,14 @@ export class BasicBlock extends Module {
     this.residual = args.residual;
     const role = 'block';
     const spikes = kit.spiking; // every block conv reads the spikes of a LIF (or of the block before)
-    this.conv1 = this.child(new Conv2d(`${name}.conv1`, { inChannels: inPlanes, outChannels: planes, kernel: 3, stride, role, spikes, rng }));
+    this.conv1 = this.child(
+      new Conv2d(`${name}.conv1`, { inChannels: inPlanes, outChannels: planes, kernel: 3, stride, role, spikes, rng }),
+    );
     this.bn1 = this.child(kit.norm(`${name}.bn1`, planes));
     this.act1 = this.child(kit.activation(`${name}.${kit.act}1`));
-    this.conv2 = this.child(new Conv2d(`${name}.conv2`, { inChannels: planes, outChannels: planes, kernel: 3, role, spikes, rng }));
+    this.conv2 = this.child(
+      new Conv2d(`${name}.conv2`, { inChannels: planes, outChannels: planes, kernel: 3, role, spikes, rng }),
+    );
     this.bn2 = this.child(kit.norm(`${name}.bn2`, planes, residualAlpha(this.residual)));
     const sc = shortcut(name, inPlanes, planes, args);
     this.shortcut = sc && this.child(sc);
@@ -115,13 +132,19 @@ export class Bottleneck extends Module {
     const role = 'block';
     const spikes = kit.spiking;
     const outPlanes = planes * Bottleneck.expansion;
-    this.conv1 = this.child(new Conv2d(`${name}.conv1`, { inChannels: inPlanes, outChannels: planes, kernel: 1, role, spikes, rng }));
+    this.conv1 = this.child(
+      new Conv2d(`${name}.conv1`, { inChannels: inPlanes, outChannels: planes, kernel: 1, role, spikes, rng }),
+    );
     this.bn1 = this.child(kit.norm(`${name}.bn1`, planes));
     this.act1 = this.child(kit.activation(`${name}.${kit.act}1`));
-    this.conv2 = this.child(new Conv2d(`${name}.conv2`, { inChannels: planes, outChannels: planes, kernel: 3, stride, role, spikes, rng }));
+    this.conv2 = this.child(
+      new Conv2d(`${name}.conv2`, { inChannels: planes, outChannels: planes, kernel: 3, stride, role, spikes, rng }),
+    );
     this.bn2 = this.child(kit.norm(`${name}.bn2`, planes));
     this.act2 = this.child(kit.activation(`${name}.${kit.act}2`));
-    this.conv3 = this.child(new Conv2d(`${name}.conv3`, { inChannels: planes, outChannels: outPlanes, kernel: 1, role, spikes, rng }));
+    this.conv3 = this.child(
+      new Conv2d(`${name}.conv3`, { inChannels: planes, outChannels: outPlanes, kernel: 1, role, spikes, rng }),
+    );
     this.bn3 = this.child(kit.norm(`${name}.bn3`, outPlanes, residualAlpha(this.residual)));
     const sc = shortcut(name, inPlanes, outPlanes, args);
     this.shortcut = sc && this.child(sc);
@@ -147,17 +170,38 @@ export class Bottleneck extends Module {
  * torchvision's `_make_layer`: `count` blocks of `planes`, the first with `stride` (and a projection shortcut
  * when the shape changes), named `RB<firstIndex>`, `RB<firstIndex + 1>`, ...
  */
-function makeLayer(block: BlockType, firstIndex: number, inPlanes: number, planes: number, count: number, stride: number, net: Pick<BlockArgs, 'kit' | 'residual' | 'rng'>): BackboneStage[] {
+function makeLayer(
+  block: BlockType,
+  firstIndex: number,
+  inPlanes: number,
+  planes: number,
+  count: number,
+  stride: number,
+  net: Pick<BlockArgs, 'kit' | 'residual' | 'rng'>,
+): BackboneStage[] {
   const stages: BackboneStage[] = [];
   for (let i = 0; i < count; i++) {
     const name = `RB${firstIndex + i}`;
-    const args = { ...net, inPlanes: i === 0 ? inPlanes : planes * block.expansion, planes, stride: i === 0 ? stride : 1 };
+    const args = {
+      ...net,
+      inPlanes: i === 0 ? inPlanes : planes * block.expansion,
+      planes,
+      stride: i === 0 ? stride : 1,
+    };
     stages.push({ name, module: new block(name, args) });
   }
   return stages;
 }
 
-function resnet(name: string, block: BlockType, layers: number[], kit: NeuronKit, T: number, o: BackboneOptions, residual: ResidualKind = 'standard'): SplitBackbone {
+function resnet(
+  name: string,
+  block: BlockType,
+  layers: number[],
+  kit: NeuronKit,
+  T: number,
+  o: BackboneOptions,
+  residual: ResidualKind = 'standard',
+): SplitBackbone {
   const rng = new Rng(o.seed ?? 0);
   const inputShape = o.inputShape ?? [32, 32, 3];
   const [w1, w2, w3, w4] = [64, 128, 256, 512].map((c) => scaledWidth(c, o.width ?? 1));
@@ -175,7 +219,16 @@ function resnet(name: string, block: BlockType, layers: number[], kit: NeuronKit
     ...makeLayer(block, 1 + layers[0] + layers[1] + layers[2], w3 * e, w4, layers[3], 2, net),
   ];
   const classifier = new Classifier('fc', w4 * e, o.classes ?? 10, rng);
-  return new SplitBackbone({ name, T, spiking: kit.spiking, inputShape, encoder: o.encoder ?? directEncoder(), stem, stages, classifier });
+  return new SplitBackbone({
+    name,
+    T,
+    spiking: kit.spiking,
+    inputShape,
+    encoder: o.encoder ?? directEncoder(),
+    stem,
+    stages,
+    classifier,
+  });
 }
 
 /** Spiking ResNet-18: BasicBlocks [2, 2, 2, 2], split points RB1..RB8; RB8 is 4x4x512 per step. */

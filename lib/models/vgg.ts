@@ -35,7 +35,14 @@ export function spikingVGG16(o: BackboneOptions = {}): SplitBackbone {
     for (let i = 1; i <= convs; i++) {
       const role = s === 0 && i === 1 ? 'stem' : 'block';
       layers.push(
-        new Conv2d(`${name}.conv${i}`, { inChannels, outChannels: out, kernel: 3, role, spikes: role === 'block', rng }),
+        new Conv2d(`${name}.conv${i}`, {
+          inChannels,
+          outChannels: out,
+          kernel: 3,
+          role,
+          spikes: role === 'block',
+          rng,
+        }),
         kit.norm(`${name}.bn${i}`, out),
         kit.activation(`${name}.lif${i}`),
       );
@@ -45,5 +52,14 @@ export function spikingVGG16(o: BackboneOptions = {}): SplitBackbone {
     return { name, module: new Sequential(name, layers) };
   });
   const classifier = new Classifier('fc', inChannels, o.classes ?? 10, rng);
-  return new SplitBackbone({ name: 'vgg16', T: o.T ?? 4, spiking: true, inputShape, encoder: o.encoder ?? directEncoder(), stem: null, stages, classifier });
+  return new SplitBackbone({
+    name: 'vgg16',
+    T: o.T ?? 4,
+    spiking: true,
+    inputShape,
+    encoder: o.encoder ?? directEncoder(),
+    stem: null,
+    stages,
+    classifier,
+  });
 }

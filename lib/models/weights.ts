@@ -46,7 +46,8 @@ export interface HasNamedVariables {
 }
 
 function binaryPath(manifestFile: string): string {
-  if (!manifestFile.endsWith('.json')) throw new RangeError(`weights manifest path must end in .json, got '${manifestFile}'`);
+  if (!manifestFile.endsWith('.json'))
+    throw new RangeError(`weights manifest path must end in .json, got '${manifestFile}'`);
   return manifestFile.slice(0, -'.json'.length) + '.bin';
 }
 
@@ -55,20 +56,25 @@ function sha256(bytes: Uint8Array): string {
 }
 
 /** The model's weights as a manifest (naming `binary` as the file beside it) and the binary's bytes, in memory. */
-export function serializeWeights(model: HasNamedVariables, binary: string): { manifest: WeightsManifest; bytes: Uint8Array } {
+export function serializeWeights(
+  model: HasNamedVariables,
+  binary: string,
+): { manifest: WeightsManifest; bytes: Uint8Array } {
   const variables = model.namedVariables();
   const total = variables.reduce((s, v) => s + v.variable.size, 0);
   const values = new Float32Array(total);
   const tensors: WeightsEntry[] = [];
   let at = 0;
   for (const { name, variable } of variables) {
-    if (variable.dtype !== 'float32') throw new TypeError(`saveWeights: '${name}' is ${variable.dtype}; only float32 is stored`);
+    if (variable.dtype !== 'float32')
+      throw new TypeError(`saveWeights: '${name}' is ${variable.dtype}; only float32 is stored`);
     values.set(variable.dataSync() as Float32Array, at);
     tensors.push({ name, shape: [...variable.shape], dtype: 'float32', offset: at * 4 });
     at += variable.size;
   }
   const bytes = new Uint8Array(values.buffer);
-  if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) throw new Error('saveWeights: big-endian hosts are not supported');
+  if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1)
+    throw new Error('saveWeights: big-endian hosts are not supported');
   const manifest: WeightsManifest = {
     format: WEIGHTS_FORMAT,
     version: WEIGHTS_VERSION,
@@ -92,7 +98,9 @@ export function saveWeights(model: HasNamedVariables, manifestFile: string): Wei
 function readManifest(manifestFile: string): WeightsManifest {
   const m = readJsonArtefact<WeightsManifest>(manifestFile, 'delete it and its .bin to retrain');
   if (m.format !== WEIGHTS_FORMAT || m.version !== WEIGHTS_VERSION) {
-    throw new Error(`${manifestFile}: expected format '${WEIGHTS_FORMAT}' version ${WEIGHTS_VERSION}, got '${m.format}' version ${m.version}`);
+    throw new Error(
+      `${manifestFile}: expected format '${WEIGHTS_FORMAT}' version ${WEIGHTS_VERSION}, got '${m.format}' version ${m.version}`,
+    );
   }
   return m;
 }
@@ -103,7 +111,9 @@ export function loadWeights(model: HasNamedVariables, manifestFile: string): voi
   const binFile = path.join(path.dirname(manifestFile), manifest.binary);
   const bytes = new Uint8Array(fs.readFileSync(binFile));
   if (bytes.length !== manifest.bytes || sha256(bytes) !== manifest.sha256) {
-    throw new Error(`${binFile}: ${bytes.length} bytes whose sha256 does not match the manifest ${manifestFile} (${manifest.bytes} bytes); the pair was not saved together`);
+    throw new Error(
+      `${binFile}: ${bytes.length} bytes whose sha256 does not match the manifest ${manifestFile} (${manifest.bytes} bytes); the pair was not saved together`,
+    );
   }
   assignWeights(model, manifest, bytes, manifestFile);
 }
@@ -112,7 +122,12 @@ export function loadWeights(model: HasNamedVariables, manifestFile: string): voi
  * Assigns every variable of `model` from a manifest and its binary's bytes (checked against each other by the
  * caller); throws, assigning nothing, on any name or shape mismatch. `source` names them in errors.
  */
-export function assignWeights(model: HasNamedVariables, manifest: WeightsManifest, bytes: Uint8Array, source: string): void {
+export function assignWeights(
+  model: HasNamedVariables,
+  manifest: WeightsManifest,
+  bytes: Uint8Array,
+  source: string,
+): void {
   const entries = new Map(manifest.tensors.map((e) => [e.name, e]));
   const variables = model.namedVariables();
   const shape = (dims: readonly number[]) => `[${dims.join(', ')}]`;
@@ -121,18 +136,22 @@ export function assignWeights(model: HasNamedVariables, manifest: WeightsManifes
   for (const { name, variable } of variables) {
     const e = entries.get(name);
     if (!e) missing.push(`'${name}' ${shape(variable.shape)}`);
-    else if (shape(e.shape) !== shape(variable.shape)) mismatched.push(`'${name}' is ${shape(e.shape)} in the file but ${shape(variable.shape)} in the model`);
+    else if (shape(e.shape) !== shape(variable.shape))
+      mismatched.push(`'${name}' is ${shape(e.shape)} in the file but ${shape(variable.shape)} in the model`);
   }
   const known = new Set(variables.map((v) => v.name));
   const extra = manifest.tensors.filter((e) => !known.has(e.name)).map((e) => `'${e.name}' ${shape(e.shape)}`);
-  const list = (items: string[]) => items.slice(0, 4).join(', ') + (items.length > 4 ? `, ... (${items.length} in all)` : '');
+  const list = (items: string[]) =>
+    items.slice(0, 4).join(', ') + (items.length > 4 ? `, ... (${items.length} in all)` : '');
   const problems = [
     mismatched.length ? `shape mismatch: ${list(mismatched)}` : '',
     missing.length ? `missing from the file: ${list(missing)}` : '',
     extra.length ? `in the file but not the model: ${list(extra)}` : '',
   ].filter(Boolean);
   if (problems.length > 0) {
-    throw new Error(`cannot load ${source} (saved from '${manifest.model}') into '${model.name ?? 'model'}': ${problems.join('; ')}`);
+    throw new Error(
+      `cannot load ${source} (saved from '${manifest.model}') into '${model.name ?? 'model'}': ${problems.join('; ')}`,
+    );
   }
   const floats = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
   tf.tidy(() => {

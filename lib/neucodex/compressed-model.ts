@@ -46,9 +46,18 @@ export class TemporallyCompressedModel {
     readonly model: BottleneckedModel,
     config: TemporalCompressionConfig,
   ) {
-    if (!model.spiking) throw new RangeError(`temporal compression needs spikes over time steps; ${model.name} is a DNN (it sends one quantised feature)`);
+    if (!model.spiking)
+      throw new RangeError(
+        `temporal compression needs spikes over time steps; ${model.name} is a DNN (it sends one quantised feature)`,
+      );
     const [h, w, c] = model.unit.reduction.to;
-    const options = { T: model.T, sentSteps: config.sentSteps, channels: c, lif: config.lif, momentum: config.momentum };
+    const options = {
+      T: model.T,
+      sentSteps: config.sentSteps,
+      channels: c,
+      lif: config.lif,
+      momentum: config.momentum,
+    };
     this.encoder = new TemporalEncoder(options);
     this.expander = temporalExpander(options);
     this.T = model.T;
@@ -70,10 +79,18 @@ export class TemporallyCompressedModel {
   serverForwardSteps(sent: tf.Tensor, ctx: ForwardContext = {}): tf.Tensor {
     const run = this.run(ctx);
     const { backbone, splitPoint, unit } = this.model;
-    if (sent.rank !== 4 || sent.shape.slice(1).some((d, i) => d !== this.sentShape[i]) || sent.shape[0] % this.sentSteps !== 0) {
-      throw new RangeError(`${this.name}: expected sent spikes [${this.sentSteps}*B, ${this.sentShape.join(', ')}], got shape [${sent.shape.join(', ')}]`);
+    if (
+      sent.rank !== 4 ||
+      sent.shape.slice(1).some((d, i) => d !== this.sentShape[i]) ||
+      sent.shape[0] % this.sentSteps !== 0
+    ) {
+      throw new RangeError(
+        `${this.name}: expected sent spikes [${this.sentSteps}*B, ${this.sentShape.join(', ')}], got shape [${sent.shape.join(', ')}]`,
+      );
     }
-    return tf.tidy(() => backbone.forwardStepsFrom(unit.decodeValues(this.expander.forward(sent), run), splitPoint, ctx));
+    return tf.tidy(() =>
+      backbone.forwardStepsFrom(unit.decodeValues(this.expander.forward(sent), run), splitPoint, ctx),
+    );
   }
 
   /** Per-step logits `[T, B, classes]`: device then server, differentiable end to end. */
@@ -94,7 +111,13 @@ export class TemporallyCompressedModel {
   deviceLayers(): DeviceLayer[] {
     const unitEncoder = this.model.unit.encoder.layers;
     const [h, w, c] = this.sentShape;
-    const mix: DeviceLayer = { name: this.encoder.mix.name, part: 'temporal encoder', macs: h * w * c, inputFrom: unitEncoder[unitEncoder.length - 1].name, T: this.T };
+    const mix: DeviceLayer = {
+      name: this.encoder.mix.name,
+      part: 'temporal encoder',
+      macs: h * w * c,
+      inputFrom: unitEncoder[unitEncoder.length - 1].name,
+      T: this.T,
+    };
     return [...splitDeviceLayers(this.model), mix];
   }
 
@@ -104,7 +127,9 @@ export class TemporallyCompressedModel {
   }
 
   trainableVariables(): tf.Variable[] {
-    return this.namedVariables().filter((v) => v.variable.trainable).map((v) => v.variable);
+    return this.namedVariables()
+      .filter((v) => v.variable.trainable)
+      .map((v) => v.variable);
   }
 
   dispose(): void {
@@ -115,7 +140,10 @@ export class TemporallyCompressedModel {
   /** The temporal halves are built for the model's T: a pass with another T is refused. */
   private run(ctx: ForwardContext): Run {
     const run = makeRun(ctx, this.T);
-    if (run.T !== this.T) throw new RangeError(`${this.name} compresses exactly T = ${this.T} steps to ${this.sentSteps}; got a pass with T = ${run.T}`);
+    if (run.T !== this.T)
+      throw new RangeError(
+        `${this.name} compresses exactly T = ${this.T} steps to ${this.sentSteps}; got a pass with T = ${run.T}`,
+      );
     return run;
   }
 }

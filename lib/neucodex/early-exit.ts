@@ -61,7 +61,8 @@ export function checkConfidence(confidence: string): ExitConfidence {
 }
 
 export function checkThreshold(threshold: number): number {
-  if (!(threshold >= 0 && threshold <= 1)) throw new RangeError(`early exit threshold: expected a number in [0, 1], got ${threshold}`);
+  if (!(threshold >= 0 && threshold <= 1))
+    throw new RangeError(`early exit threshold: expected a number in [0, 1], got ${threshold}`);
   return threshold;
 }
 
@@ -70,7 +71,9 @@ export function exitTrace(stepLogits: tf.Tensor, confidence: ExitConfidence): Ex
   checkConfidence(confidence);
   const [T, B, C] = stepLogits.shape;
   if (stepLogits.rank !== 3 || C < 2) {
-    throw new RangeError(`early exit: expected per-step logits [T, B, classes] with at least 2 classes, got shape [${stepLogits.shape.join(', ')}]`);
+    throw new RangeError(
+      `early exit: expected per-step logits [T, B, classes] with at least 2 classes, got shape [${stepLogits.shape.join(', ')}]`,
+    );
   }
   const logits = stepLogits.dataSync();
   const sum = new Float64Array(B * C); // running sum of the logits per sample and class

@@ -54,7 +54,8 @@ interface CachedRecording {
 /** Emulated DVS recordings of `dataset`'s images as event frames `[T*B, H, W, 2]` with their labels. */
 export function emulatedEventSource(dataset: ImageDataset, options: EmulatedEventSourceOptions): EmulatedEventSource {
   const { T, seed, splitBy = 'number', binary = true } = options;
-  if (!Number.isInteger(T) || T < 1) throw new RangeError(`emulated event source: T must be a positive integer (frames per recording), got ${T}`);
+  if (!Number.isInteger(T) || T < 1)
+    throw new RangeError(`emulated event source: T must be a positive integer (frames per recording), got ${T}`);
   const { height, width, channels } = dataset;
   const pixels = height * width * channels;
   const frameValues = height * width * 2;
@@ -62,7 +63,9 @@ export function emulatedEventSource(dataset: ImageDataset, options: EmulatedEven
 
   function recording(i: number, position: number): CachedRecording {
     if (!Number.isInteger(i) || i < 0 || i >= dataset.count) {
-      throw new RangeError(`emulated event source: index ${i} at position ${position} is outside [0, ${dataset.count}) of ${dataset.source}`);
+      throw new RangeError(
+        `emulated event source: index ${i} at position ${position} is outside [0, ${dataset.count}) of ${dataset.source}`,
+      );
     }
     const cached = cache.get(i);
     if (cached) return cached;
@@ -94,7 +97,10 @@ export function emulatedEventSource(dataset: ImageDataset, options: EmulatedEven
         interleaveSample(data, framesOf(recording(indices[b], b)), b, B, T);
         labels[b] = dataset.labels[indices[b]];
       }
-      return tf.tidy(() => ({ x: foldTime(tf.tensor(data, [T, B, height, width, 2])), labels: tf.tensor1d(labels, 'int32') }));
+      return tf.tidy(() => ({
+        x: foldTime(tf.tensor(data, [T, B, height, width, 2])),
+        labels: tf.tensor1d(labels, 'int32'),
+      }));
     },
   };
 }

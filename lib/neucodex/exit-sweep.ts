@@ -50,20 +50,28 @@ export interface ExitSweepRow {
 }
 
 function checkCost(name: string, value: number): void {
-  if (!(Number.isFinite(value) && value >= 0)) throw new RangeError(`early exit sweep: ${name} must be a finite number >= 0, got ${value}`);
+  if (!(Number.isFinite(value) && value >= 0))
+    throw new RangeError(`early exit sweep: ${name} must be a finite number >= 0, got ${value}`);
 }
 
 /** One row per threshold for per-step logits `[T, B, classes]` and their labels `[B]` (int32 tensor or numbers). */
-export function earlyExitSweep(stepLogits: tf.Tensor, labels: tf.Tensor1D | ArrayLike<number>, options: ExitSweepOptions): ExitSweepRow[] {
+export function earlyExitSweep(
+  stepLogits: tf.Tensor,
+  labels: tf.Tensor1D | ArrayLike<number>,
+  options: ExitSweepOptions,
+): ExitSweepRow[] {
   checkConfidence(options.confidence);
   checkCost('bitsPerStep', options.bitsPerStep);
   checkCost('deviceEnergyPerStepPJ', options.deviceEnergyPerStepPJ);
-  if (options.thresholds.length === 0) throw new RangeError('early exit sweep: expected at least one threshold, got none');
+  if (options.thresholds.length === 0)
+    throw new RangeError('early exit sweep: expected at least one threshold, got none');
   options.thresholds.forEach(checkThreshold);
   const truth = labels instanceof tf.Tensor ? labels.dataSync() : labels;
   const B = stepLogits.shape[1];
   if (truth.length !== B) {
-    throw new RangeError(`early exit sweep: ${truth.length} labels for per-step logits of shape [${stepLogits.shape.join(', ')}]; expected one label per sample (${B})`);
+    throw new RangeError(
+      `early exit sweep: ${truth.length} labels for per-step logits of shape [${stepLogits.shape.join(', ')}]; expected one label per sample (${B})`,
+    );
   }
   const trace = exitTrace(stepLogits, options.confidence);
   const scale = (i: Interval, by: number): Interval => ({ lower: i.lower * by, upper: i.upper * by });
@@ -73,7 +81,8 @@ export function earlyExitSweep(stepLogits: tf.Tensor, labels: tf.Tensor1D | Arra
     for (let b = 0; b < B; b++) correct[b] = exits.predicted[b] === truth[b] ? 1 : 0;
     // Over the images of `ix`: fraction correct and mean steps used.
     const means = (ix: ArrayLike<number>): [number, number] => {
-      let right = 0, steps = 0;
+      let right = 0,
+        steps = 0;
       for (let k = 0; k < ix.length; k++) {
         right += correct[ix[k]];
         steps += exits.stepsUsed[ix[k]];
@@ -81,10 +90,20 @@ export function earlyExitSweep(stepLogits: tf.Tensor, labels: tf.Tensor1D | Arra
       return [right / ix.length, steps / ix.length];
     };
     const [accuracy, meanSteps] = means(Array.from({ length: B }, (_, b) => b));
-    const [accuracyInterval, meanStepsInterval] = bootstrapIntervals(B, means, { seed: options.seed, resamples: options.resamples });
+    const [accuracyInterval, meanStepsInterval] = bootstrapIntervals(B, means, {
+      seed: options.seed,
+      resamples: options.resamples,
+    });
     return {
-      threshold, accuracy, meanSteps, bits: options.bitsPerStep * meanSteps, deviceEnergyPJ: options.deviceEnergyPerStepPJ * meanSteps,
-      accuracyInterval, meanStepsInterval, bitsInterval: scale(meanStepsInterval, options.bitsPerStep), deviceEnergyPJInterval: scale(meanStepsInterval, options.deviceEnergyPerStepPJ),
+      threshold,
+      accuracy,
+      meanSteps,
+      bits: options.bitsPerStep * meanSteps,
+      deviceEnergyPJ: options.deviceEnergyPerStepPJ * meanSteps,
+      accuracyInterval,
+      meanStepsInterval,
+      bitsInterval: scale(meanStepsInterval, options.bitsPerStep),
+      deviceEnergyPJInterval: scale(meanStepsInterval, options.deviceEnergyPerStepPJ),
     };
   });
 }
@@ -94,11 +113,20 @@ export function earlyExitSweep(stepLogits: tf.Tensor, labels: tf.Tensor1D | Arra
  * divided by the T it was computed for. Needs an SNN report (a DNN has no time steps).
  */
 export function deviceEnergyPerStepPJ(report: EnergyReport, split: string): number {
-  if (report.network !== 'snn') throw new RangeError(`deviceEnergyPerStepPJ: expected an SNN energy report (energy per time step), got network '${report.network}'`);
+  if (report.network !== 'snn')
+    throw new RangeError(
+      `deviceEnergyPerStepPJ: expected an SNN energy report (energy per time step), got network '${report.network}'`,
+    );
   const row = report.rows.find((r) => r.split === split);
-  if (!row) throw new RangeError(`deviceEnergyPerStepPJ: ${report.model} has no split point '${split}'; expected one of ${report.rows.map((r) => r.split).join(', ')}`);
+  if (!row)
+    throw new RangeError(
+      `deviceEnergyPerStepPJ: ${report.model} has no split point '${split}'; expected one of ${report.rows.map((r) => r.split).join(', ')}`,
+    );
   // Every counted layer of the split point's own group carries the T of the device part that ends there.
   const own = report.layers.find((l) => l.counted && l.splitPoint === split && l.T !== null);
-  if (!own) throw new RangeError(`deviceEnergyPerStepPJ: the report counts no layer in split point '${split}''s group, so its T is unknown; expected a split point with counted layers`);
+  if (!own)
+    throw new RangeError(
+      `deviceEnergyPerStepPJ: the report counts no layer in split point '${split}''s group, so its T is unknown; expected a split point with counted layers`,
+    );
   return row.cumulativeEnergyPJ / own.T!;
 }

@@ -74,7 +74,8 @@ export class TimeMix extends Module {
     this.maskValues = Float32Array.from(spec.mask.flat());
     const init = new Float32Array(stepsOut * stepsIn * channels);
     for (let u = 0; u < stepsOut; u++) {
-      for (let t = 0; t < stepsIn; t++) init.fill(spec.mask[u][t] * spec.init[u][t], (u * stepsIn + t) * channels, (u * stepsIn + t + 1) * channels);
+      for (let t = 0; t < stepsIn; t++)
+        init.fill(spec.mask[u][t] * spec.init[u][t], (u * stepsIn + t) * channels, (u * stepsIn + t + 1) * channels);
     }
     this.weight = this.variable('weight', tf.tensor3d(init, [stepsOut, stepsIn, channels]), true);
   }
@@ -83,7 +84,9 @@ export class TimeMix extends Module {
   forward(x: tf.Tensor): tf.Tensor {
     const [rows, h, w, c] = x.shape;
     if (x.rank !== 4 || c !== this.channels || rows % this.stepsIn !== 0) {
-      throw new RangeError(`${this.name}: expected [${this.stepsIn}*B, h, w, ${this.channels}] (${this.stepsIn} steps), got shape [${x.shape.join(', ')}]`);
+      throw new RangeError(
+        `${this.name}: expected [${this.stepsIn}*B, h, w, ${this.channels}] (${this.stepsIn} steps), got shape [${x.shape.join(', ')}]`,
+      );
     }
     return tf.tidy(() => {
       const steps = tf.reshape(unfoldTime(x, this.stepsIn), [this.stepsIn, -1, c]); // [Tin, B*h*w, c]
@@ -101,12 +104,16 @@ export class TimeMix extends Module {
 
 function checkSteps(o: TemporalCompressionOptions): { T: number; sent: number; group: number } {
   const { T, sentSteps: sent, channels } = o;
-  if (!Number.isInteger(T) || T < 1) throw new RangeError(`temporal compression: T must be a positive integer, got ${T}`);
+  if (!Number.isInteger(T) || T < 1)
+    throw new RangeError(`temporal compression: T must be a positive integer, got ${T}`);
   if (!Number.isInteger(sent) || sent < 1 || sent >= T || T % sent !== 0) {
     const allowed = Array.from({ length: T - 1 }, (_, i) => i + 1).filter((d) => T % d === 0);
-    throw new RangeError(`temporal compression: sentSteps must be smaller than T = ${T} and divide it (${allowed.join(', ') || 'none: T must be at least 2'}), got ${sent}`);
+    throw new RangeError(
+      `temporal compression: sentSteps must be smaller than T = ${T} and divide it (${allowed.join(', ') || 'none: T must be at least 2'}), got ${sent}`,
+    );
   }
-  if (!Number.isInteger(channels) || channels < 1) throw new RangeError(`temporal compression: channels must be a positive integer, got ${channels}`);
+  if (!Number.isInteger(channels) || channels < 1)
+    throw new RangeError(`temporal compression: channels must be a positive integer, got ${channels}`);
   return { T, sent, group: T / sent };
 }
 

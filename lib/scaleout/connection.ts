@@ -30,10 +30,12 @@ export function parseQueueUrl(raw: string): QueueAddress {
   }
   if (u.protocol !== 'redis:') throw new ScaleoutError(`--queue '${raw}': unsupported scheme '${u.protocol}'; ${FORM}`);
   if (u.hostname === '') throw new ScaleoutError(`--queue '${raw}' has no host; ${FORM}`);
-  if (u.search !== '' || u.hash !== '') throw new ScaleoutError(`--queue '${raw}': no query or fragment is accepted; ${FORM}`);
+  if (u.search !== '' || u.hash !== '')
+    throw new ScaleoutError(`--queue '${raw}': no query or fragment is accepted; ${FORM}`);
   const port = u.port === '' ? 6379 : Number(u.port);
   const dbText = u.pathname.replace(/^\//, '');
-  if (!/^\d*$/.test(dbText)) throw new ScaleoutError(`--queue '${raw}': the database '${dbText}' is not a number; ${FORM}`);
+  if (!/^\d*$/.test(dbText))
+    throw new ScaleoutError(`--queue '${raw}': the database '${dbText}' is not a number; ${FORM}`);
   const address: QueueAddress = {
     url: `redis://${u.hostname}:${port}/${dbText === '' ? 0 : Number(dbText)}`,
     host: u.hostname.replace(/^\[(.*)\]$/, '$1'),
@@ -47,12 +49,26 @@ export function parseQueueUrl(raw: string): QueueAddress {
 
 /** Options for BullMQ's connections: commands wait through an outage (BullMQ requires `maxRetriesPerRequest: null`). */
 export function connectionOptions(a: QueueAddress): RedisOptions {
-  return { host: a.host, port: a.port, db: a.db, username: a.username, password: a.password, maxRetriesPerRequest: null };
+  return {
+    host: a.host,
+    port: a.port,
+    db: a.db,
+    username: a.username,
+    password: a.password,
+    maxRetriesPerRequest: null,
+  };
 }
 
 /** One PING with no retries; throws a ScaleoutError naming the address and the cause when it fails. */
 export async function checkReachable(a: QueueAddress, timeoutMs = 5000): Promise<void> {
-  const client = new Redis({ ...connectionOptions(a), lazyConnect: true, connectTimeout: timeoutMs, retryStrategy: () => null, maxRetriesPerRequest: 0, enableOfflineQueue: false });
+  const client = new Redis({
+    ...connectionOptions(a),
+    lazyConnect: true,
+    connectTimeout: timeoutMs,
+    retryStrategy: () => null,
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+  });
   let cause: NodeJS.ErrnoException | null = null; // the socket's error; connect() itself only says the connection closed
   client.on('error', (err: NodeJS.ErrnoException) => (cause ??= err));
   try {

@@ -6,7 +6,15 @@
  */
 import { pretrainBackbone } from '../experiments/backbone';
 import { presetData, type PresetData } from '../experiments/data';
-import { neucodexConfigs, neucodexContext, neucodexRowFinished, runNeucodexBackbone, runNeucodexRow, collectNeucodex, type NeucodexContext } from '../experiments/neucodex';
+import {
+  neucodexConfigs,
+  neucodexContext,
+  neucodexRowFinished,
+  runNeucodexBackbone,
+  runNeucodexRow,
+  collectNeucodex,
+  type NeucodexContext,
+} from '../experiments/neucodex';
 import type { Preset } from '../experiments/preset';
 import { collectResults } from '../experiments/results';
 import { readRow, runSweepRow, sweepConfigs } from '../experiments/sweep';
@@ -62,7 +70,14 @@ const sweep: QueuedExperiment = {
   async runRow(preset, id, options) {
     const config = sweepConfigs(preset).find((c) => c.id === id) ?? unknownRow(preset, 'sweep', id);
     const r = await runSweepRow(preset, config, await sweepData(preset), options);
-    return { id: r.id, accuracy: r.accuracy, drop: r.drop, bits: r.bits, epochs: r.history.length, wallSeconds: r.wallSeconds };
+    return {
+      id: r.id,
+      accuracy: r.accuracy,
+      drop: r.drop,
+      bits: r.bits,
+      epochs: r.history.length,
+      wallSeconds: r.wallSeconds,
+    };
   },
   collect(preset) {
     const { missing } = collectResults(preset);
@@ -74,7 +89,10 @@ const neucodex: QueuedExperiment = {
   name: 'neucodex',
   groups(preset) {
     const configs = neucodexConfigs(preset);
-    return [...new Set(configs.map((c) => c.group))].map((g) => ({ backbone: g, rows: configs.filter((c) => c.group === g).map((c) => c.id) }));
+    return [...new Set(configs.map((c) => c.group))].map((g) => ({
+      backbone: g,
+      rows: configs.filter((c) => c.group === g).map((c) => c.id),
+    }));
   },
   rowFinished: (preset, row) => neucodexRowFinished(preset, row),
   async runBackbone(preset, group, options) {
@@ -85,7 +103,14 @@ const neucodex: QueuedExperiment = {
   async runRow(preset, id, options) {
     const c = neucodexConfigs(preset).find((x) => x.id === id) ?? unknownRow(preset, 'neucodex', id);
     const r = await runNeucodexRow(preset, c, await neucodexData(preset), options);
-    return { id: r.id, accuracy: r.accuracy, drop: r.drop, bits: r.bits.sent, epochs: r.history.length, wallSeconds: r.wallSeconds };
+    return {
+      id: r.id,
+      accuracy: r.accuracy,
+      drop: r.drop,
+      bits: r.bits.sent,
+      epochs: r.history.length,
+      wallSeconds: r.wallSeconds,
+    };
   },
   collect(preset) {
     const { missing } = collectNeucodex(preset);

@@ -40,7 +40,11 @@ function threadQueue(): Queue {
   return queue;
 }
 
-export default async function processJob(job: SandboxedJob<JobData, JobSummary>, token?: string, signal?: AbortSignal): Promise<JobSummary> {
+export default async function processJob(
+  job: SandboxedJob<JobData, JobSummary>,
+  token?: string,
+  signal?: AbortSignal,
+): Promise<JobSummary> {
   const d = job.data;
   const x = QUEUED_EXPERIMENTS[d.experiment];
   const say = (line: string) => console.error(`job ${job.id}: ${line}`);
@@ -50,7 +54,9 @@ export default async function processJob(job: SandboxedJob<JobData, JobSummary>,
     log: say,
     progress: (line: string) => {
       say(line);
-      threadQueue().updateJobProgress(job.id!, line).catch(() => {}); // best effort: progress must not stop a row
+      threadQueue()
+        .updateJobProgress(job.id!, line)
+        .catch(() => {}); // best effort: progress must not stop a row
     },
     signal,
   };

@@ -44,12 +44,20 @@ export interface EnqueueOptions {
 
 const RETRY_DELAY_MS = 10_000;
 
-export const backboneJobId = (preset: string, experiment: ExperimentName, backbone: string) => `${preset}/${experiment}/${backbone}`;
-export const rowsJobId = (preset: string, experiment: ExperimentName, backbone: string) => `${backboneJobId(preset, experiment, backbone)}/rows`;
+export const backboneJobId = (preset: string, experiment: ExperimentName, backbone: string) =>
+  `${preset}/${experiment}/${backbone}`;
+export const rowsJobId = (preset: string, experiment: ExperimentName, backbone: string) =>
+  `${backboneJobId(preset, experiment, backbone)}/rows`;
 export const rowJobId = (preset: string, experiment: ExperimentName, row: string) => `${preset}/${experiment}/${row}`;
 
 function jobOptions(jobId: string, retryDelayMs: number): JobsOptions {
-  return { jobId, attempts: ATTEMPTS, backoff: { type: 'fixed', delay: retryDelayMs }, removeOnComplete: false, removeOnFail: false };
+  return {
+    jobId,
+    attempts: ATTEMPTS,
+    backoff: { type: 'fixed', delay: retryDelayMs },
+    removeOnComplete: false,
+    removeOnFail: false,
+  };
 }
 
 /** The row jobs of a `rows` job's group that the store has not finished (what that job adds). */
@@ -59,11 +67,21 @@ export function rowJobs(rows: JobData) {
   if (!group) throw new RangeError(`preset '${rows.preset.name}' has no ${rows.experiment} backbone '${rows.id}'`);
   return group.rows
     .filter((row) => !x.rowFinished(rows.preset, row))
-    .map((row) => ({ name: 'row', data: { ...rows, kind: 'row', id: row } satisfies JobData, opts: jobOptions(rowJobId(rows.preset.name, rows.experiment, row), rows.retryDelayMs) }));
+    .map((row) => ({
+      name: 'row',
+      data: { ...rows, kind: 'row', id: row } satisfies JobData,
+      opts: jobOptions(rowJobId(rows.preset.name, rows.experiment, row), rows.retryDelayMs),
+    }));
 }
 
 /** Adds the flow of every group with a row the store has not finished; returns the groups added (BullMQ skips ids it holds). */
-export async function enqueueExperiment(address: QueueAddress, experiment: ExperimentName, preset: Preset, options: EnqueueOptions = {}, only?: (g: RowGroup) => boolean): Promise<RowGroup[]> {
+export async function enqueueExperiment(
+  address: QueueAddress,
+  experiment: ExperimentName,
+  preset: Preset,
+  options: EnqueueOptions = {},
+  only?: (g: RowGroup) => boolean,
+): Promise<RowGroup[]> {
   const x = QUEUED_EXPERIMENTS[experiment];
   const groups = x.groups(preset).filter((g) => g.rows.some((r) => !x.rowFinished(preset, r)) && (only?.(g) ?? true));
   if (groups.length === 0) return [];
@@ -72,7 +90,11 @@ export async function enqueueExperiment(address: QueueAddress, experiment: Exper
   try {
     for (const g of groups) {
       if (queue) {
-        const ids = [rowsJobId(preset.name, experiment, g.backbone), backboneJobId(preset.name, experiment, g.backbone), ...g.rows.filter((r) => !x.rowFinished(preset, r)).map((r) => rowJobId(preset.name, experiment, r))];
+        const ids = [
+          rowsJobId(preset.name, experiment, g.backbone),
+          backboneJobId(preset.name, experiment, g.backbone),
+          ...g.rows.filter((r) => !x.rowFinished(preset, r)).map((r) => rowJobId(preset.name, experiment, r)),
+        ];
         for (const id of ids) if (['completed', 'failed'].includes(await queue.getJobState(id))) await queue.remove(id);
       }
       const retryDelayMs = options.retryDelayMs ?? RETRY_DELAY_MS;
@@ -82,7 +104,17 @@ export async function enqueueExperiment(address: QueueAddress, experiment: Exper
         queueName: QUEUE_NAME,
         data: data('rows'),
         opts: jobOptions(rowsJobId(preset.name, experiment, g.backbone), retryDelayMs),
-        children: [{ name: 'backbone', queueName: QUEUE_NAME, data: data('backbone'), opts: { ...jobOptions(backboneJobId(preset.name, experiment, g.backbone), retryDelayMs), failParentOnFailure: true } }],
+        children: [
+          {
+            name: 'backbone',
+            queueName: QUEUE_NAME,
+            data: data('backbone'),
+            opts: {
+              ...jobOptions(backboneJobId(preset.name, experiment, g.backbone), retryDelayMs),
+              failParentOnFailure: true,
+            },
+          },
+        ],
       });
     }
   } finally {

@@ -39,28 +39,54 @@ export interface ExperimentStatus {
  * reads the store, and is asked again after the job's state: a worker writes the row before its job completes,
  * so a row that completes between the two reads is seen in the store, not taken for one the store lacks.
  */
-async function jobStatus(queue: Queue, jobId: string, id: string, finished: () => boolean, parentId?: string): Promise<JobStatus> {
+async function jobStatus(
+  queue: Queue,
+  jobId: string,
+  id: string,
+  finished: () => boolean,
+  parentId?: string,
+): Promise<JobStatus> {
   if (finished()) return { id, state: 'finished', attempts: 0, note: '' };
   const job = await queue.getJob(jobId);
   if (!job) {
     // not queued yet: a row waits for its group's `rows` job (which waits for the backbone)
     const parent = parentId ? await queue.getJobState(parentId) : 'unknown';
-    return { id, state: parent === 'unknown' || parent === 'completed' ? 'absent' : parent === 'failed' ? 'failed' : 'waiting', attempts: 0, note: parent === 'failed' ? 'its backbone failed' : '' };
+    return {
+      id,
+      state: parent === 'unknown' || parent === 'completed' ? 'absent' : parent === 'failed' ? 'failed' : 'waiting',
+      attempts: 0,
+      note: parent === 'failed' ? 'its backbone failed' : '',
+    };
   }
   const state = await job.getState();
   const progress = typeof job.progress === 'string' ? job.progress : '';
   if (state === 'failed') return { id, state: 'failed', attempts: job.attemptsMade, note: job.failedReason ?? '' };
   if (state === 'active') return { id, state: 'running', attempts: job.attemptsMade, note: progress };
-  if (state === 'completed' && (parentId === undefined || finished())) return { id, state: 'finished', attempts: job.attemptsMade, note: '' };
+  if (state === 'completed' && (parentId === undefined || finished()))
+    return { id, state: 'finished', attempts: job.attemptsMade, note: '' };
   if (state === 'completed') {
     // done on a worker, but this command's store has no result: the two do not share a store
     const on = String((job.returnvalue as Record<string, unknown> | null)?.worker ?? 'a worker');
-    return { id, state: 'failed', attempts: job.attemptsMade, note: `completed on ${on}, but this --store (${runsRoot()}) does not have it: do the workers use the same store?` };
+    return {
+      id,
+      state: 'failed',
+      attempts: job.attemptsMade,
+      note: `completed on ${on}, but this --store (${runsRoot()}) does not have it: do the workers use the same store?`,
+    };
   }
-  return { id, state: 'waiting', attempts: job.attemptsMade, note: job.attemptsMade > 0 ? `retrying after: ${job.failedReason ?? ''}` : '' };
+  return {
+    id,
+    state: 'waiting',
+    attempts: job.attemptsMade,
+    note: job.attemptsMade > 0 ? `retrying after: ${job.failedReason ?? ''}` : '',
+  };
 }
 
-export async function experimentStatus(queue: Queue, experiment: ExperimentName, preset: Preset): Promise<ExperimentStatus> {
+export async function experimentStatus(
+  queue: Queue,
+  experiment: ExperimentName,
+  preset: Preset,
+): Promise<ExperimentStatus> {
   const x = QUEUED_EXPERIMENTS[experiment];
   const backbones: JobStatus[] = [];
   const rows: JobStatus[] = [];
@@ -69,22 +95,42 @@ export async function experimentStatus(queue: Queue, experiment: ExperimentName,
     const b = await jobStatus(queue, backboneJobId(preset.name, experiment, g.backbone), g.backbone, allDone);
     backbones.push(b);
     for (const r of g.rows) {
-      const s = await jobStatus(queue, rowJobId(preset.name, experiment, r), r, () => x.rowFinished(preset, r), rowsJobId(preset.name, experiment, g.backbone));
-      rows.push(b.state === 'failed' && s.state !== 'finished' ? { ...s, state: 'failed', note: `its backbone failed: ${b.note}` } : s);
+      const s = await jobStatus(
+        queue,
+        rowJobId(preset.name, experiment, r),
+        r,
+        () => x.rowFinished(preset, r),
+        rowsJobId(preset.name, experiment, g.backbone),
+      );
+      rows.push(
+        b.state === 'failed' && s.state !== 'finished'
+          ? { ...s, state: 'failed', note: `its backbone failed: ${b.note}` }
+          : s,
+      );
     }
   }
   const counts: Record<RowState, number> = { finished: 0, running: 0, waiting: 0, failed: 0, absent: 0 };
   for (const r of rows) counts[r.state]++;
-  return { experiment, preset: preset.name, backbones, rows, counts, settled: counts.finished + counts.failed === rows.length };
+  return {
+    experiment,
+    preset: preset.name,
+    backbones,
+    rows,
+    counts,
+    settled: counts.finished + counts.failed === rows.length,
+  };
 }
 
 /** One line: counts, the backbones, and (once rows have finished while following) the rate and the time left. */
 export function statusLine(s: ExperimentStatus, rate?: { rowsPerHour: number }): string {
   const c = s.counts;
-  const parts = [`${s.preset} ${s.experiment}: ${c.finished}/${s.rows.length} rows finished, ${c.running} running, ${c.waiting} waiting, ${c.failed} failed`];
+  const parts = [
+    `${s.preset} ${s.experiment}: ${c.finished}/${s.rows.length} rows finished, ${c.running} running, ${c.waiting} waiting, ${c.failed} failed`,
+  ];
   if (c.absent > 0) parts.push(`${c.absent} not on the queue`);
   const pending = s.backbones.filter((b) => b.state !== 'finished');
-  if (pending.length > 0) parts.push(`backbone${pending.length > 1 ? 's' : ''} ${pending.map((b) => `${b.id} ${b.state}`).join(', ')}`);
+  if (pending.length > 0)
+    parts.push(`backbone${pending.length > 1 ? 's' : ''} ${pending.map((b) => `${b.id} ${b.state}`).join(', ')}`);
   if (rate && rate.rowsPerHour > 0) {
     const left = c.running + c.waiting + c.absent;
     parts.push(`${rate.rowsPerHour.toFixed(1)} rows/h`, `ETA ${durationClock((3600 * left) / rate.rowsPerHour)}`);
@@ -104,7 +150,12 @@ export interface FollowOptions extends EnqueueOptions {
  * Enqueues what the store has not finished, then follows the queue until the experiment settles, printing a line
  * when the counts change (and every minute); enqueues again any group whose jobs Redis no longer holds.
  */
-export async function followExperiment(address: QueueAddress, experiment: ExperimentName, preset: Preset, options: FollowOptions = {}): Promise<ExperimentStatus> {
+export async function followExperiment(
+  address: QueueAddress,
+  experiment: ExperimentName,
+  preset: Preset,
+  options: FollowOptions = {},
+): Promise<ExperimentStatus> {
   const log = options.log ?? ((l: string) => console.error(l));
   const queue = openQueue(address);
   queue.on('error', (err) => log(`queue connection: ${err.message}`));
@@ -136,8 +187,13 @@ export async function followExperiment(address: QueueAddress, experiment: Experi
       if (s.settled) return s;
       const lost = new Set(s.rows.filter((r) => r.state === 'absent').map((r) => r.id));
       if (lost.size > 0) {
-        const again = await enqueueExperiment(address, experiment, preset, { ...options, again: false }, (g) => g.rows.some((r) => lost.has(r)));
-        if (again.length > 0) log(`the queue holds no job for ${[...lost].join(', ')}; enqueued ${again.map((g) => g.backbone).join(', ')} again`);
+        const again = await enqueueExperiment(address, experiment, preset, { ...options, again: false }, (g) =>
+          g.rows.some((r) => lost.has(r)),
+        );
+        if (again.length > 0)
+          log(
+            `the queue holds no job for ${[...lost].join(', ')}; enqueued ${again.map((g) => g.backbone).join(', ')} again`,
+          );
       }
       await pause();
     }

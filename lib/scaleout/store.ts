@@ -21,7 +21,9 @@ export function useStore(dir: string = runsRoot()): string {
     fs.rmSync(probe);
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    throw new ScaleoutError(`--store ${root} cannot be written (${e.code ?? e.message}); expected a writable folder that every worker reaches`);
+    throw new ScaleoutError(
+      `--store ${root} cannot be written (${e.code ?? e.message}); expected a writable folder that every worker reaches`,
+    );
   }
   process.env.SPIKESPLIT_RUNS_DIR = root;
   return root;

@@ -49,9 +49,13 @@ export async function startWorker(address: QueueAddress, options: WorkerOptions 
   });
   worker.on('error', (err) => log(`worker ${me}: ${err.message}`));
   worker.on('lockRenewalFailed', (ids: string[]) => ids.forEach((id) => worker.cancelJob(id, STOP_REASONS.lockLost)));
-  worker.on('stalled', (id: string) => log(`worker ${me}: job ${id} stalled (its worker stopped renewing its lock); back in the queue`));
+  worker.on('stalled', (id: string) =>
+    log(`worker ${me}: job ${id} stalled (its worker stopped renewing its lock); back in the queue`),
+  );
   await worker.waitUntilReady();
-  log(`worker ${me}: taking jobs from ${address.url} (queue '${QUEUE_NAME}', concurrency ${concurrency}, lock ${lockMs / 1000} s, store ${runsRoot()})`);
+  log(
+    `worker ${me}: taking jobs from ${address.url} (queue '${QUEUE_NAME}', concurrency ${concurrency}, lock ${lockMs / 1000} s, store ${runsRoot()})`,
+  );
   let resolveClosed!: () => void;
   const closed = new Promise<void>((r) => (resolveClosed = r));
   let closing: Promise<void> | null = null;

@@ -19,7 +19,8 @@ export interface InputEncoder {
 }
 
 function checkRank4(kind: string, x: tf.Tensor): void {
-  if (x.rank !== 4) throw new RangeError(`${kind} encoder expects a rank-4 NHWC batch, got shape [${x.shape.join(', ')}]`);
+  if (x.rank !== 4)
+    throw new RangeError(`${kind} encoder expects a rank-4 NHWC batch, got shape [${x.shape.join(', ')}]`);
 }
 
 export function directEncoder(): InputEncoder {
@@ -56,7 +57,10 @@ export function frameEncoder(): InputEncoder {
     spiking: true,
     encode(x, T) {
       checkRank4('frames', x);
-      if (x.shape[0] % T !== 0) throw new RangeError(`frames encoder expects [T*B, H, W, C] with T = ${T} dividing the rows, got shape [${x.shape.join(', ')}]`);
+      if (x.shape[0] % T !== 0)
+        throw new RangeError(
+          `frames encoder expects [T*B, H, W, C] with T = ${T} dividing the rows, got shape [${x.shape.join(', ')}]`,
+        );
       return tf.clone(x);
     },
   };

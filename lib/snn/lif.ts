@@ -35,9 +35,12 @@ export function lifParams(p: Partial<LifParams> = {}): LifParams {
     detachReset: p.detachReset ?? false,
     surrogate: p.surrogate ?? rectangularSurrogate(),
   };
-  if (!(params.decay > 0 && params.decay <= 1)) throw new RangeError(`LIF decay must be in (0, 1], got ${params.decay}`);
-  if (!(Number.isFinite(params.vth) && params.vth > 0)) throw new RangeError(`LIF vth must be a positive number, got ${params.vth}`);
-  if (params.reset !== 'hard' && params.reset !== 'soft') throw new RangeError(`LIF reset must be 'hard' or 'soft', got '${params.reset}'`);
+  if (!(params.decay > 0 && params.decay <= 1))
+    throw new RangeError(`LIF decay must be in (0, 1], got ${params.decay}`);
+  if (!(Number.isFinite(params.vth) && params.vth > 0))
+    throw new RangeError(`LIF vth must be a positive number, got ${params.vth}`);
+  if (params.reset !== 'hard' && params.reset !== 'soft')
+    throw new RangeError(`LIF reset must be 'hard' or 'soft', got '${params.reset}'`);
   return params;
 }
 
@@ -56,7 +59,12 @@ export function lifStep(x: tf.Tensor, u: tf.Tensor, p: LifParams): { spike: tf.T
  * All T steps of time-folded input `x` `[T*B, ...]` from membrane `u0` `[B, ...]` (default 0): spikes
  * `[T*B, ...]` and the final post-reset membrane `[B, ...]`.
  */
-export function lifMultiStep(x: tf.Tensor, T: number, p: LifParams, u0?: tf.Tensor): { spikes: tf.Tensor; u: tf.Tensor } {
+export function lifMultiStep(
+  x: tf.Tensor,
+  T: number,
+  p: LifParams,
+  u0?: tf.Tensor,
+): { spikes: tf.Tensor; u: tf.Tensor } {
   return tf.tidy(() => {
     const steps = tf.unstack(unfoldTime(x, T)); // T x [B, ...]
     let u = u0 ?? tf.zerosLike(steps[0]);
@@ -91,13 +99,19 @@ export function lifSpikes(x: tf.Tensor, T: number, p: LifParams): tf.Tensor {
   if (!engineKernelsEnabled()) return lifMultiStep(x, T, p).spikes;
   const { name, params } = p.surrogate;
   const kernel: LifKernelParams = {
-    decay: p.decay, vth: p.vth, hard: p.reset === 'hard', detachReset: p.detachReset,
+    decay: p.decay,
+    vth: p.vth,
+    hard: p.reset === 'hard',
+    detachReset: p.detachReset,
     surrogate: { kind: name, param: name === 'rectangular' ? params.a : params.alpha },
   };
   const forward = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const [input, save] = args as [tf.Tensor, tf.GradSaveFunc];
     save([input]);
-    return { value: lifForwardKernel(input, T, kernel), gradFunc: (dy: tf.Tensor, [saved]: tf.Tensor[]) => lifBackwardKernel(saved, dy, T, kernel) };
+    return {
+      value: lifForwardKernel(input, T, kernel),
+      gradFunc: (dy: tf.Tensor, [saved]: tf.Tensor[]) => lifBackwardKernel(saved, dy, T, kernel),
+    };
   });
   return forward(x);
 }

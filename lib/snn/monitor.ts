@@ -42,7 +42,9 @@ export class FiringRateMonitor implements ForwardObserver {
       tally = { neurons, samples: 0, T: run.T, pending: [], spikes: 0, steps: 0 };
       this.tallies.set(name, tally);
     } else if (tally.neurons !== neurons) {
-      throw new RangeError(`firing-rate monitor: layer '${name}' had ${tally.neurons} neurons per step, now ${neurons}; clear() between models`);
+      throw new RangeError(
+        `firing-rate monitor: layer '${name}' had ${tally.neurons} neurons per step, now ${neurons}; clear() between models`,
+      );
     }
     const axes = out.shape.slice(0, -1).map((_, i) => i);
     tally.pending.push(tf.keep(tf.tidy(() => tf.sum(out, axes))));
@@ -59,14 +61,24 @@ export class FiringRateMonitor implements ForwardObserver {
         counts.dispose();
       }
       t.pending = [];
-      return { name, neurons: t.neurons, samples: t.samples, T: t.T, spikes: t.spikes, rate: t.spikes / (t.neurons * t.steps) };
+      return {
+        name,
+        neurons: t.neurons,
+        samples: t.samples,
+        T: t.T,
+        spikes: t.spikes,
+        rate: t.spikes / (t.neurons * t.steps),
+      };
     });
   }
 
   /** The rate of one layer; throws when the layer was not seen. */
   rate(name: string): number {
     const found = this.read().find((r) => r.name === name);
-    if (!found) throw new RangeError(`firing-rate monitor saw no spike layer '${name}'; it saw: ${[...this.tallies.keys()].join(', ') || 'none'}`);
+    if (!found)
+      throw new RangeError(
+        `firing-rate monitor saw no spike layer '${name}'; it saw: ${[...this.tallies.keys()].join(', ') || 'none'}`,
+      );
     return found.rate;
   }
 

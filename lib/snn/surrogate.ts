@@ -22,17 +22,24 @@ export interface Surrogate {
 }
 
 function positive(name: string, value: number, what: string): number {
-  if (!(Number.isFinite(value) && value > 0)) throw new RangeError(`${name} surrogate: ${what} must be a positive number, got ${value}`);
+  if (!(Number.isFinite(value) && value > 0))
+    throw new RangeError(`${name} surrogate: ${what} must be a positive number, got ${value}`);
   return value;
 }
 
-function surrogate(name: SurrogateName, params: Record<string, number>, derivative: (x: number) => number, primitive: (x: number) => number): Surrogate {
+function surrogate(
+  name: SurrogateName,
+  params: Record<string, number>,
+  derivative: (x: number) => number,
+  primitive: (x: number) => number,
+): Surrogate {
   const spike = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const [x, save] = args as [tf.Tensor, tf.GradSaveFunc];
     save([x]);
     return {
       value: tf.cast(tf.greaterEqual(x, 0), 'float32'),
-      gradFunc: (dy: tf.Tensor, [saved]: tf.Tensor[]) => tf.mul(dy, tf.tensor((saved.dataSync() as Float32Array).map(derivative), saved.shape)),
+      gradFunc: (dy: tf.Tensor, [saved]: tf.Tensor[]) =>
+        tf.mul(dy, tf.tensor((saved.dataSync() as Float32Array).map(derivative), saved.shape)),
     };
   }) as (x: tf.Tensor) => tf.Tensor;
   return { name, params, spike, derivative, primitive };

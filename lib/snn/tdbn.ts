@@ -27,7 +27,12 @@ function channelSums(u: tf.Tensor, v: tf.Tensor, shift: tf.Tensor1D): [tf.Tensor
 }
 
 /** a * u + d, plus b * v if given, with per-channel `a`, `b`, `d` `[C]`, for `u`, `v` `[..., C]`. */
-function channelAffine(u: tf.Tensor, a: tf.Tensor1D, d: tf.Tensor1D, plus?: { v: tf.Tensor; b: tf.Tensor1D }): tf.Tensor {
+function channelAffine(
+  u: tf.Tensor,
+  a: tf.Tensor1D,
+  d: tf.Tensor1D,
+  plus?: { v: tf.Tensor; b: tf.Tensor1D },
+): tf.Tensor {
   if (engineKernelsEnabled()) return channelAffineKernel(u, plus?.v ?? u, a, plus?.b ?? tf.zerosLike(a), d);
   const au = tf.add(tf.mul(u, a), d);
   return plus ? tf.add(au, tf.mul(plus.v, plus.b)) : au;
@@ -52,9 +57,14 @@ export class TdBN extends Module {
   readonly momentum: number;
   readonly eps: number;
 
-  constructor(name: string, readonly channels: number, { alpha = 1, vth = 1, momentum = 0.1, eps = 1e-5 }: TdBNOptions = {}) {
+  constructor(
+    name: string,
+    readonly channels: number,
+    { alpha = 1, vth = 1, momentum = 0.1, eps = 1e-5 }: TdBNOptions = {},
+  ) {
     super(name);
-    if (!Number.isInteger(channels) || channels < 1) throw new RangeError(`${name}: channels must be a positive integer, got ${channels}`);
+    if (!Number.isInteger(channels) || channels < 1)
+      throw new RangeError(`${name}: channels must be a positive integer, got ${channels}`);
     if (!(momentum > 0 && momentum <= 1)) throw new RangeError(`${name}: momentum must be in (0, 1], got ${momentum}`);
     this.scale = alpha * vth;
     this.momentum = momentum;
@@ -67,7 +77,10 @@ export class TdBN extends Module {
 
   forward(x: tf.Tensor, run: Run): tf.Tensor {
     const c = x.shape[x.rank - 1];
-    if (c !== this.channels) throw new RangeError(`${this.name}: expected ${this.channels} channels (last axis), got shape [${x.shape.join(', ')}]`);
+    if (c !== this.channels)
+      throw new RangeError(
+        `${this.name}: expected ${this.channels} channels (last axis), got shape [${x.shape.join(', ')}]`,
+      );
     if (run.training) return this.normalizeBatch(x, this.gamma, this.beta);
     return tf.tidy(() => {
       const a = tf.mul(tf.mul(this.gamma, this.scale), tf.rsqrt(tf.add(this.runningVar, this.eps)));

@@ -33,10 +33,15 @@ export function sortedQuantile(sorted: ArrayLike<number>, q: number): number {
  * Percentile-bootstrap intervals of several statistics of the same n items, all from the same resamples.
  * `statistics(indices)` returns one value per statistic for a resample's item indices.
  */
-export function bootstrapIntervals(count: number, statistics: (indices: Uint32Array) => readonly number[], options: BootstrapOptions): Interval[] {
+export function bootstrapIntervals(
+  count: number,
+  statistics: (indices: Uint32Array) => readonly number[],
+  options: BootstrapOptions,
+): Interval[] {
   if (!Number.isInteger(count) || count < 1) throw new RangeError(`bootstrap: needs at least one item, got ${count}`);
   const resamples = options.resamples ?? DEFAULT_RESAMPLES;
-  if (!Number.isInteger(resamples) || resamples < 2) throw new RangeError(`bootstrap: resamples must be a whole number >= 2, got ${resamples}`);
+  if (!Number.isInteger(resamples) || resamples < 2)
+    throw new RangeError(`bootstrap: resamples must be a whole number >= 2, got ${resamples}`);
   const level = options.level ?? CONFIDENCE_LEVEL;
   checkLevel(level, 'bootstrap');
   const rng = new Rng(options.seed);
@@ -46,7 +51,8 @@ export function bootstrapIntervals(count: number, statistics: (indices: Uint32Ar
     for (let i = 0; i < count; i++) indices[i] = rng.int(count);
     const stats = statistics(indices);
     values ??= stats.map(() => new Float64Array(resamples));
-    if (stats.length !== values.length) throw new RangeError(`bootstrap: the statistics returned ${stats.length} values, earlier ${values.length}`);
+    if (stats.length !== values.length)
+      throw new RangeError(`bootstrap: the statistics returned ${stats.length} values, earlier ${values.length}`);
     stats.forEach((v, k) => (values![k][r] = v));
   }
   return values!.map((v) => {
@@ -56,6 +62,10 @@ export function bootstrapIntervals(count: number, statistics: (indices: Uint32Ar
 }
 
 /** The percentile-bootstrap interval of one statistic. */
-export function bootstrapInterval(count: number, statistic: (indices: Uint32Array) => number, options: BootstrapOptions): Interval {
+export function bootstrapInterval(
+  count: number,
+  statistic: (indices: Uint32Array) => number,
+  options: BootstrapOptions,
+): Interval {
   return bootstrapIntervals(count, (ix) => [statistic(ix)], options)[0];
 }

@@ -27,10 +27,14 @@ export function encodeCorrectness(correct: Uint8Array): Correctness {
 /** One byte per image, 1 = correct; `where` names the record in the error of a missing or corrupt one. */
 export function decodeCorrectness(c: Correctness | undefined, where: string): Uint8Array {
   if (c === undefined || c === null) {
-    throw new Error(`${where} has no per-image correctness ('correct'); it was written before intervals were recorded: delete it and run again`);
+    throw new Error(
+      `${where} has no per-image correctness ('correct'); it was written before intervals were recorded: delete it and run again`,
+    );
   }
   if (!Number.isInteger(c.count) || c.count < 1 || typeof c.bits !== 'string') {
-    throw new Error(`${where}: per-image correctness must be { count: a positive whole number, bits: base64 }, got ${JSON.stringify(c).slice(0, 80)}`);
+    throw new Error(
+      `${where}: per-image correctness must be { count: a positive whole number, bits: base64 }, got ${JSON.stringify(c).slice(0, 80)}`,
+    );
   }
   try {
     return unpackBits(new Uint8Array(Buffer.from(c.bits, 'base64')), c.count);

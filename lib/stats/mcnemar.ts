@@ -15,8 +15,12 @@ function logSumExp(a: number, b: number): number {
 }
 
 export function mcnemarExactP(firstOnly: number, secondOnly: number): number {
-  for (const [name, v] of [['firstOnly', firstOnly], ['secondOnly', secondOnly]] as const) {
-    if (!Number.isInteger(v) || v < 0) throw new RangeError(`mcnemarExactP: ${name} must be a whole number >= 0 (discordant pairs), got ${v}`);
+  for (const [name, v] of [
+    ['firstOnly', firstOnly],
+    ['secondOnly', secondOnly],
+  ] as const) {
+    if (!Number.isInteger(v) || v < 0)
+      throw new RangeError(`mcnemarExactP: ${name} must be a whole number >= 0 (discordant pairs), got ${v}`);
   }
   const n = firstOnly + secondOnly;
   if (n === 0) return 1;

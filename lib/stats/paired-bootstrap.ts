@@ -9,7 +9,9 @@ import type { Interval } from './interval';
 /** Checks that two per-image outcomes are on the same test images (same length). */
 export function checkPaired(first: Uint8Array, second: Uint8Array, where: string): void {
   if (first.length !== second.length || first.length === 0) {
-    throw new RangeError(`${where}: paired outcomes need the same test images; got ${first.length} and ${second.length} images`);
+    throw new RangeError(
+      `${where}: paired outcomes need the same test images; got ${first.length} and ${second.length} images`,
+    );
   }
 }
 
@@ -19,9 +21,13 @@ export function pairedBootstrapDifference(first: Uint8Array, second: Uint8Array,
   const n = first.length;
   const diff = new Int8Array(n);
   for (let i = 0; i < n; i++) diff[i] = first[i] - second[i];
-  return bootstrapInterval(n, (ix) => {
-    let s = 0;
-    for (let i = 0; i < n; i++) s += diff[ix[i]];
-    return s / n;
-  }, options);
+  return bootstrapInterval(
+    n,
+    (ix) => {
+      let s = 0;
+      for (let i = 0; i < n; i++) s += diff[ix[i]];
+      return s / n;
+    },
+    options,
+  );
 }

@@ -26,9 +26,14 @@ export interface PairedDrop extends Interval {
 
 export const SIGNIFICANCE = 0.05;
 
-export function pairedDrop(baseline: Uint8Array, model: Uint8Array, options: { seed: number; resamples?: number }): PairedDrop {
+export function pairedDrop(
+  baseline: Uint8Array,
+  model: Uint8Array,
+  options: { seed: number; resamples?: number },
+): PairedDrop {
   checkPaired(baseline, model, 'pairedDrop');
-  let baselineOnly = 0, modelOnly = 0;
+  let baselineOnly = 0,
+    modelOnly = 0;
   for (let i = 0; i < baseline.length; i++) {
     if (baseline[i] > model[i]) baselineOnly++;
     else if (model[i] > baseline[i]) modelOnly++;

@@ -13,11 +13,18 @@ export interface RowUncertainty {
 }
 
 /** `where` names the two records (files) in the error of a missing, corrupt or unpaired one. */
-export function rowUncertainty(baseline: Correctness | undefined, row: Correctness | undefined, where: { baseline: string; row: string }, seed: number): RowUncertainty {
+export function rowUncertainty(
+  baseline: Correctness | undefined,
+  row: Correctness | undefined,
+  where: { baseline: string; row: string },
+  seed: number,
+): RowUncertainty {
   const before = decodeCorrectness(baseline, where.baseline);
   const after = decodeCorrectness(row, where.row);
   if (after.length !== before.length) {
-    throw new Error(`${where.row}: ${after.length} test images, the baseline's (${where.baseline}) ${before.length}; a paired drop needs the same test set (rerun the row)`);
+    throw new Error(
+      `${where.row}: ${after.length} test images, the baseline's (${where.baseline}) ${before.length}; a paired drop needs the same test set (rerun the row)`,
+    );
   }
   return { accuracyEstimate: accuracyEstimate(after), pairedDrop: pairedDrop(before, after, { seed }) };
 }

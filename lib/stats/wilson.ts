@@ -9,7 +9,8 @@
 import { Z_95, type Interval } from './interval';
 
 export function wilsonInterval(successes: number, trials: number, z = Z_95): Interval {
-  if (!Number.isInteger(trials) || trials < 1) throw new RangeError(`wilsonInterval: trials must be a positive whole number, got ${trials}`);
+  if (!Number.isInteger(trials) || trials < 1)
+    throw new RangeError(`wilsonInterval: trials must be a positive whole number, got ${trials}`);
   if (!Number.isInteger(successes) || successes < 0 || successes > trials) {
     throw new RangeError(`wilsonInterval: successes must be a whole number in [0, ${trials}], got ${successes}`);
   }
@@ -18,5 +19,8 @@ export function wilsonInterval(successes: number, trials: number, z = Z_95): Int
   const centre = (successes + z2 / 2) / (trials + z2);
   const half = (z * Math.sqrt((successes * (trials - successes)) / trials + z2 / 4)) / (trials + z2);
   // At k = 0 (or n) the bound is exactly 0 (or 1); rounding must not move it outside [0, 1].
-  return { lower: successes === 0 ? 0 : Math.max(0, centre - half), upper: successes === trials ? 1 : Math.min(1, centre + half) };
+  return {
+    lower: successes === 0 ? 0 : Math.max(0, centre - half),
+    upper: successes === trials ? 1 : Math.min(1, centre + half),
+  };
 }

@@ -30,21 +30,34 @@ export function readCheckpoint<R>(runDir: string): CheckpointState<R> | null {
   const file = path.join(dir(runDir), 'latest.json');
   const state = readJsonArtefactIfPresent<CheckpointState<R>>(file, `delete ${dir(runDir)} to train from the start`);
   if (state === null) return null;
-  if (state.format !== CHECKPOINT_FORMAT) throw new Error(`${file}: format '${String(state.format)}', expected '${CHECKPOINT_FORMAT}'`);
+  if (state.format !== CHECKPOINT_FORMAT)
+    throw new Error(`${file}: format '${String(state.format)}', expected '${CHECKPOINT_FORMAT}'`);
   return state;
 }
 
 /** Loads the weights and optimizer state of `state` into the given objects. */
-export function restoreCheckpoint(runDir: string, state: CheckpointState<unknown>, model: HasNamedVariables, optimizer: HasNamedVariables): void {
+export function restoreCheckpoint(
+  runDir: string,
+  state: CheckpointState<unknown>,
+  model: HasNamedVariables,
+  optimizer: HasNamedVariables,
+): void {
   loadWeights(model, path.join(dir(runDir), state.weights));
   loadWeights(optimizer, path.join(dir(runDir), state.optimizer));
 }
 
 /** Saves epoch `epochs`, points `latest.json` at it, then removes the files of earlier epochs. */
-export function writeCheckpoint<R>(runDir: string, epochs: number, history: R[], model: HasNamedVariables, optimizer: HasNamedVariables): void {
+export function writeCheckpoint<R>(
+  runDir: string,
+  epochs: number,
+  history: R[],
+  model: HasNamedVariables,
+  optimizer: HasNamedVariables,
+): void {
   const d = dir(runDir);
   fs.mkdirSync(d, { recursive: true });
-  const weights = `epoch-${epochs}.json`, opt = `epoch-${epochs}-optimizer.json`;
+  const weights = `epoch-${epochs}.json`,
+    opt = `epoch-${epochs}-optimizer.json`;
   saveWeights(model, path.join(d, weights));
   saveWeights(optimizer, path.join(d, opt));
   const state: CheckpointState<R> = { format: CHECKPOINT_FORMAT, epochs, weights, optimizer: opt, history };

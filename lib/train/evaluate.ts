@@ -24,7 +24,9 @@ export function correctCount(logits: tf.Tensor, labels: tf.Tensor1D): number {
 
 /** Per row, 1 when its arg-max equals the label, else 0. */
 export function correctMask(logits: tf.Tensor, labels: tf.Tensor1D): Uint8Array {
-  return new Uint8Array(tf.tidy(() => tf.cast(tf.equal(tf.argMax(logits, -1), labels), 'int32')).dataSync() as Int32Array);
+  return new Uint8Array(
+    tf.tidy(() => tf.cast(tf.equal(tf.argMax(logits, -1), labels), 'int32')).dataSync() as Int32Array,
+  );
 }
 
 export interface Evaluation {
@@ -36,8 +38,14 @@ export interface Evaluation {
 }
 
 /** Inference-mode loss and accuracy over a whole source, in batches. `ctx` may carry an observer. */
-export function evaluate(model: LogitModel, source: LabelledSource, batchSize: number, ctx: ForwardContext = {}): Evaluation {
-  let lossSum = 0, correctSum = 0;
+export function evaluate(
+  model: LogitModel,
+  source: LabelledSource,
+  batchSize: number,
+  ctx: ForwardContext = {},
+): Evaluation {
+  let lossSum = 0,
+    correctSum = 0;
   const correct = new Uint8Array(source.count);
   for (const indices of epochBatches(source.count, batchSize)) {
     tf.tidy(() => {

@@ -28,9 +28,13 @@ interface Slot {
 function checkConfig(config: OptimizerConfig): void {
   const bad = (what: string, v: unknown) => new RangeError(`optimizer ${config.kind}: ${what}, got ${String(v)}`);
   if (!(config.weightDecay >= 0)) throw bad('weightDecay must be >= 0', config.weightDecay);
-  if (config.kind === 'sgd' && !(config.momentum >= 0 && config.momentum < 1)) throw bad('momentum must be in [0, 1)', config.momentum);
+  if (config.kind === 'sgd' && !(config.momentum >= 0 && config.momentum < 1))
+    throw bad('momentum must be in [0, 1)', config.momentum);
   if (config.kind === 'adam') {
-    for (const [k, v] of [['beta1', config.beta1], ['beta2', config.beta2]] as const) {
+    for (const [k, v] of [
+      ['beta1', config.beta1],
+      ['beta2', config.beta2],
+    ] as const) {
       if (v !== undefined && !(v >= 0 && v < 1)) throw bad(`${k} must be in [0, 1)`, v);
     }
   }
@@ -48,7 +52,9 @@ export function createOptimizer(config: OptimizerConfig, params: NamedVariable[]
   const stepCount = tf.tidy(() => tf.variable(tf.scalar(0), false));
 
   const decayed = (slot: Slot, g: tf.Tensor) =>
-    config.weightDecay > 0 && slot.param.variable.rank > 1 ? tf.add(g, tf.mul(slot.param.variable, config.weightDecay)) : g;
+    config.weightDecay > 0 && slot.param.variable.rank > 1
+      ? tf.add(g, tf.mul(slot.param.variable, config.weightDecay))
+      : g;
 
   return {
     config,
@@ -68,7 +74,9 @@ export function createOptimizer(config: OptimizerConfig, params: NamedVariable[]
             const direction = config.nesterov ? tf.add(g, tf.mul(next, config.momentum)) : next;
             w.assign(tf.sub(w, tf.mul(direction, lr)));
           } else {
-            const b1 = config.beta1 ?? 0.9, b2 = config.beta2 ?? 0.999, eps = config.epsilon ?? 1e-8;
+            const b1 = config.beta1 ?? 0.9,
+              b2 = config.beta2 ?? 0.999,
+              eps = config.epsilon ?? 1e-8;
             const [m, v] = slot.buffers;
             m.assign(tf.add(tf.mul(m, b1), tf.mul(g, 1 - b1)));
             v.assign(tf.add(tf.mul(v, b2), tf.mul(tf.square(g), 1 - b2)));

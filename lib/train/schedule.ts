@@ -10,7 +10,8 @@ export function learningRate(schedule: ScheduleConfig, epoch: number): number {
     case 'constant':
       return schedule.lr;
     case 'step':
-      if (!(schedule.everyEpochs > 0)) throw new RangeError(`step schedule: everyEpochs must be > 0, got ${schedule.everyEpochs}`);
+      if (!(schedule.everyEpochs > 0))
+        throw new RangeError(`step schedule: everyEpochs must be > 0, got ${schedule.everyEpochs}`);
       return schedule.lr * schedule.gamma ** Math.floor(epoch / schedule.everyEpochs);
     case 'cosine': {
       const warmup = schedule.warmupEpochs ?? 0;

@@ -16,7 +16,11 @@ export interface LabelledSource {
 }
 
 /** CIFAR-style augmentation (4-pixel padded random crop and horizontal flip) on training batches only. */
-export function imageSource(dataset: ImageDataset, normalization: Normalization, description = dataset.source): LabelledSource {
+export function imageSource(
+  dataset: ImageDataset,
+  normalization: Normalization,
+  description = dataset.source,
+): LabelledSource {
   return {
     description,
     count: dataset.count,

@@ -61,12 +61,19 @@ export interface TrainResult {
 
 function checkConfig(c: TrainConfig): void {
   for (const k of ['epochs', 'batchSize'] as const) {
-    if (!Number.isInteger(c[k]) || c[k] < 1) throw new RangeError(`train config: ${k} must be a positive integer, got ${c[k]}`);
+    if (!Number.isInteger(c[k]) || c[k] < 1)
+      throw new RangeError(`train config: ${k} must be a positive integer, got ${c[k]}`);
   }
 }
 
 /** Trains `model` in place; with `runDir`, resumes from its last checkpoint. */
-export async function train(model: TrainableModel, trainSet: LabelledSource, testSet: LabelledSource, config: TrainConfig, options: TrainOptions = {}): Promise<TrainResult> {
+export async function train(
+  model: TrainableModel,
+  trainSet: LabelledSource,
+  testSet: LabelledSource,
+  config: TrainConfig,
+  options: TrainOptions = {},
+): Promise<TrainResult> {
   checkConfig(config);
   const log = options.log ?? ((l: string) => console.error(l));
   const params = model.namedVariables();
@@ -89,9 +96,15 @@ export async function train(model: TrainableModel, trainSet: LabelledSource, tes
     for (let epoch = resumedEpochs; epoch < config.epochs; epoch++) {
       // Seeded per epoch, so a resumed run sees the same order and augmentation as an uninterrupted one.
       const rng = new Rng(config.seed * 1_000_003 + epoch);
-      const progress = new Progress(trainSet.count, { label: `epoch ${epoch + 1}/${config.epochs}`, unit: 'images', sink: options.progress });
+      const progress = new Progress(trainSet.count, {
+        label: `epoch ${epoch + 1}/${config.epochs}`,
+        unit: 'images',
+        sink: options.progress,
+      });
       const lr0 = learningRate(config.schedule, epoch);
-      let lossSum = 0, correct = 0, step = 0;
+      let lossSum = 0,
+        correct = 0,
+        step = 0;
       for (const indices of epochBatches(trainSet.count, config.batchSize, { rng })) {
         const lr = learningRate(config.schedule, epoch + step / stepsPerEpoch);
         tf.tidy(() => {
@@ -125,11 +138,16 @@ export async function train(model: TrainableModel, trainSet: LabelledSource, tes
         imagesPerSecond: progress.ratePerSecond,
       };
       history.push(record);
-      log(`epoch ${record.epoch}: train loss ${record.trainLoss.toFixed(4)} acc ${(100 * record.trainAccuracy).toFixed(2)}%, ` +
-        `test loss ${record.testLoss.toFixed(4)} acc ${(100 * record.testAccuracy).toFixed(2)}%, ${record.seconds.toFixed(1)} s`);
+      log(
+        `epoch ${record.epoch}: train loss ${record.trainLoss.toFixed(4)} acc ${(100 * record.trainAccuracy).toFixed(2)}%, ` +
+          `test loss ${record.testLoss.toFixed(4)} acc ${(100 * record.testAccuracy).toFixed(2)}%, ${record.seconds.toFixed(1)} s`,
+      );
       if (options.runDir) {
         writeCheckpoint(options.runDir, epoch + 1, history, model, optimizer);
-        writeFileAtomic(path.join(options.runDir, 'metrics.jsonl'), history.map((r) => JSON.stringify(r)).join('\n') + '\n');
+        writeFileAtomic(
+          path.join(options.runDir, 'metrics.jsonl'),
+          history.map((r) => JSON.stringify(r)).join('\n') + '\n',
+        );
       }
     }
   } finally {

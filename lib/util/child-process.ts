@@ -26,7 +26,10 @@ export interface ReadyChildOptions {
 }
 
 /** Starts `argv`; rejects (stopping it) if it exits before printing `ready` or does not print it in time. */
-export function startReadyChild(argv: readonly string[], { ready, name, expected, readyTimeoutMs, env = process.env }: ReadyChildOptions): Promise<ReadyChild> {
+export function startReadyChild(
+  argv: readonly string[],
+  { ready, name, expected, readyTimeoutMs, env = process.env }: ReadyChildOptions,
+): Promise<ReadyChild> {
   const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], env });
   let out = '';
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -36,7 +36,10 @@ export class Progress {
   count = 0;
 
   /** `total` is the number of items expected, or undefined when unknown (no percentage, no ETA). */
-  constructor(readonly total: number | undefined, options: ProgressOptions = {}) {
+  constructor(
+    readonly total: number | undefined,
+    options: ProgressOptions = {},
+  ) {
     if (total !== undefined && !(Number.isFinite(total) && total >= 0)) {
       throw new RangeError(`Progress total must be a finite count >= 0 or undefined, got ${total}`);
     }

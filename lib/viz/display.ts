@@ -20,7 +20,10 @@ export interface BundleDisplay extends NotebookDisplay {
   bundle(data: MimeBundle): void;
 }
 
-type WriteDisplayData = (message: { data: MimeBundle; metadata: Record<string, never>; transient: Record<string, never> }, update: boolean) => void;
+type WriteDisplayData = (
+  message: { data: MimeBundle; metadata: Record<string, never>; transient: Record<string, never> },
+  update: boolean,
+) => void;
 
 /**
  * The display of the running tslab kernel (tslab 1.0.22), MIME bundles included. The kernel's writer is read at
@@ -29,7 +32,8 @@ type WriteDisplayData = (message: { data: MimeBundle; metadata: Record<string, n
 export function kernelDisplay(): BundleDisplay {
   const write = (data: MimeBundle) => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const writer = (require('tslab/dist/jupyter') as { lastWriteDisplayData: WriteDisplayData | null }).lastWriteDisplayData;
+    const writer = (require('tslab/dist/jupyter') as { lastWriteDisplayData: WriteDisplayData | null })
+      .lastWriteDisplayData;
     if (!writer) throw new Error('kernelDisplay() shows outputs only inside a running tslab kernel (a notebook cell)');
     writer({ data, metadata: {}, transient: {} }, false);
   };

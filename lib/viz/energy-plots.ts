@@ -12,7 +12,10 @@ import type { FigureText } from './figure-text';
 /** The report's row for `split`; throws naming the split points it has. */
 function rowAt(report: EnergyReport, split: string): EnergyRow {
   const row = report.rows.find((r) => r.split === split);
-  if (!row) throw new RangeError(`the energy report of ${report.model} has no split point '${split}'; it has ${report.rows.map((r) => r.split).join(', ')}`);
+  if (!row)
+    throw new RangeError(
+      `the energy report of ${report.model} has no split point '${split}'; it has ${report.rows.map((r) => r.split).join(', ')}`,
+    );
   return row;
 }
 
@@ -31,10 +34,15 @@ export interface Table3Entry {
  * The Table 3 column of `split` from three reports: a DNN one on 45 nm and two SNN ones (45 nm, ROLLS). The SNN
  * reports may come from the network trained for this split point alone (each split point is its own network).
  */
-export function table3Entry(split: string, reports: { dnn: EnergyReport; snn45nm: EnergyReport; snnRolls: EnergyReport }): Table3Entry {
+export function table3Entry(
+  split: string,
+  reports: { dnn: EnergyReport; snn45nm: EnergyReport; snnRolls: EnergyReport },
+): Table3Entry {
   const expect = (r: EnergyReport, network: string, hardware: string, which: string) => {
     if (r.network !== network || r.hardware.name !== hardware) {
-      throw new RangeError(`table3Entry: '${which}' must be a ${network.toUpperCase()} report on ${hardware}; got ${r.network.toUpperCase()} on ${r.hardware.name}`);
+      throw new RangeError(
+        `table3Entry: '${which}' must be a ${network.toUpperCase()} report on ${hardware}; got ${r.network.toUpperCase()} on ${r.hardware.name}`,
+      );
     }
   };
   expect(reports.dnn, 'dnn', '45nm', 'dnn');
@@ -74,9 +82,16 @@ export interface DeviceEnergyEntry {
 export function deviceEnergyEntry(report: EnergyReport, split: string): DeviceEnergyEntry {
   const row = rowAt(report, split);
   if (report.radio === null || row.transmitEnergyPJ === undefined || row.transmittedBits === undefined) {
-    throw new RangeError(`deviceEnergyEntry: the energy report of ${report.model} has no transmission; expected one made with a radio profile`);
+    throw new RangeError(
+      `deviceEnergyEntry: the energy report of ${report.model} has no transmission; expected one made with a radio profile`,
+    );
   }
-  return { split, computePJ: row.cumulativeEnergyPJ, transmitPJ: row.transmitEnergyPJ, transmittedBits: row.transmittedBits };
+  return {
+    split,
+    computePJ: row.cumulativeEnergyPJ,
+    transmitPJ: row.transmitEnergyPJ,
+    transmittedBits: row.transmittedBits,
+  };
 }
 
 /**
@@ -84,21 +99,41 @@ export function deviceEnergyEntry(report: EnergyReport, split: string): DeviceEn
  * labelled with its value: the radio's millijoules can be a thousand times the compute's, which a linear
  * (or stacked) axis would flatten to nothing.
  */
-export function deviceEnergyFigure(entries: readonly DeviceEnergyEntry[], options: FigureText & { computeLabel: string; transmitLabel: string }): Figure {
+export function deviceEnergyFigure(
+  entries: readonly DeviceEnergyEntry[],
+  options: FigureText & { computeLabel: string; transmitLabel: string },
+): Figure {
   if (entries.length === 0) throw new RangeError('deviceEnergyFigure needs at least one split point');
   const x = entries.map((e) => e.split);
   // Past 8 split points the bars are too narrow for level labels: they stand upright above the bars.
   const upright = entries.length > 8;
   const bars = (name: string, mJ: number[], k: number, hover: string[]) => ({
-    type: 'bar' as const, name, x, y: mJ, marker: { color: seriesColor(k) },
-    text: mJ.map((v) => `${significant3(v)}`), textposition: 'outside', hovertext: hover, cliponaxis: false,
+    type: 'bar' as const,
+    name,
+    x,
+    y: mJ,
+    marker: { color: seriesColor(k) },
+    text: mJ.map((v) => `${significant3(v)}`),
+    textposition: 'outside',
+    hovertext: hover,
+    cliponaxis: false,
     ...(upright ? { textangle: -90 } : {}),
   });
   const fig = figure({
     ...options,
     data: [
-      bars(options.computeLabel, entries.map((e) => e.computePJ / 1e9), 0, entries.map((e) => `${e.split}: compute`)),
-      bars(options.transmitLabel, entries.map((e) => e.transmitPJ / 1e9), 1, entries.map((e) => `${e.split}: ${e.transmittedBits} bits`)),
+      bars(
+        options.computeLabel,
+        entries.map((e) => e.computePJ / 1e9),
+        0,
+        entries.map((e) => `${e.split}: compute`),
+      ),
+      bars(
+        options.transmitLabel,
+        entries.map((e) => e.transmitPJ / 1e9),
+        1,
+        entries.map((e) => `${e.split}: ${e.transmittedBits} bits`),
+      ),
     ],
     xaxis: { title: { text: 'split point' }, type: 'category' },
     yaxis: { title: { text: 'device energy per image (mJ, log scale)' }, type: 'log' },

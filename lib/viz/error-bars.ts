@@ -12,11 +12,17 @@ export interface ErrorBarOptions {
   style?: Record<string, PlotlyValue>;
 }
 
-export function errorBars(values: readonly number[], intervals: readonly Interval[], options: ErrorBarOptions = {}): { [key: string]: PlotlyValue } {
-  if (values.length !== intervals.length) throw new RangeError(`errorBars: ${values.length} values but ${intervals.length} intervals`);
+export function errorBars(
+  values: readonly number[],
+  intervals: readonly Interval[],
+  options: ErrorBarOptions = {},
+): { [key: string]: PlotlyValue } {
+  if (values.length !== intervals.length)
+    throw new RangeError(`errorBars: ${values.length} values but ${intervals.length} intervals`);
   const { scale = 1, digits = 2, style = {} } = options;
   return {
-    type: 'data', symmetric: false,
+    type: 'data',
+    symmetric: false,
     array: values.map((v, i) => roundTo(scale * (intervals[i].upper - v), digits)),
     arrayminus: values.map((v, i) => roundTo(scale * (v - intervals[i].lower), digits)),
     ...style,

@@ -68,7 +68,9 @@ export function checkFigure(fig: Figure): void {
   for (const key of ['width', 'height'] as const) {
     const value = fig.layout?.[key];
     if (!Number.isInteger(value) || value <= 0) {
-      throw new Error(`a figure's layout.${key} must be a positive whole number of pixels; got ${JSON.stringify(value)}`);
+      throw new Error(
+        `a figure's layout.${key} must be a positive whole number of pixels; got ${JSON.stringify(value)}`,
+      );
     }
   }
 }

@@ -3,7 +3,8 @@ import type { Interval } from '../stats/interval';
 
 /** `x` rounded to `digits` decimals, as a number. */
 export function roundTo(x: number, digits: number): number {
-  if (!Number.isInteger(digits) || digits < 0) throw new RangeError(`roundTo: digits must be a whole number >= 0; got ${digits}`);
+  if (!Number.isInteger(digits) || digits < 0)
+    throw new RangeError(`roundTo: digits must be a whole number >= 0; got ${digits}`);
   const f = 10 ** digits;
   return Math.round(x * f) / f;
 }
@@ -32,4 +33,3 @@ export function percentWithInterval(fraction: number, interval: Interval): strin
 export function pValue(p: number): string {
   return p < 1e-4 ? '< 0.0001' : String(Number(p.toPrecision(2)));
 }
-

@@ -14,7 +14,9 @@ export function labelled(text: string, run: RunLabel): string {
   for (const key of ['preset', 'backend'] as const) {
     const value: unknown = run[key];
     if (typeof value !== 'string' || value.trim() === '') {
-      throw new Error(`a figure or table label needs the run's ${key} as a non-empty string; got ${JSON.stringify(value)}`);
+      throw new Error(
+        `a figure or table label needs the run's ${key} as a non-empty string; got ${JSON.stringify(value)}`,
+      );
     }
   }
   return `${text} (preset ${run.preset}, backend ${run.backend})`;

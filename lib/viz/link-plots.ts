@@ -14,7 +14,8 @@ import { seriesColor } from './palette';
 import type { FigureText } from './figure-text';
 
 function checkStudy(study: LinkErrors): void {
-  if (study.splits.length === 0) throw new RangeError(`the link study of preset '${study.preset}' holds no split points`);
+  if (study.splits.length === 0)
+    throw new RangeError(`the link study of preset '${study.preset}' holds no split points`);
 }
 
 const byRate = (a: LinkErrorPoint, b: LinkErrorPoint) => a.rate - b.rate;
@@ -31,9 +32,17 @@ export function linkAccuracyInterval(study: LinkErrors, accuracy: number): Inter
 
 function accuracyTrace(study: LinkErrors, points: readonly LinkErrorPoint[], color: string): PlotlyTrace {
   return {
-    type: 'scatter', mode: 'lines+markers', x: points.map((p) => p.rate), y: points.map((p) => percent(p.accuracy)),
-    error_y: errorBars(points.map((p) => p.accuracy), points.map((p) => linkAccuracyInterval(study, p.accuracy)), { scale: 100, style: { color, thickness: 1 } }),
-    line: { color }, marker: { color },
+    type: 'scatter',
+    mode: 'lines+markers',
+    x: points.map((p) => p.rate),
+    y: points.map((p) => percent(p.accuracy)),
+    error_y: errorBars(
+      points.map((p) => p.accuracy),
+      points.map((p) => linkAccuracyInterval(study, p.accuracy)),
+      { scale: 100, style: { color, thickness: 1 } },
+    ),
+    line: { color },
+    marker: { color },
   };
 }
 
@@ -45,22 +54,41 @@ function accuracyTrace(study: LinkErrors, points: readonly LinkErrorPoint[], col
 export function linkErrorFigure(study: LinkErrors, options: FigureText): Figure {
   checkStudy(study);
   const bitErrors = study.splits.flatMap((s) => s.points.filter((p) => p.channel === 'bit-errors' && p.rate > 0));
-  if (bitErrors.length === 0) throw new RangeError(`the link study of preset '${study.preset}' has no bit-error rate above 0`);
-  const policies = [...new Set(bitErrors.map((p) => p.policy!))].sort((a, b) => (a === 'erase' ? -1 : b === 'erase' ? 1 : a.localeCompare(b)));
+  if (bitErrors.length === 0)
+    throw new RangeError(`the link study of preset '${study.preset}' has no bit-error rate above 0`);
+  const policies = [...new Set(bitErrors.map((p) => p.policy!))].sort((a, b) =>
+    a === 'erase' ? -1 : b === 'erase' ? 1 : a.localeCompare(b),
+  );
   const data: PlotlyTrace[] = [];
   policies.forEach((policy, k) => {
     study.splits.forEach((s, i) => {
-      const points = s.points.filter((p) => p.channel === 'bit-errors' && p.policy === policy && p.rate > 0).sort(byRate);
+      const points = s.points
+        .filter((p) => p.channel === 'bit-errors' && p.policy === policy && p.rate > 0)
+        .sort(byRate);
       const clean = cleanAccuracy(s);
-      const name = clean === null ? s.split : `${s.split} (no errors: ${percentWithInterval(clean, linkAccuracyInterval(study, clean))}%)`;
-      data.push({ ...accuracyTrace(study, points, seriesColor(i)), name, legendgroup: s.split, showlegend: k === 0, ...panelAxes(k) });
+      const name =
+        clean === null
+          ? s.split
+          : `${s.split} (no errors: ${percentWithInterval(clean, linkAccuracyInterval(study, clean))}%)`;
+      data.push({
+        ...accuracyTrace(study, points, seriesColor(i)),
+        name,
+        legendgroup: s.split,
+        showlegend: k === 0,
+        ...panelAxes(k),
+      });
     });
   });
   const rates = [...new Set(bitErrors.map((p) => p.rate))].sort((a, b) => a - b);
   const fig = figure({ ...options, data, width: 1000, height: 480 });
   layoutPanels(
     fig,
-    policies.map((policy) => ({ title: { text: `bit-error rate on the link, receiver: ${policy}` }, type: 'log', tickvals: rates, exponentformat: 'power' })),
+    policies.map((policy) => ({
+      title: { text: `bit-error rate on the link, receiver: ${policy}` },
+      type: 'log',
+      tickvals: rates,
+      exponentformat: 'power',
+    })),
     { title: { text: `test accuracy (%), ${study.testImages} images, bars: 95% Wilson interval` } },
   );
   fig.layout.legend = { orientation: 'h', y: -0.22 };
@@ -70,8 +98,12 @@ export function linkErrorFigure(study: LinkErrors, options: FigureText): Figure 
 /** Accuracy against the probability that a frame is lost whole, one line per split point, with 95% Wilson intervals. */
 export function frameLossFigure(study: LinkErrors, options: FigureText): Figure {
   checkStudy(study);
-  const data: PlotlyTrace[] = study.splits.map((s, i) => ({ ...accuracyTrace(study, s.points.filter((p) => p.channel === 'frame-loss').sort(byRate), seriesColor(i)), name: s.split }));
-  if (data.every((t) => (t.x as number[]).length === 0)) throw new RangeError(`the link study of preset '${study.preset}' has no frame-loss points`);
+  const data: PlotlyTrace[] = study.splits.map((s, i) => ({
+    ...accuracyTrace(study, s.points.filter((p) => p.channel === 'frame-loss').sort(byRate), seriesColor(i)),
+    name: s.split,
+  }));
+  if (data.every((t) => (t.x as number[]).length === 0))
+    throw new RangeError(`the link study of preset '${study.preset}' has no frame-loss points`);
   return figure({
     ...options,
     data,
@@ -91,7 +123,8 @@ export function linkSummaryRows(study: LinkErrors): Record<string, string | numb
       choice: s.choice,
       'frame (B)': s.frameBytes,
       frames: s.frames,
-      'accuracy, no errors % [95% CI]': clean === null ? '' : percentWithInterval(clean, linkAccuracyInterval(study, clean)),
+      'accuracy, no errors % [95% CI]':
+        clean === null ? '' : percentWithInterval(clean, linkAccuracyInterval(study, clean)),
       'sweep accuracy (%), whole test set': percent(s.sweepAccuracy),
       'backbone (%)': percent(s.baselineAccuracy),
     };

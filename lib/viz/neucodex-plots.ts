@@ -18,41 +18,88 @@ const groupName = (r: NeucodexResultRow) => `${r.model}, ${r.input}`;
 const SENT_STEP_SYMBOLS: Record<number, string> = { 1: 'diamond', 2: 'square', 4: 'circle', 8: 'triangle-up' };
 
 function rowsOf(results: NeucodexResults): NeucodexResultRow[] {
-  if (results.rows.length === 0) throw new RangeError(`the NeuCODEX results of preset '${results.preset}' hold no rows`);
+  if (results.rows.length === 0)
+    throw new RangeError(`the NeuCODEX results of preset '${results.preset}' hold no rows`);
   return results.rows;
 }
 
 /** A log axis whose ticks are the values plotted (plotly's own log ticks leave 128 or 2,048 unlabelled). */
 function valueTicks(values: readonly number[], title: string): PlotlyAxis {
   const ticks = [...new Set(values.map((v) => Math.round(v)))].sort((a, b) => a - b);
-  return { title: { text: title }, type: 'log', tickvals: ticks, ticktext: ticks.map((v) => v.toLocaleString('en-US')) };
+  return {
+    title: { text: title },
+    type: 'log',
+    tickvals: ticks,
+    ticktext: ticks.map((v) => v.toLocaleString('en-US')),
+  };
 }
 
 /** One line per backbone and input over T', markers by T'; `y` in percent, with optional intervals (fractions). */
-function perGroupFigure(results: NeucodexResults, options: FigureText, y: (r: NeucodexResultRow) => number, interval: ((r: NeucodexResultRow) => Interval) | null, yTitle: string): Figure {
+function perGroupFigure(
+  results: NeucodexResults,
+  options: FigureText,
+  y: (r: NeucodexResultRow) => number,
+  interval: ((r: NeucodexResultRow) => Interval) | null,
+  yTitle: string,
+): Figure {
   const rows = rowsOf(results);
   const groups = [...new Set(rows.map(groupName))];
   const data: PlotlyTrace[] = groups.map((g, i) => {
     const inGroup = rows.filter((r) => groupName(r) === g).sort((a, b) => a.bits.sent - b.bits.sent);
     return {
-      type: 'scatter', mode: 'lines+markers', name: g, x: inGroup.map((r) => r.bits.sent), y: inGroup.map((r) => percent(y(r))),
-      text: inGroup.map((r) => `T'=${r.sentSteps} of ${r.T}`), hoverinfo: 'x+y+text+name',
-      marker: { size: 10, color: seriesColor(i), symbol: inGroup.map((r) => SENT_STEP_SYMBOLS[r.sentSteps] ?? 'circle') },
+      type: 'scatter',
+      mode: 'lines+markers',
+      name: g,
+      x: inGroup.map((r) => r.bits.sent),
+      y: inGroup.map((r) => percent(y(r))),
+      text: inGroup.map((r) => `T'=${r.sentSteps} of ${r.T}`),
+      hoverinfo: 'x+y+text+name',
+      marker: {
+        size: 10,
+        color: seriesColor(i),
+        symbol: inGroup.map((r) => SENT_STEP_SYMBOLS[r.sentSteps] ?? 'circle'),
+      },
       line: { color: seriesColor(i) },
-      ...(interval ? { error_y: errorBars(inGroup.map(y), inGroup.map(interval), { scale: 100, style: { color: seriesColor(i) } }) } : {}),
+      ...(interval
+        ? {
+            error_y: errorBars(inGroup.map(y), inGroup.map(interval), { scale: 100, style: { color: seriesColor(i) } }),
+          }
+        : {}),
     };
   });
   const symbols = [...new Set(rows.map((r) => r.sentSteps))].sort((a, b) => b - a);
   for (const s of symbols) {
     // Legend entries for the marker shapes only (a point outside the axes' range would move them).
-    data.push({ type: 'scatter', mode: 'markers', name: `T' = ${s} sent of ${rows[0].T}`, x: [null], y: [null], marker: { size: 10, color: 'black', symbol: SENT_STEP_SYMBOLS[s] ?? 'circle' } });
+    data.push({
+      type: 'scatter',
+      mode: 'markers',
+      name: `T' = ${s} sent of ${rows[0].T}`,
+      x: [null],
+      y: [null],
+      marker: { size: 10, color: 'black', symbol: SENT_STEP_SYMBOLS[s] ?? 'circle' },
+    });
   }
-  return figure({ ...options, data, width: 820, xaxis: valueTicks(rows.map((r) => r.bits.sent), 'bits sent per image (T′ h′ w′ c′), log scale'), yaxis: { title: { text: yTitle } } });
+  return figure({
+    ...options,
+    data,
+    width: 820,
+    xaxis: valueTicks(
+      rows.map((r) => r.bits.sent),
+      'bits sent per image (T′ h′ w′ c′), log scale',
+    ),
+    yaxis: { title: { text: yTitle } },
+  });
 }
 
 /** Split accuracy against the bits sent, each T', with 95% Wilson intervals over the test images. */
 export function neucodexAccuracyBitsFigure(results: NeucodexResults, options: FigureText): Figure {
-  return perGroupFigure(results, options, (r) => r.accuracy, (r) => r.accuracyEstimate, 'test accuracy (%), bars: 95% Wilson interval');
+  return perGroupFigure(
+    results,
+    options,
+    (r) => r.accuracy,
+    (r) => r.accuracyEstimate,
+    'test accuracy (%), bars: 95% Wilson interval',
+  );
 }
 
 /** Device energy saved against edge-only at the bits sent, each T' (computed from measured firing rates: no interval). */
@@ -62,10 +109,37 @@ export function neucodexEnergyBitsFigure(results: NeucodexResults, options: Figu
 
 export type ExitAxis = 'steps' | 'bits' | 'energy';
 
-const EXIT_X: Record<ExitAxis, { title: string; value: (e: ExitSweepRow) => number; interval: (e: ExitSweepRow) => Interval; scale: number; log: boolean }> = {
-  steps: { title: 'mean time steps used', value: (e) => e.meanSteps, interval: (e) => e.meanStepsInterval, scale: 1, log: false },
-  bits: { title: 'mean bits sent per image, log scale', value: (e) => e.bits, interval: (e) => e.bitsInterval, scale: 1, log: true },
-  energy: { title: 'mean device energy per image (µJ)', value: (e) => e.deviceEnergyPJ, interval: (e) => e.deviceEnergyPJInterval, scale: 1e-6, log: false },
+const EXIT_X: Record<
+  ExitAxis,
+  {
+    title: string;
+    value: (e: ExitSweepRow) => number;
+    interval: (e: ExitSweepRow) => Interval;
+    scale: number;
+    log: boolean;
+  }
+> = {
+  steps: {
+    title: 'mean time steps used',
+    value: (e) => e.meanSteps,
+    interval: (e) => e.meanStepsInterval,
+    scale: 1,
+    log: false,
+  },
+  bits: {
+    title: 'mean bits sent per image, log scale',
+    value: (e) => e.bits,
+    interval: (e) => e.bitsInterval,
+    scale: 1,
+    log: true,
+  },
+  energy: {
+    title: 'mean device energy per image (µJ)',
+    value: (e) => e.deviceEnergyPJ,
+    interval: (e) => e.deviceEnergyPJInterval,
+    scale: 1e-6,
+    log: false,
+  },
 };
 
 /**
@@ -79,21 +153,40 @@ export function earlyExitFigure(results: NeucodexResults, options: FigureText & 
   const data: PlotlyTrace[] = [];
   models.forEach((model, k) => {
     const axes = panelAxes(k);
-    rows.filter((r) => r.model === model).forEach((r, i) => {
-      const exits = r.earlyExit.rows;
-      const color = seriesColor(i);
-      data.push({
-        type: 'scatter', mode: 'lines+markers', name: `${r.model} ${r.input} T'=${r.sentSteps}`, ...axes,
-        x: exits.map((e) => roundTo(x.scale * x.value(e), 4)), y: exits.map((e) => percent(e.accuracy)),
-        text: exits.map((e) => `threshold ${e.threshold}`),
-        error_y: errorBars(exits.map((e) => e.accuracy), exits.map((e) => e.accuracyInterval), { scale: 100, style: { color, thickness: 1 } }),
-        error_x: errorBars(exits.map(x.value), exits.map(x.interval), { scale: x.scale, digits: 4, style: { color, thickness: 1 } }),
-        line: { color, dash: r.input === 'events' ? 'dot' : 'solid' }, marker: { color, symbol: SENT_STEP_SYMBOLS[r.sentSteps] ?? 'circle' },
+    rows
+      .filter((r) => r.model === model)
+      .forEach((r, i) => {
+        const exits = r.earlyExit.rows;
+        const color = seriesColor(i);
+        data.push({
+          type: 'scatter',
+          mode: 'lines+markers',
+          name: `${r.model} ${r.input} T'=${r.sentSteps}`,
+          ...axes,
+          x: exits.map((e) => roundTo(x.scale * x.value(e), 4)),
+          y: exits.map((e) => percent(e.accuracy)),
+          text: exits.map((e) => `threshold ${e.threshold}`),
+          error_y: errorBars(
+            exits.map((e) => e.accuracy),
+            exits.map((e) => e.accuracyInterval),
+            { scale: 100, style: { color, thickness: 1 } },
+          ),
+          error_x: errorBars(exits.map(x.value), exits.map(x.interval), {
+            scale: x.scale,
+            digits: 4,
+            style: { color, thickness: 1 },
+          }),
+          line: { color, dash: r.input === 'events' ? 'dot' : 'solid' },
+          marker: { color, symbol: SENT_STEP_SYMBOLS[r.sentSteps] ?? 'circle' },
+        });
       });
-    });
   });
   const fig = figure({ ...options, data, width: 1100, height: 520 });
-  layoutPanels(fig, models.map((m): PlotlyAxis => ({ title: { text: `${m}: ${x.title}` }, ...(x.log ? { type: 'log' } : {}) })), { title: { text: 'test accuracy (%), bars: 95% bootstrap interval' } });
+  layoutPanels(
+    fig,
+    models.map((m): PlotlyAxis => ({ title: { text: `${m}: ${x.title}` }, ...(x.log ? { type: 'log' } : {}) })),
+    { title: { text: 'test accuracy (%), bars: 95% bootstrap interval' } },
+  );
   fig.layout.legend = { orientation: 'h', y: -0.2 };
   return fig;
 }

@@ -11,9 +11,14 @@ export interface BitsAccuracy {
  */
 export function paretoFront<P extends BitsAccuracy>(points: readonly P[]): P[] {
   for (const [i, p] of points.entries()) {
-    if (!Number.isFinite(p.bits) || !Number.isFinite(p.accuracy)) throw new RangeError(`paretoFront: point ${i} has bits ${p.bits}, accuracy ${p.accuracy}; expected finite numbers`);
+    if (!Number.isFinite(p.bits) || !Number.isFinite(p.accuracy))
+      throw new RangeError(
+        `paretoFront: point ${i} has bits ${p.bits}, accuracy ${p.accuracy}; expected finite numbers`,
+      );
   }
-  const sorted = points.map((p, i) => ({ p, i })).sort((a, b) => a.p.bits - b.p.bits || b.p.accuracy - a.p.accuracy || a.i - b.i);
+  const sorted = points
+    .map((p, i) => ({ p, i }))
+    .sort((a, b) => a.p.bits - b.p.bits || b.p.accuracy - a.p.accuracy || a.i - b.i);
   const front: P[] = [];
   for (const { p } of sorted) {
     if (front.length === 0 || p.accuracy > front[front.length - 1].accuracy) front.push(p);

@@ -11,8 +11,14 @@ import { PLOTLY_PATH } from './plotly';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
 ];
 
 export interface RenderedFigure {
@@ -27,7 +33,9 @@ let session: Promise<{ browser: Browser; page: Page }> | null = null;
 /** Starts a headless Chromium of its own; the caller closes it. */
 export async function launchChromium(): Promise<Browser> {
   if (!fs.existsSync(CHROMIUM_PATH)) {
-    throw new Error(`headless rendering needs Chromium at ${CHROMIUM_PATH}, which is missing; install it with 'apt-get install -y chromium'`);
+    throw new Error(
+      `headless rendering needs Chromium at ${CHROMIUM_PATH}, which is missing; install it with 'apt-get install -y chromium'`,
+    );
   }
   const { chromium } = await import('playwright-core');
   // SIGINT is how Jupyter interrupts a kernel: playwright must not turn it into an exit.
@@ -66,7 +74,9 @@ const RENDER_IN_PAGE = `async (fig) => {
 
 function dataUrlPayload(url: string, prefix: string): string {
   if (!url.startsWith(prefix)) {
-    throw new Error(`plotly returned an image starting '${url.slice(0, 40)}'; expected a data URL starting '${prefix}'`);
+    throw new Error(
+      `plotly returned an image starting '${url.slice(0, 40)}'; expected a data URL starting '${prefix}'`,
+    );
   }
   return url.slice(prefix.length);
 }

@@ -51,7 +51,10 @@ const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"'
 
 function decodeEntities(text: string): string {
   return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, code: string) => {
-    if (code[0] === '#') return String.fromCodePoint(code[1] === 'x' || code[1] === 'X' ? parseInt(code.slice(2), 16) : Number(code.slice(1)));
+    if (code[0] === '#')
+      return String.fromCodePoint(
+        code[1] === 'x' || code[1] === 'X' ? parseInt(code.slice(2), 16) : Number(code.slice(1)),
+      );
     return ENTITIES[code.toLowerCase()] ?? whole;
   });
 }
@@ -61,7 +64,9 @@ export function svgTitle(svg: string): string | null {
   const m = /<text\b[^>]*\bclass="gtitle"[^>]*>([\s\S]*?)<\/text>/.exec(svg);
   if (!m) return null;
   // A title broken with <br> is one <tspan> per line.
-  const text = decodeEntities(m[1].replace(/<\/tspan>\s*<tspan\b/g, ' <tspan').replace(/<[^>]*>/g, '')).replace(/\s+/g, ' ').trim();
+  const text = decodeEntities(m[1].replace(/<\/tspan>\s*<tspan\b/g, ' <tspan').replace(/<[^>]*>/g, ''))
+    .replace(/\s+/g, ' ')
+    .trim();
   return text === '' ? null : text;
 }
 
@@ -88,17 +93,32 @@ const unique = (xs: string[]) => [...new Set(xs)];
  * What the report states, from the preset's results store (`results.json`, `link-errors.json`), the main job's
  * step times and the figures folder. Throws when the preset has no results yet.
  */
-export function reportInput(preset: Preset, options: { steps: ReportTime[]; figuresDir: string; runStarted: Date }): ReportInput {
+export function reportInput(
+  preset: Preset,
+  options: { steps: ReportTime[]; figuresDir: string; runStarted: Date },
+): ReportInput {
   const results = readResults(preset.name);
   if (results === null || results.backbone === null) {
-    throw new Error(`no results for preset '${preset.name}' to report; run 'spikesplit sweep --preset ${preset.name}' first`);
+    throw new Error(
+      `no results for preset '${preset.name}' to report; run 'spikesplit sweep --preset ${preset.name}' first`,
+    );
   }
   const link = readLinkErrors(preset.name);
   const stored = [results.backbone, ...results.rows, ...(link ? [link] : [])];
   const recorded: ReportTime[] = [
     { label: 'backbone training', seconds: results.backbone.trainSeconds },
-    { label: `split sweep (${results.rows.length} configurations)`, seconds: results.rows.reduce((s, r) => s + r.wallSeconds, 0) },
-    ...(link ? [{ label: `link study (${link.splits.length} split points)`, seconds: link.splits.reduce((s, x) => s + x.wallSeconds, 0) }] : []),
+    {
+      label: `split sweep (${results.rows.length} configurations)`,
+      seconds: results.rows.reduce((s, r) => s + r.wallSeconds, 0),
+    },
+    ...(link
+      ? [
+          {
+            label: `link study (${link.splits.length} split points)`,
+            seconds: link.splits.reduce((s, x) => s + x.wallSeconds, 0),
+          },
+        ]
+      : []),
   ];
   return {
     preset: preset.name,
@@ -116,7 +136,8 @@ export function reportInput(preset: Preset, options: { steps: ReportTime[]; figu
   };
 }
 
-const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const escapeHtml = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 function duration(seconds: number): string {
   if (seconds < 60) return `${seconds.toFixed(1)} s`;
@@ -126,7 +147,9 @@ function duration(seconds: number): string {
 
 function timeTable(caption: string, times: ReportTime[]): string {
   const total = times.reduce((s, t) => s + t.seconds, 0);
-  const rows = times.map((t) => `<tr><td>${escapeHtml(t.label)}</td><td class="num">${duration(t.seconds)}</td></tr>`).join('\n');
+  const rows = times
+    .map((t) => `<tr><td>${escapeHtml(t.label)}</td><td class="num">${duration(t.seconds)}</td></tr>`)
+    .join('\n');
   return `<table><caption>${escapeHtml(caption)}</caption>\n${rows}\n<tr class="total"><td>total</td><td class="num">${duration(total)}</td></tr></table>`;
 }
 
@@ -142,7 +165,10 @@ export function reportHtml(input: ReportInput): string {
   ];
   const warning = input.caveat === null ? '' : `<p class="warning">${escapeHtml(input.caveat)}</p>`;
   const figures = input.figures.map((f) => {
-    const stale = f.written < input.runStarted ? ` <span class="stale">(not written by this run: left over from ${f.written.toISOString()})</span>` : '';
+    const stale =
+      f.written < input.runStarted
+        ? ` <span class="stale">(not written by this run: left over from ${f.written.toISOString()})</span>`
+        : '';
     const file = encodeURIComponent(f.name);
     return `<figure id="${escapeHtml(f.name)}">
 <a href="${file}.svg"><img src="${file}.png" alt="${escapeHtml(f.caption ?? f.name)}"></a>

@@ -19,9 +19,15 @@ function checkTrains({ steps, neurons, values }: SpikeTrains): void {
   if (!Number.isInteger(steps) || steps < 1 || !Number.isInteger(neurons) || neurons < 1) {
     throw new RangeError(`spike trains need whole steps >= 1 and neurons >= 1; got steps ${steps}, neurons ${neurons}`);
   }
-  if (values.length !== steps * neurons) throw new RangeError(`spike trains of ${steps} steps x ${neurons} neurons need ${steps * neurons} values; got ${values.length}`);
+  if (values.length !== steps * neurons)
+    throw new RangeError(
+      `spike trains of ${steps} steps x ${neurons} neurons need ${steps * neurons} values; got ${values.length}`,
+    );
   for (let i = 0; i < values.length; i++) {
-    if (values[i] !== 0 && values[i] !== 1) throw new RangeError(`spike trains hold 0 or 1; value ${i} (step ${Math.floor(i / neurons) + 1}, neuron ${i % neurons}) is ${values[i]}`);
+    if (values[i] !== 0 && values[i] !== 1)
+      throw new RangeError(
+        `spike trains hold 0 or 1; value ${i} (step ${Math.floor(i / neurons) + 1}, neuron ${i % neurons}) is ${values[i]}`,
+      );
   }
 }
 
@@ -41,8 +47,21 @@ export function spikeRaster(trains: SpikeTrains, options: FigureText & { neuronA
   const tick = Math.max(4, Math.min(14, Math.floor(300 / trains.neurons)));
   return figure({
     ...options,
-    data: [{ type: 'scatter', mode: 'markers', name: 'spike', x, y, marker: { symbol: 'line-ns-open', size: tick, line: { width: 2 }, color: seriesColor(0) } }],
-    xaxis: { title: { text: 'time step t' }, range: [0.5, trains.steps + 0.5], dtick: trains.steps <= 20 ? 1 : undefined },
+    data: [
+      {
+        type: 'scatter',
+        mode: 'markers',
+        name: 'spike',
+        x,
+        y,
+        marker: { symbol: 'line-ns-open', size: tick, line: { width: 2 }, color: seriesColor(0) },
+      },
+    ],
+    xaxis: {
+      title: { text: 'time step t' },
+      range: [0.5, trains.steps + 0.5],
+      dtick: trains.steps <= 20 ? 1 : undefined,
+    },
     yaxis: { title: { text: options.neuronAxis ?? 'neuron' }, range: [trains.neurons - 0.5, -0.5] }, // neuron 0 at the top
   });
 }
@@ -57,13 +76,18 @@ export interface FramePanel {
  * Maps side by side, sharing one colour scale from `zmin` to `zmax` (grey by default, `zmin` black; image-like:
  * row 0 at the top, square pixels), e.g. an image and its spikes at each step.
  */
-export function framePanels(panels: FramePanel[], options: FigureText & { zmin: number; zmax: number; colorscale?: string; panelSize?: number }): Figure {
+export function framePanels(
+  panels: FramePanel[],
+  options: FigureText & { zmin: number; zmax: number; colorscale?: string; panelSize?: number },
+): Figure {
   if (panels.length === 0) throw new RangeError('framePanels needs at least one panel');
   const rows = panels[0].z.length;
   const cols = panels[0].z[0]?.length ?? 0;
   for (const p of panels) {
     if (p.z.length !== rows || p.z.some((r) => r.length !== cols) || rows === 0 || cols === 0) {
-      throw new RangeError(`framePanels: every panel must be a non-empty ${rows} x ${cols} map; '${p.name}' is ${p.z.length} x ${p.z[0]?.length ?? 0} or ragged`);
+      throw new RangeError(
+        `framePanels: every panel must be a non-empty ${rows} x ${cols} map; '${p.name}' is ${p.z.length} x ${p.z[0]?.length ?? 0} or ragged`,
+      );
     }
   }
   const size = options.panelSize ?? 160;
@@ -82,7 +106,12 @@ export function framePanels(panels: FramePanel[], options: FigureText & { zmin: 
     xaxis: axisName(i, 'x'),
     yaxis: axisName(i, 'y'),
   }));
-  const fig = figure({ ...options, data, width: Math.max(720, Math.round(n * size + 140)), height: Math.round(size + 130) });
+  const fig = figure({
+    ...options,
+    data,
+    width: Math.max(720, Math.round(n * size + 140)),
+    height: Math.round(size + 130),
+  });
   const hidden = { showticklabels: false, ticks: '', showgrid: false, zeroline: false };
   const layout: Record<string, unknown> = {};
   panels.forEach((p, i) => {
@@ -115,7 +144,8 @@ export interface MembraneTrace {
 export function membraneTraceFigure(trace: MembraneTrace, options: FigureText): Figure {
   const T = trace.input.length;
   for (const key of ['membrane', 'spikes', 'afterReset'] as const) {
-    if (trace[key].length !== T) throw new RangeError(`membrane trace: '${key}' has ${trace[key].length} steps, 'input' ${T}; expected the same`);
+    if (trace[key].length !== T)
+      throw new RangeError(`membrane trace: '${key}' has ${trace[key].length} steps, 'input' ${T}; expected the same`);
   }
   if (T === 0) throw new RangeError('membrane trace: no steps');
   const steps = Array.from({ length: T }, (_, t) => t + 1);
@@ -132,10 +162,39 @@ export function membraneTraceFigure(trace: MembraneTrace, options: FigureText): 
   return figure({
     ...options,
     data: [
-      { type: 'scatter', mode: 'lines', name: 'input x[t]', x: steps, y: trace.input, line: { shape: 'hv', color: seriesColor(7), dash: 'dot' } },
-      { type: 'scatter', mode: 'lines+markers', name: 'membrane h[t], reset to u[t]', x: path.x, y: path.y, line: { color: seriesColor(0) }, marker: { size: 5 } },
-      { type: 'scatter', mode: 'lines', name: `threshold Vth = ${trace.threshold}`, x: [0.5, T + 0.5], y: [trace.threshold, trace.threshold], line: { color: seriesColor(3), dash: 'dash' } },
-      { type: 'scatter', mode: 'markers', name: 'spike o[t] = 1', x: fired, y: fired.map(() => trace.threshold), marker: { symbol: 'star', size: 12, color: seriesColor(1) } },
+      {
+        type: 'scatter',
+        mode: 'lines',
+        name: 'input x[t]',
+        x: steps,
+        y: trace.input,
+        line: { shape: 'hv', color: seriesColor(7), dash: 'dot' },
+      },
+      {
+        type: 'scatter',
+        mode: 'lines+markers',
+        name: 'membrane h[t], reset to u[t]',
+        x: path.x,
+        y: path.y,
+        line: { color: seriesColor(0) },
+        marker: { size: 5 },
+      },
+      {
+        type: 'scatter',
+        mode: 'lines',
+        name: `threshold Vth = ${trace.threshold}`,
+        x: [0.5, T + 0.5],
+        y: [trace.threshold, trace.threshold],
+        line: { color: seriesColor(3), dash: 'dash' },
+      },
+      {
+        type: 'scatter',
+        mode: 'markers',
+        name: 'spike o[t] = 1',
+        x: fired,
+        y: fired.map(() => trace.threshold),
+        marker: { symbol: 'star', size: 12, color: seriesColor(1) },
+      },
     ],
     xaxis: { title: { text: 'time step t' }, range: [0.5, T + 0.5] },
     yaxis: { title: { text: 'membrane potential' } },
@@ -147,17 +206,26 @@ function grid(from: number, to: number, points: number): number[] {
   return Array.from({ length: points }, (_, i) => from + ((to - from) * i) / (points - 1));
 }
 
-const describe = (s: Surrogate) => `${s.name} (${Object.entries(s.params).map(([k, v]) => `${k} = ${v}`).join(', ')})`;
+const describe = (s: Surrogate) =>
+  `${s.name} (${Object.entries(s.params)
+    .map(([k, v]) => `${k} = ${v}`)
+    .join(', ')})`;
 
 /**
  * Surrogates against x = u - Vth: their smooth primitives g(x) beside the Heaviside step the forward pass uses,
  * or their derivatives g'(x), the gradient the backward pass uses in place of H'(x).
  */
-export function surrogateFigure(surrogates: Surrogate[], options: FigureText & { curve: 'primitive' | 'derivative'; range?: [number, number]; points?: number }): Figure {
+export function surrogateFigure(
+  surrogates: Surrogate[],
+  options: FigureText & { curve: 'primitive' | 'derivative'; range?: [number, number]; points?: number },
+): Figure {
   if (surrogates.length === 0) throw new RangeError('surrogateFigure needs at least one surrogate');
   const [from, to] = options.range ?? [-2, 2];
   const points = options.points ?? 401;
-  if (!(from < to) || !Number.isInteger(points) || points < 2) throw new RangeError(`surrogateFigure: expected range from < to and at least 2 points; got [${from}, ${to}], ${points}`);
+  if (!(from < to) || !Number.isInteger(points) || points < 2)
+    throw new RangeError(
+      `surrogateFigure: expected range from < to and at least 2 points; got [${from}, ${to}], ${points}`,
+    );
   const x = grid(from, to, points);
   const data: PlotlyTrace[] = surrogates.map((s, i) => ({
     type: 'scatter',
@@ -168,7 +236,14 @@ export function surrogateFigure(surrogates: Surrogate[], options: FigureText & {
     line: { color: seriesColor(i) },
   }));
   if (options.curve === 'primitive') {
-    data.unshift({ type: 'scatter', mode: 'lines', name: 'Heaviside H(x) (forward pass)', x: [from, 0, 0, to], y: [0, 0, 1, 1], line: { color: 'black', dash: 'dash' } });
+    data.unshift({
+      type: 'scatter',
+      mode: 'lines',
+      name: 'Heaviside H(x) (forward pass)',
+      x: [from, 0, 0, to],
+      y: [0, 0, 1, 1],
+      line: { color: 'black', dash: 'dash' },
+    });
   }
   return figure({
     ...options,

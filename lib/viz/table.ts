@@ -22,7 +22,8 @@ export function tableHtml(data: TableData, options: TableOptions): string {
   const html = table.toHTML();
   const caption = `<caption style="caption-side: top; text-align: left; font-weight: bold;">${escapeHtml(labelled(options.caption, options))}</caption>`;
   const open = /^<table[^>]*>/.exec(html);
-  if (!open) throw new Error(`arquero's toHTML() returned '${html.slice(0, 40)}'; expected it to start with a <table> tag`);
+  if (!open)
+    throw new Error(`arquero's toHTML() returned '${html.slice(0, 40)}'; expected it to start with a <table> tag`);
   return open[0] + caption + html.slice(open[0].length);
 }
 

@@ -27,10 +27,15 @@ const edgeRow = (t: Testbed): TestbedRow => {
   if (!row) throw new RangeError(`the testbed of preset '${t.preset}' has no edge-only row`);
   return row;
 };
-const serverMs = (r: TestbedRow) => r.meanTiming.serverQueueMs + r.meanTiming.serverDecodeMs + r.meanTiming.serverComputeMs;
+const serverMs = (r: TestbedRow) =>
+  r.meanTiming.serverQueueMs + r.meanTiming.serverDecodeMs + r.meanTiming.serverComputeMs;
 const modesOf = (t: Testbed) => [...new Set(networked(t).map((r) => r.mode))];
 
-const PERCENTILES = [['p50Ms', 'p50 (median)'], ['p95Ms', 'p95'], ['p99Ms', 'p99']] as const;
+const PERCENTILES = [
+  ['p50Ms', 'p50 (median)'],
+  ['p95Ms', 'p95'],
+  ['p99Ms', 'p99'],
+] as const;
 
 /**
  * End-to-end latency against bandwidth (log axis), three panels side by side: p50, p95 and p99, one line per mode,
@@ -46,25 +51,47 @@ export function testbedLatencyFigure(t: Testbed, options: FigureText): Figure {
   PERCENTILES.forEach(([key, label], k) => {
     const axes = panelAxes(k);
     modesOf(t).forEach((mode, i) => {
-      const rows = networked(t).filter((r) => r.mode === mode).sort((a, b) => a.bandwidthMbps! - b.bandwidthMbps!);
+      const rows = networked(t)
+        .filter((r) => r.mode === mode)
+        .sort((a, b) => a.bandwidthMbps! - b.bandwidthMbps!);
       const color = seriesColor(i + 1);
       const y = rows.map((r) => r.latency[key]);
       data.push({
-        type: 'scatter', mode: 'lines+markers', name: TESTBED_MODE_LABELS[mode], legendgroup: mode, showlegend: k === 0, ...axes,
-        x: rows.map((r) => r.bandwidthMbps!), y: y.map((v) => roundTo(v, 2)),
-        error_y: errorBars(y, rows.map((r) => r.latencyIntervals[key]), { style: { color } }), line: { color },
+        type: 'scatter',
+        mode: 'lines+markers',
+        name: TESTBED_MODE_LABELS[mode],
+        legendgroup: mode,
+        showlegend: k === 0,
+        ...axes,
+        x: rows.map((r) => r.bandwidthMbps!),
+        y: y.map((v) => roundTo(v, 2)),
+        error_y: errorBars(
+          y,
+          rows.map((r) => r.latencyIntervals[key]),
+          { style: { color } },
+        ),
+        line: { color },
       });
     });
     const e = edge.latency[key];
     data.push({
-      type: 'scatter', mode: 'lines', name: `edge-only (no link); ${label} ${withInterval(e, edge.latencyIntervals[key])} ms`, ...axes,
-      x: span, y: [e, e].map((v) => roundTo(v, 2)), line: { color: seriesColor(0), dash: 'dash' },
+      type: 'scatter',
+      mode: 'lines',
+      name: `edge-only (no link); ${label} ${withInterval(e, edge.latencyIntervals[key])} ms`,
+      ...axes,
+      x: span,
+      y: [e, e].map((v) => roundTo(v, 2)),
+      line: { color: seriesColor(0), dash: 'dash' },
     });
   });
   const fig = figure({ ...options, data, width: 1100, height: 480 });
   layoutPanels(
     fig,
-    PERCENTILES.map(([, label]): PlotlyAxis => ({ title: { text: `${label}: link Mbit/s, each direction` }, type: 'log', tickvals: bandwidths })),
+    PERCENTILES.map(([, label]): PlotlyAxis => ({
+      title: { text: `${label}: link Mbit/s, each direction` },
+      type: 'log',
+      tickvals: bandwidths,
+    })),
     { title: { text: 'end-to-end latency (ms), bars: 95% bootstrap interval' }, rangemode: 'tozero' },
   );
   fig.layout.legend = { orientation: 'h', y: -0.22 };
@@ -74,7 +101,9 @@ export function testbedLatencyFigure(t: Testbed, options: FigureText): Figure {
 /** Mean latency per mode and bandwidth, stacked: device compute, encoding, transfer (both links), server (queue, decode, compute). */
 export function testbedBreakdownFigure(t: Testbed, options: FigureText): Figure {
   const rows = [edgeRow(t), ...networked(t)];
-  const x = rows.map((r) => `${TESTBED_MODE_LABELS[r.mode]}${r.bandwidthMbps === null ? '' : ` @ ${r.bandwidthMbps} Mbit/s`}`);
+  const x = rows.map(
+    (r) => `${TESTBED_MODE_LABELS[r.mode]}${r.bandwidthMbps === null ? '' : ` @ ${r.bandwidthMbps} Mbit/s`}`,
+  );
   const parts: [string, (r: TestbedRow) => number][] = [
     ['device compute', (r) => r.meanTiming.deviceComputeMs],
     ['encoding', (r) => r.meanTiming.encodeMs],
@@ -83,7 +112,13 @@ export function testbedBreakdownFigure(t: Testbed, options: FigureText): Figure 
   ];
   const fig = figure({
     ...options,
-    data: parts.map(([name, pick], i): PlotlyTrace => ({ type: 'bar', name, x, y: rows.map((r) => roundTo(pick(r), 2)), marker: { color: seriesColor(i) } })),
+    data: parts.map(([name, pick], i): PlotlyTrace => ({
+      type: 'bar',
+      name,
+      x,
+      y: rows.map((r) => roundTo(pick(r), 2)),
+      marker: { color: seriesColor(i) },
+    })),
     width: 900,
     height: 520,
     xaxis: { title: { text: 'mode @ bandwidth' }, type: 'category', tickangle: -35, automargin: true },
@@ -101,7 +136,16 @@ export function testbedBytesFigure(t: Testbed, options: FigureText): Figure {
   const rows = modesOf(t).map((mode) => networked(t).find((r) => r.mode === mode)!);
   return figure({
     ...options,
-    data: [{ type: 'bar', x: rows.map((r) => TESTBED_MODE_LABELS[r.mode]), y: rows.map((r) => roundTo(r.bytesPerRequest, 1)), marker: { color: rows.map((_, i) => seriesColor(i + 1)) }, text: rows.map((r) => `${roundTo(r.bytesPerRequest, 0)} B`), textposition: 'outside' }],
+    data: [
+      {
+        type: 'bar',
+        x: rows.map((r) => TESTBED_MODE_LABELS[r.mode]),
+        y: rows.map((r) => roundTo(r.bytesPerRequest, 1)),
+        marker: { color: rows.map((_, i) => seriesColor(i + 1)) },
+        text: rows.map((r) => `${roundTo(r.bytesPerRequest, 0)} B`),
+        textposition: 'outside',
+      },
+    ],
     xaxis: { title: { text: 'mode' }, type: 'category' },
     yaxis: { title: { text: 'request bytes per image (B)' }, rangemode: 'tozero' },
   });
@@ -112,7 +156,12 @@ export function testbedTableRows(t: Testbed): Record<string, string | number>[] 
   return t.rows.map((r) => ({
     mode: TESTBED_MODE_LABELS[r.mode],
     'Mbit/s': r.bandwidthMbps === null ? '-' : r.bandwidthMbps,
-    ...Object.fromEntries(PERCENTILES.map(([key]) => [`${key.slice(0, 3)} ms [95% CI]`, withInterval(r.latency[key], r.latencyIntervals[key])])),
+    ...Object.fromEntries(
+      PERCENTILES.map(([key]) => [
+        `${key.slice(0, 3)} ms [95% CI]`,
+        withInterval(r.latency[key], r.latencyIntervals[key]),
+      ]),
+    ),
     'device (ms)': roundTo(r.meanTiming.deviceComputeMs, 1),
     'encode (ms)': roundTo(r.meanTiming.encodeMs, 2),
     'transfer (ms)': roundTo(r.meanTiming.transferMs, 1),
@@ -131,7 +180,10 @@ export function testbedSetupRows(t: Testbed): { item: string; value: string }[] 
   return [
     { item: 'link, each direction', value: Object.values(t.links).join('; ') },
     { item: 'shaping used', value: t.shaping.used },
-    { item: 'tc (netem, tbf) in a network namespace', value: `${t.shaping.tc.usable ? 'usable' : 'not usable'}: ${t.shaping.tc.detail}` },
+    {
+      item: 'tc (netem, tbf) in a network namespace',
+      value: `${t.shaping.tc.usable ? 'usable' : 'not usable'}: ${t.shaping.tc.detail}`,
+    },
     { item: 'device slowdown', value: `x${config.slowdown}: ${t.slowdownApplied}` },
     { item: 'edge-only, raw offload', value: `${models.backbone.name} (backbone alone), ${models.backbone.weights}` },
     { item: 'spike split', value: `${models.split.name}, ${models.split.weights}` },
@@ -141,11 +193,20 @@ export function testbedSetupRows(t: Testbed): { item: string; value: string }[] 
       value: `${earlyExit.confidence} > ${earlyExit.threshold}, checked every ${earlyExit.exitEvery} model steps (one sent step per message); ${earlyExit.rule}${earlyExit.canExitEarly ? '' : '; with one sent step it cannot exit early'}`,
     },
     { item: 'requests', value: `${config.requests} per mode and bandwidth, batch 1, one after another; ${t.data}` },
-    { item: 'server', value: 'a spikesplit serve child process on 127.0.0.1, one per model and bandwidth; the device in the experiment process' },
+    {
+      item: 'server',
+      value:
+        'a spikesplit serve child process on 127.0.0.1, one per model and bandwidth; the device in the experiment process',
+    },
   ];
 }
 
 /** Per threshold tried: accuracy (with its Wilson interval) and mean steps on the calibration images. */
 export function testbedThresholdRows(t: Testbed): Record<string, number | string>[] {
-  return t.earlyExit.candidates.map((c) => ({ threshold: c.threshold, 'accuracy % [95% CI]': percentWithInterval(c.accuracy, c.accuracyEstimate), 'mean steps': roundTo(c.meanSteps, 2), chosen: c.threshold === t.earlyExit.threshold ? 'yes' : '' }));
+  return t.earlyExit.candidates.map((c) => ({
+    threshold: c.threshold,
+    'accuracy % [95% CI]': percentWithInterval(c.accuracy, c.accuracyEstimate),
+    'mean steps': roundTo(c.meanSteps, 2),
+    chosen: c.threshold === t.earlyExit.threshold ? 'yes' : '',
+  }));
 }

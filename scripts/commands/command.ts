@@ -32,8 +32,17 @@ export interface Command {
 export class UsageError extends Error {}
 
 export function usage(cmd: Command): string {
-  const lines = [`usage: spikesplit ${cmd.name}${cmd.positionals ? ` ${cmd.positionals}` : ''} [options]`, '', cmd.summary, '', 'options:'];
-  const entries = Object.entries(cmd.options).map(([name, o]) => [`--${name}${o.type === 'string' ? ` <${name}>` : ''}`, o.help]);
+  const lines = [
+    `usage: spikesplit ${cmd.name}${cmd.positionals ? ` ${cmd.positionals}` : ''} [options]`,
+    '',
+    cmd.summary,
+    '',
+    'options:',
+  ];
+  const entries = Object.entries(cmd.options).map(([name, o]) => [
+    `--${name}${o.type === 'string' ? ` <${name}>` : ''}`,
+    o.help,
+  ]);
   entries.push(['--help', 'show this help']);
   const width = Math.max(...entries.map(([flag]) => flag.length));
   for (const [flag, text] of entries) lines.push(`  ${flag.padEnd(width)}  ${text}`);
@@ -44,12 +53,18 @@ export function parse(cmd: Command, argv: string[]): { values: Values; positiona
   try {
     const { values, positionals } = parseArgs({
       args: argv,
-      options: { ...Object.fromEntries(Object.entries(cmd.options).map(([name, o]) => [name, { type: o.type }])), help: { type: 'boolean' } },
+      options: {
+        ...Object.fromEntries(Object.entries(cmd.options).map(([name, o]) => [name, { type: o.type }])),
+        help: { type: 'boolean' },
+      },
       allowPositionals: true,
       strict: true,
     });
     const { help, ...rest } = values as Values;
-    if (!cmd.positionals && positionals.length > 0) throw new TypeError(`unexpected argument(s) ${positionals.map((p) => `'${p}'`).join(' ')}; this command takes options only`);
+    if (!cmd.positionals && positionals.length > 0)
+      throw new TypeError(
+        `unexpected argument(s) ${positionals.map((p) => `'${p}'`).join(' ')}; this command takes options only`,
+      );
     return { values: rest, positionals, help: help === true };
   } catch (err) {
     throw new UsageError(`spikesplit ${cmd.name}: ${(err as Error).message}\n\n${usage(cmd)}`);
@@ -57,11 +72,23 @@ export function parse(cmd: Command, argv: string[]): { values: Values; positiona
 }
 
 /** A string option parsed as a number within bounds; names the option on failure. */
-export function numberOption(values: Values, name: string, fallback: number, { min = -Infinity, max = Infinity, integer = false } = {}): number {
+export function numberOption(
+  values: Values,
+  name: string,
+  fallback: number,
+  { min = -Infinity, max = Infinity, integer = false } = {},
+): number {
   const raw = values[name];
   if (raw === undefined) return fallback;
   const value = Number(raw);
-  if (typeof raw !== 'string' || raw.trim() === '' || !Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
+  if (
+    typeof raw !== 'string' ||
+    raw.trim() === '' ||
+    !Number.isFinite(value) ||
+    value < min ||
+    value > max ||
+    (integer && !Number.isInteger(value))
+  ) {
     const kind = integer ? 'an integer' : 'a number';
     throw new UsageError(`--${name}: expected ${kind} in [${min}, ${max}], got '${String(raw)}'`);
   }

@@ -20,7 +20,16 @@ import {
   type RequestTiming,
 } from 'spikesplit';
 import { choiceOption, flagOption, numberOption, stringOption, UsageError, type Command } from './command';
-import { buildBackboneOption, buildModelOption, linkConfig, linkOptions, testbedModelOptions, testbedModelSpec, tokenOption, tokenOptions } from './serve';
+import {
+  buildBackboneOption,
+  buildModelOption,
+  linkConfig,
+  linkOptions,
+  testbedModelOptions,
+  testbedModelSpec,
+  tokenOption,
+  tokenOptions,
+} from './serve';
 
 function readCa(file: string): Buffer {
   try {
@@ -35,7 +44,8 @@ const LOOPBACK_HOSTS = ['127.0.0.1', '[::1]', 'localhost'];
 
 /** `--server`: wss:// to any host, or ws:// to loopback only (off loopback the data would cross in clear). */
 function serverUrl(raw: unknown): string {
-  if (typeof raw !== 'string') throw new UsageError('--server: expected a URL such as ws://127.0.0.1:8765 or wss://host:8765');
+  if (typeof raw !== 'string')
+    throw new UsageError('--server: expected a URL such as ws://127.0.0.1:8765 or wss://host:8765');
   let url: URL;
   try {
     url = new URL(raw);
@@ -44,28 +54,39 @@ function serverUrl(raw: unknown): string {
   }
   if (url.protocol === 'wss:') return raw;
   if (url.protocol !== 'ws:' || !LOOPBACK_HOSTS.includes(url.hostname)) {
-    throw new UsageError(`--server: '${raw}' is neither wss:// nor ws:// on loopback (${LOOPBACK_HOSTS.join(', ')}); plain ws:// would cross the network in clear`);
+    throw new UsageError(
+      `--server: '${raw}' is neither wss:// nor ws:// on loopback (${LOOPBACK_HOSTS.join(', ')}); plain ws:// would cross the network in clear`,
+    );
   }
   return raw;
 }
 
 export const device: Command = {
   name: 'device',
-  summary: 'Run the edge side: split computing, raw offload or edge-only on CIFAR-10 sample images; prints latency percentiles.',
+  summary:
+    'Run the edge side: split computing, raw offload or edge-only on CIFAR-10 sample images; prints latency percentiles.',
   options: {
     ...testbedModelOptions,
     ...linkOptions,
     ...tokenOptions,
-    server: stringOption('ws://127.0.0.1:<port> or wss://<host>:<port> of a running `spikesplit serve` (not needed for --mode edge)'),
-    ca: stringOption("wss://: PEM certificate of the authority the server's certificate must chain to; default: the system's"),
+    server: stringOption(
+      'ws://127.0.0.1:<port> or wss://<host>:<port> of a running `spikesplit serve` (not needed for --mode edge)',
+    ),
+    ca: stringOption(
+      "wss://: PEM certificate of the authority the server's certificate must chain to; default: the system's",
+    ),
     mode: stringOption(`${MODES.join(' | ')} (exit: split with early exit, one sent step per message); default split`),
     threshold: stringOption('early exit: exit once the confidence exceeds this, in [0, 1]; default 0.9'),
     confidence: stringOption(`early exit: ${EXIT_CONFIDENCES.join(' | ')}; default max-softmax`),
-    backbone: stringOption('edge mode: directory holding weights.json/.bin of the backbone alone, which edge-only then runs; default: the split model whole'),
+    backbone: stringOption(
+      'edge mode: directory holding weights.json/.bin of the backbone alone, which edge-only then runs; default: the split model whole',
+    ),
     requests: stringOption('requests sent one after another; default 10'),
     warmup: stringOption('untimed requests sent before them (not in the results); default 0'),
     batch: stringOption('images per request; default 1'),
-    slowdown: stringOption('the device is this many times slower: measured device compute x slowdown, the difference waited; default 1'),
+    slowdown: stringOption(
+      'the device is this many times slower: measured device compute x slowdown, the difference waited; default 1',
+    ),
     coding: stringOption('frame coding: packed | entropy; default packed'),
     json: flagOption('print the results as JSON'),
   },
@@ -77,22 +98,32 @@ export const device: Command = {
     const batch = numberOption(values, 'batch', 1, { min: 1, max: 256, integer: true });
     const slowdown = numberOption(values, 'slowdown', 1, { min: 1, max: 1000 });
     const coding = choiceOption(values, 'coding', ['packed', 'entropy'] as const, 'packed');
-    const exit = { threshold: numberOption(values, 'threshold', 0.9, { min: 0, max: 1 }), confidence: choiceOption(values, 'confidence', EXIT_CONFIDENCES, 'max-softmax') };
+    const exit = {
+      threshold: numberOption(values, 'threshold', 0.9, { min: 0, max: 1 }),
+      confidence: choiceOption(values, 'confidence', EXIT_CONFIDENCES, 'max-softmax'),
+    };
     const link = linkConfig(values);
     const url = mode === 'edge' ? undefined : serverUrl(values.server);
-    if (values.ca !== undefined && !url?.startsWith('wss:')) throw new UsageError('--ca: only a wss:// --server is checked against a certificate authority');
+    if (values.ca !== undefined && !url?.startsWith('wss:'))
+      throw new UsageError('--ca: only a wss:// --server is checked against a certificate authority');
     const ca = typeof values.ca === 'string' ? readCa(values.ca) : undefined;
     const token = mode === 'edge' ? '' : tokenOption(values);
     await initBackend(undefined, () => undefined);
     const data = await loadCifar10({ split: 'test', source: 'sample', progress: false });
     const built = buildModelOption(spec);
-    if (values.backbone !== undefined && mode !== 'edge') throw new UsageError(`--backbone: only --mode edge runs the backbone on the device; with --mode ${mode} give it to the server (spikesplit serve --backbone)`);
+    if (values.backbone !== undefined && mode !== 'edge')
+      throw new UsageError(
+        `--backbone: only --mode edge runs the backbone on the device; with --mode ${mode} give it to the server (spikesplit serve --backbone)`,
+      );
     const backbone = typeof values.backbone === 'string' ? buildBackboneOption(spec, values.backbone) : undefined;
     const edgeModel = wholeModel(backbone?.backbone ?? built.compressed ?? built.model);
     const results: InferenceResult[] = [];
     let correct = 0;
     try {
-      const client = url === undefined ? undefined : await createDevice({ url, token, ca, head: built.head, coding, link, slowdown });
+      const client =
+        url === undefined
+          ? undefined
+          : await createDevice({ url, token, ca, head: built.head, coding, link, slowdown });
       try {
         for (let r = -warmup; r < requests; r++) {
           const indices = Array.from({ length: batch }, (_, k) => (Math.max(r, 0) * batch + k) % data.count);
@@ -123,7 +154,10 @@ export const device: Command = {
     const latenciesMs = results.map((r) => r.timing.endToEndMs);
     const latency = summarizeLatencies(latenciesMs);
     const meanTiming = Object.fromEntries(
-      (Object.keys(results[0].timing) as (keyof RequestTiming)[]).map((k) => [k, results.reduce((s, r) => s + r.timing[k], 0) / results.length]),
+      (Object.keys(results[0].timing) as (keyof RequestTiming)[]).map((k) => [
+        k,
+        results.reduce((s, r) => s + r.timing[k], 0) / results.length,
+      ]),
     ) as unknown as RequestTiming;
     const summary = {
       mode,
@@ -151,10 +185,18 @@ export const device: Command = {
     console.log(`model: ${summary.weights}`);
     console.log(`link (requests): ${summary.link}; device slowdown x${slowdown}`);
     const images = requests * batch;
-    console.log(`accuracy ${percentWithInterval(summary.accuracy, wilsonInterval(correct, images))}% (95% Wilson interval, ${images} images), ${summary.bytesPerRequest} bytes per request`);
+    console.log(
+      `accuracy ${percentWithInterval(summary.accuracy, wilsonInterval(correct, images))}% (95% Wilson interval, ${images} images), ${summary.bytesPerRequest} bytes per request`,
+    );
     const f = (ms: number) => ms.toFixed(2);
     const i = summary.latencyIntervals;
-    console.log(`end to end ms [95% bootstrap interval]: p50 ${withInterval(latency.p50Ms, i.p50Ms, 2)}  p95 ${withInterval(latency.p95Ms, i.p95Ms, 2)}  p99 ${withInterval(latency.p99Ms, i.p99Ms, 2)}  mean ${f(latency.meanMs)}`);
-    console.log(`mean ms: ${Object.entries(meanTiming).map(([k, v]) => `${k} ${f(v)}`).join(', ')}`);
+    console.log(
+      `end to end ms [95% bootstrap interval]: p50 ${withInterval(latency.p50Ms, i.p50Ms, 2)}  p95 ${withInterval(latency.p95Ms, i.p95Ms, 2)}  p99 ${withInterval(latency.p99Ms, i.p99Ms, 2)}  mean ${f(latency.meanMs)}`,
+    );
+    console.log(
+      `mean ms: ${Object.entries(meanTiming)
+        .map(([k, v]) => `${k} ${f(v)}`)
+        .join(', ')}`,
+    );
   },
 };

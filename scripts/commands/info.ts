@@ -3,13 +3,19 @@ import { choiceOption, flagOption, stringOption, type Command } from './command'
 
 export const info: Command = {
   name: 'info',
-  summary: 'The active compute backend, tfjs and Node versions, whether tfjs-node loaded (and why not), the cores, and the threads the spike engine uses.',
+  summary:
+    'The active compute backend, tfjs and Node versions, whether tfjs-node loaded (and why not), the cores, and the threads the spike engine uses.',
   options: {
     json: flagOption('print JSON'),
-    backend: stringOption(`force a backend (${BACKENDS.join(', ')}); default: SPIKESPLIT_BACKEND, else the first that loads`),
+    backend: stringOption(
+      `force a backend (${BACKENDS.join(', ')}); default: SPIKESPLIT_BACKEND, else the first that loads`,
+    ),
   },
   async run(values) {
-    await initBackend(values.backend === undefined ? undefined : choiceOption(values, 'backend', BACKENDS), () => undefined);
+    await initBackend(
+      values.backend === undefined ? undefined : choiceOption(values, 'backend', BACKENDS),
+      () => undefined,
+    );
     const i = { ...backendInfo(), engine: engineInfo() };
     if (values.json) {
       console.log(JSON.stringify(i, null, 2));

@@ -13,7 +13,10 @@ export const model: Command = {
     json: flagOption('print JSON'),
   },
   async run(values, positionals) {
-    if (positionals.length !== 1) throw new UsageError(`spikesplit model: expected one model name (${MODEL_NAMES.join(', ')}), got ${positionals.length}`);
+    if (positionals.length !== 1)
+      throw new UsageError(
+        `spikesplit model: expected one model name (${MODEL_NAMES.join(', ')}), got ${positionals.length}`,
+      );
     const name = choiceOption({ model: positionals[0] }, 'model', MODEL_NAMES);
     const options = {
       width: numberOption(values, 'width', 1, { min: 1 / 64, max: 4 }),
@@ -29,7 +32,12 @@ export const model: Command = {
     console.log(`${d.model} (width ${d.width}, T ${d.T}, ${d.classes} classes): MACs per image per time step`);
     printColumns(
       ['split', 'shape [h,w,c]', 'MACs', 'cumulative'],
-      d.splitPoints.map((p) => [p.name, `[${p.shape.join(',')}]`, p.macs.toExponential(3), p.cumulativeMacs.toExponential(3)]),
+      d.splitPoints.map((p) => [
+        p.name,
+        `[${p.shape.join(',')}]`,
+        p.macs.toExponential(3),
+        p.cumulativeMacs.toExponential(3),
+      ]),
     );
     console.log(`total (with the classifier): ${d.totalMacs.toExponential(3)}`);
   },

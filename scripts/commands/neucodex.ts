@@ -17,13 +17,28 @@ function printTable(results: NeucodexResults): void {
     pValue(r.pairedDrop.mcnemarP),
     `${pct(1 - r.energy.reduction)} of edge-only`,
   ]);
-  printColumns(['row', "T->T'", 'bits sent', 'vs raw', 'vs feature', 'edge-only % [95% CI]', 'split % [95% CI]', 'drop, points [95% CI]', 'McNemar p', 'device energy'], rows);
+  printColumns(
+    [
+      'row',
+      "T->T'",
+      'bits sent',
+      'vs raw',
+      'vs feature',
+      'edge-only % [95% CI]',
+      'split % [95% CI]',
+      'drop, points [95% CI]',
+      'McNemar p',
+      'device energy',
+    ],
+    rows,
+  );
   if (results.missing.length > 0) console.log(`not run yet: ${results.missing.join(', ')}`);
 }
 
 export const neucodex = experimentCommand({
   name: 'neucodex',
-  summary: "NeuCODEX: ResNet-18 and VGG-16 on static and event inputs, split with learned temporal compression to each T' of the preset, with early exit; reruns skip finished rows.",
+  summary:
+    "NeuCODEX: ResNet-18 and VGG-16 on static and event inputs, split with learned temporal compression to each T' of the preset, with early exit; reruns skip finished rows.",
   queue: { experiment: 'neucodex', collect: collectNeucodex },
   run: runNeucodex,
   print: printTable,

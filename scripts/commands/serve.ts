@@ -25,7 +25,16 @@ import {
   type TestbedModel,
   type TestbedModelSpec,
 } from 'spikesplit';
-import { choiceOption, flagOption, numberOption, stringOption, UsageError, type Command, type Options, type Values } from './command';
+import {
+  choiceOption,
+  flagOption,
+  numberOption,
+  stringOption,
+  UsageError,
+  type Command,
+  type Options,
+  type Values,
+} from './command';
 
 /** Test images the web device page offers, from the embedded sample. */
 const WEB_IMAGES = 24;
@@ -38,10 +47,16 @@ export const testbedModelOptions = {
   classes: stringOption('default 10'),
   split: stringOption('split point, e.g. RB2 (default)'),
   channels: stringOption('bottleneck channels; default 2'),
-  weights: stringOption('directory holding weights.json/.bin of the bottlenecked model; default: fresh weights from --seed'),
+  weights: stringOption(
+    'directory holding weights.json/.bin of the bottlenecked model; default: fresh weights from --seed',
+  ),
   seed: stringOption('seed of fresh weights; default 0'),
-  'sent-steps': stringOption("time steps sent, T' < T dividing T: learned temporal compression (NeuCODEX); default: all T"),
-  spec: stringOption('a spec.json (as `spikesplit neucodex` writes) giving all of the above; no other model option with it'),
+  'sent-steps': stringOption(
+    "time steps sent, T' < T dividing T: learned temporal compression (NeuCODEX); default: all T",
+  ),
+  spec: stringOption(
+    'a spec.json (as `spikesplit neucodex` writes) giving all of the above; no other model option with it',
+  ),
 } satisfies Options;
 
 const MODEL_OPTION_NAMES = Object.keys(testbedModelOptions).filter((k) => k !== 'spec');
@@ -49,7 +64,8 @@ const MODEL_OPTION_NAMES = Object.keys(testbedModelOptions).filter((k) => k !== 
 export function testbedModelSpec(values: Values): TestbedModelSpec {
   if (typeof values.spec === 'string') {
     const given = MODEL_OPTION_NAMES.filter((k) => values[k] !== undefined);
-    if (given.length > 0) throw new UsageError(`--spec: the spec file gives the model; drop ${given.map((k) => `--${k}`).join(', ')}`);
+    if (given.length > 0)
+      throw new UsageError(`--spec: the spec file gives the model; drop ${given.map((k) => `--${k}`).join(', ')}`);
     try {
       return readTestbedSpec(values.spec);
     } catch (err) {
@@ -57,8 +73,12 @@ export function testbedModelSpec(values: Values): TestbedModelSpec {
     }
   }
   const T = numberOption(values, 'T', 2, { min: 1, max: 64, integer: true });
-  const sentSteps = values['sent-steps'] === undefined ? undefined : numberOption(values, 'sent-steps', T, { min: 1, max: T - 1, integer: true });
-  if (sentSteps !== undefined && T % sentSteps !== 0) throw new UsageError(`--sent-steps: expected a divisor of T = ${T} below it, got ${sentSteps}`);
+  const sentSteps =
+    values['sent-steps'] === undefined
+      ? undefined
+      : numberOption(values, 'sent-steps', T, { min: 1, max: T - 1, integer: true });
+  if (sentSteps !== undefined && T % sentSteps !== 0)
+    throw new UsageError(`--sent-steps: expected a divisor of T = ${T} below it, got ${sentSteps}`);
   return {
     sentSteps,
     model: choiceOption(values, 'model', MODEL_NAMES, 'resnet18'),
@@ -100,7 +120,8 @@ export const tokenOptions = {
 
 /** `--token`, `--token-file`, else $SPIKESPLIT_TOKEN. */
 export function tokenOption(values: Values): string {
-  if (values.token !== undefined && values['token-file'] !== undefined) throw new UsageError('--token, --token-file: give one of them');
+  if (values.token !== undefined && values['token-file'] !== undefined)
+    throw new UsageError('--token, --token-file: give one of them');
   let token: string | undefined;
   if (typeof values['token-file'] === 'string') {
     const file = values['token-file'];
@@ -122,7 +143,9 @@ export function buildModelOption(spec: TestbedModelSpec): TestbedModel {
   try {
     return buildTestbedModel(spec);
   } catch (err) {
-    throw new UsageError(`${spec.weightsDir === undefined ? '--model, --split' : '--weights'}: ${(err as Error).message}`);
+    throw new UsageError(
+      `${spec.weightsDir === undefined ? '--model, --split' : '--weights'}: ${(err as Error).message}`,
+    );
   }
 }
 
@@ -142,7 +165,10 @@ const LIMIT_OPTIONS: Record<string, { limit: keyof ServerLimits; help: string }>
   'max-connections': { limit: 'maxConnections', help: 'open connections in all' },
   'max-connections-per-address': { limit: 'maxConnectionsPerAddress', help: 'open connections from one IP address' },
   'auth-timeout-ms': { limit: 'authTimeoutMs', help: 'a connection must authenticate within this' },
-  'idle-timeout-ms': { limit: 'idleTimeoutMs', help: 'an authenticated connection with nothing to do is closed after this' },
+  'idle-timeout-ms': {
+    limit: 'idleTimeoutMs',
+    help: 'an authenticated connection with nothing to do is closed after this',
+  },
 };
 
 const LOOPBACK = ['127.0.0.1', '::1', 'localhost'];
@@ -159,36 +185,64 @@ function pemOption(values: Values, name: string): Buffer {
 
 export const serve: Command = {
   name: 'serve',
-  summary: 'Serve the server part (split, early exit) and the whole model (raw offload) over WebSocket: on loopback, or with TLS on any address.',
+  summary:
+    'Serve the server part (split, early exit) and the whole model (raw offload) over WebSocket: on loopback, or with TLS on any address.',
   options: {
     ...testbedModelOptions,
     ...linkOptions,
     ...tokenOptions,
-    backbone: stringOption('directory holding weights.json/.bin of the backbone alone: raw offload runs it; default: raw offload runs the split model whole'),
+    backbone: stringOption(
+      'directory holding weights.json/.bin of the backbone alone: raw offload runs it; default: raw offload runs the split model whole',
+    ),
     dataset: stringOption('cifar10 | cifar100: the normalisation of raw-offload pixels; default cifar10'),
     port: stringOption('TCP port; default 8765, 0: the OS picks'),
-    host: stringOption('127.0.0.1 (default), ::1, or with --tls-cert/--tls-key any address of this host (0.0.0.0: all)'),
+    host: stringOption(
+      '127.0.0.1 (default), ::1, or with --tls-cert/--tls-key any address of this host (0.0.0.0: all)',
+    ),
     'tls-cert': stringOption('PEM certificate (chain): serve wss://; needed for a non-loopback --host'),
     'tls-key': stringOption('PEM private key of --tls-cert'),
-    ...Object.fromEntries(Object.entries(LIMIT_OPTIONS).map(([k, { limit, help }]) => [k, stringOption(`${help}; default ${DEFAULT_SERVER_LIMITS[limit]}`)])),
+    ...Object.fromEntries(
+      Object.entries(LIMIT_OPTIONS).map(([k, { limit, help }]) => [
+        k,
+        stringOption(`${help}; default ${DEFAULT_SERVER_LIMITS[limit]}`),
+      ]),
+    ),
     'for-s': stringOption('shut down gracefully after this many seconds; default: on SIGINT/SIGTERM'),
-    web: flagOption(`also serve the web device page on the same port (http(s)://<host>:<port>/#token=..., the token in the fragment, which the browser keeps): the device half in a browser, on ${WEB_IMAGES} CIFAR-10 test images of the embedded sample`),
+    web: flagOption(
+      `also serve the web device page on the same port (http(s)://<host>:<port>/#token=..., the token in the fragment, which the browser keeps): the device half in a browser, on ${WEB_IMAGES} CIFAR-10 test images of the embedded sample`,
+    ),
   },
   async run(values) {
     const spec = testbedModelSpec(values);
     const token = tokenOption(values);
     const host = typeof values.host === 'string' ? values.host : '127.0.0.1';
     if (net.isIP(host) === 0 && host !== 'localhost') throw new UsageError(`--host: '${host}' is not an IP address`);
-    if ((values['tls-cert'] === undefined) !== (values['tls-key'] === undefined)) throw new UsageError('--tls-cert, --tls-key: give both or neither');
-    const tls = values['tls-cert'] === undefined ? undefined : { cert: pemOption(values, 'tls-cert'), key: pemOption(values, 'tls-key') };
-    if (!tls && !LOOPBACK.includes(host)) throw new UsageError(`--host ${host}: off loopback the requests, and the models' outputs, would cross the network in clear; give --tls-cert and --tls-key`);
+    if ((values['tls-cert'] === undefined) !== (values['tls-key'] === undefined))
+      throw new UsageError('--tls-cert, --tls-key: give both or neither');
+    const tls =
+      values['tls-cert'] === undefined
+        ? undefined
+        : { cert: pemOption(values, 'tls-cert'), key: pemOption(values, 'tls-key') };
+    if (!tls && !LOOPBACK.includes(host))
+      throw new UsageError(
+        `--host ${host}: off loopback the requests, and the models' outputs, would cross the network in clear; give --tls-cert and --tls-key`,
+      );
     const port = numberOption(values, 'port', 8765, { min: 0, max: 65535, integer: true });
     const limits: { -readonly [K in keyof ServerLimits]?: number } = {};
     for (const [option, { limit }] of Object.entries(LIMIT_OPTIONS)) {
-      if (values[option] !== undefined) limits[limit] = numberOption(values, option, DEFAULT_SERVER_LIMITS[limit], { min: 1, max: 2 ** 31 - 1, integer: true });
+      if (values[option] !== undefined)
+        limits[limit] = numberOption(values, option, DEFAULT_SERVER_LIMITS[limit], {
+          min: 1,
+          max: 2 ** 31 - 1,
+          integer: true,
+        });
     }
-    const forS = values['for-s'] === undefined ? undefined : numberOption(values, 'for-s', 0, { min: 0, max: 7 * 24 * 3600 });
-    const normalization = choiceOption(values, 'dataset', ['cifar10', 'cifar100'] as const, 'cifar10') === 'cifar10' ? CIFAR10_NORMALIZATION : CIFAR100_NORMALIZATION;
+    const forS =
+      values['for-s'] === undefined ? undefined : numberOption(values, 'for-s', 0, { min: 0, max: 7 * 24 * 3600 });
+    const normalization =
+      choiceOption(values, 'dataset', ['cifar10', 'cifar100'] as const, 'cifar10') === 'cifar10'
+        ? CIFAR10_NORMALIZATION
+        : CIFAR100_NORMALIZATION;
     const link = linkConfig(values);
     await initBackend(undefined, () => undefined);
     const built = buildModelOption(spec);
@@ -198,23 +252,43 @@ export const serve: Command = {
       const whole = wholeModel(backbone?.backbone ?? built.compressed ?? built.model);
       const sample = values.web ? await loadCifar10({ split: 'test', source: 'sample', progress: false }) : undefined;
       // spread over the sample, which is ordered by class
-      const images = sample?.subset(Array.from({ length: WEB_IMAGES }, (_, i) => Math.floor((i * sample.count) / WEB_IMAGES)));
+      const images = sample?.subset(
+        Array.from({ length: WEB_IMAGES }, (_, i) => Math.floor((i * sample.count) / WEB_IMAGES)),
+      );
       const http = images && webPageHandler({ token, spec, built, images });
       let server: CoinferServer;
       try {
-        server = await createServer({ tail: built.tail, whole, normalization, port, host, token, limits, link, tls, http });
+        server = await createServer({
+          tail: built.tail,
+          whole,
+          normalization,
+          port,
+          host,
+          token,
+          limits,
+          link,
+          tls,
+          http,
+        });
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
-        if (code === 'EADDRINUSE' || code === 'EADDRNOTAVAIL' || code === 'EACCES') throw new UsageError(`--host ${host} --port ${port}: cannot listen: ${(err as Error).message}`);
-        if (tls && /PEM|key|certificate/i.test((err as Error).message)) throw new UsageError(`--tls-cert, --tls-key: ${(err as Error).message}`);
+        if (code === 'EADDRINUSE' || code === 'EADDRNOTAVAIL' || code === 'EACCES')
+          throw new UsageError(`--host ${host} --port ${port}: cannot listen: ${(err as Error).message}`);
+        if (tls && /PEM|key|certificate/i.test((err as Error).message))
+          throw new UsageError(`--tls-cert, --tls-key: ${(err as Error).message}`);
         throw err;
       }
       console.log(`serving ${built.name} (width ${spec.width}, T ${spec.T}) at ${server.url}`);
-      if (http) console.log(`web device page: ${server.url.replace(/^ws/, 'http')}/#token=${encodeURIComponent(token)}`);
+      if (http)
+        console.log(`web device page: ${server.url.replace(/^ws/, 'http')}/#token=${encodeURIComponent(token)}`);
       console.log(`model: ${built.source}`);
       console.log(`raw offload runs: ${backbone ? `the backbone alone, ${backbone.source}` : 'the split model whole'}`);
       console.log(`link (replies): ${describeLink(link)}`);
-      console.log(`limits: ${Object.entries(server.limits).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+      console.log(
+        `limits: ${Object.entries(server.limits)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')}`,
+      );
       await new Promise<void>((resolve) => {
         const timer = forS === undefined ? undefined : setTimeout(resolve, forS * 1000);
         const stop = () => {
@@ -229,7 +303,9 @@ export const serve: Command = {
       console.log('shutting down: finishing requests in flight');
       await server.close();
       const { served, errors, refused, timedOut } = server.stats();
-      console.log(`served ${served} requests; error replies: ${JSON.stringify(errors)}; connections refused ${refused}, timed out ${timedOut}`);
+      console.log(
+        `served ${served} requests; error replies: ${JSON.stringify(errors)}; connections refused ${refused}, timed out ${timedOut}`,
+      );
     } finally {
       backbone?.backbone.dispose();
       built.dispose();

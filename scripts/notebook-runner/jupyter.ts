@@ -6,7 +6,13 @@ import { spawnSync, type SpawnSyncOptions } from 'child_process';
 import * as path from 'path';
 
 export const PYTHON = '/usr/bin/python3';
-export const DEBIAN_PACKAGES = ['python3-nbconvert', 'python3-nbclient', 'jupyter-client', 'python3-ipython', 'python3-notebook'];
+export const DEBIAN_PACKAGES = [
+  'python3-nbconvert',
+  'python3-nbclient',
+  'jupyter-client',
+  'python3-ipython',
+  'python3-notebook',
+];
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
 export const TSLAB = path.join(ROOT, 'node_modules', '.bin', 'tslab');
 
@@ -32,8 +38,12 @@ export function installCommands(): string[] {
 export function ensureJupyter(log: (line: string) => void): void {
   if (hasJupyter()) return;
   if (!canInstallJupyter()) {
-    throw new Error(`${PYTHON} cannot import nbclient, nbformat and notebook, and installing them needs root. Run:\n` +
-      installCommands().map((c) => `  sudo ${c}`).join('\n'));
+    throw new Error(
+      `${PYTHON} cannot import nbclient, nbformat and notebook, and installing them needs root. Run:\n` +
+        installCommands()
+          .map((c) => `  sudo ${c}`)
+          .join('\n'),
+    );
   }
   for (const command of installCommands()) {
     log(`installing Jupyter: ${command}`);
@@ -41,7 +51,10 @@ export function ensureJupyter(log: (line: string) => void): void {
     const result = run(bin, args, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
     if (result.status !== 0) throw new Error(`'${command}' failed (exit status ${result.status ?? result.signal})`);
   }
-  if (!hasJupyter()) throw new Error(`installed ${DEBIAN_PACKAGES.join(' ')}, but ${PYTHON} still cannot import nbclient, nbformat and notebook`);
+  if (!hasJupyter())
+    throw new Error(
+      `installed ${DEBIAN_PACKAGES.join(' ')}, but ${PYTHON} still cannot import nbclient, nbformat and notebook`,
+    );
 }
 
 /** The command the registered tslab kernel starts, or null when there is none. */

@@ -47,12 +47,19 @@ export function freePort(): Promise<number> {
 
 export async function startNotebookServer(options: NotebookServerOptions): Promise<NotebookServer> {
   const token = options.token ?? randomBytes(24).toString('hex');
-  if (!/^[\w-]+$/.test(token)) throw new Error(`the notebook token must be letters, digits, '-' or '_'; got '${token}'`);
+  if (!/^[\w-]+$/.test(token))
+    throw new Error(`the notebook token must be letters, digits, '-' or '_'; got '${token}'`);
   const port = options.port === 0 ? await freePort() : options.port;
   const notebookDir = options.notebookDir ?? path.join(ROOT, 'notebooks');
   const args = [
-    '-m', 'notebook', '--no-browser', '--ip=127.0.0.1', `--port=${port}`, `--notebook-dir=${notebookDir}`,
-    `--NotebookApp.token=${token}`, '--NotebookApp.password=',
+    '-m',
+    'notebook',
+    '--no-browser',
+    '--ip=127.0.0.1',
+    `--port=${port}`,
+    `--notebook-dir=${notebookDir}`,
+    `--NotebookApp.token=${token}`,
+    '--NotebookApp.password=',
     ...(process.getuid?.() === 0 ? ['--allow-root'] : []),
   ];
   // it moves to the next port when this one is taken, so the port is read from its log
@@ -65,5 +72,11 @@ export async function startNotebookServer(options: NotebookServerOptions): Promi
   });
   const listening = Number(child.ready[1]);
   const baseUrl = `http://127.0.0.1:${listening}`;
-  return { baseUrl, token, url: `${baseUrl}/tree?token=${token}`, log: child.output, stop: async () => void (await child.stop()) };
+  return {
+    baseUrl,
+    token,
+    url: `${baseUrl}/tree?token=${token}`,
+    log: child.output,
+    stop: async () => void (await child.stop()),
+  };
 }

@@ -22,8 +22,15 @@ test('the input gradient split across 1, 2 and 3 threads equals one thread and t
     { dy: [7, 4, 5, 3], w: [3, 3, 9, 3], x: [7, 8, 9, 9], stride: 2, pad: 1 },
     { dy: [4, 6, 6, 8], w: [1, 1, 5, 8], x: [4, 6, 6, 5], stride: 1, pad: 0 },
   ]) {
-    const dyv = random(dy, rng), wv = random(w, rng);
-    const gradient = () => tf.tidy(() => tf.conv2dTranspose(tf.tensor4d(dyv, dy as never), tf.tensor4d(wv, w as never), x as never, stride, pad).dataSync() as Float32Array);
+    const dyv = random(dy, rng),
+      wv = random(w, rng);
+    const gradient = () =>
+      tf.tidy(
+        () =>
+          tf
+            .conv2dTranspose(tf.tensor4d(dyv, dy as never), tf.tensor4d(wv, w as never), x as never, stride, pad)
+            .dataSync() as Float32Array,
+      );
     await initBackend('cpu', () => undefined);
     const cpu = gradient();
     await initBackend('wasm', () => undefined);

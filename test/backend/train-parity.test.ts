@@ -8,7 +8,14 @@ import { initBackend, Rng } from 'spikesplit';
 function makeNet(seed: number) {
   const rng = new Rng(seed);
   const init = (name: string, shape: number[], scale: number) =>
-    tf.variable(tf.tensor(Array.from({ length: shape.reduce((a, b) => a * b) }, () => rng.normal() * scale), shape), true, `${name}-${seed}`);
+    tf.variable(
+      tf.tensor(
+        Array.from({ length: shape.reduce((a, b) => a * b) }, () => rng.normal() * scale),
+        shape,
+      ),
+      true,
+      `${name}-${seed}`,
+    );
   const params = {
     w1: init('w1', [3, 3, 3, 8], 0.3),
     gamma: tf.variable(tf.ones([8]), true, `gamma-${seed}`),
@@ -28,7 +35,10 @@ function makeNet(seed: number) {
 
 function batch(seed: number): { x: tf.Tensor4D; y: tf.Tensor2D } {
   const rng = new Rng(seed);
-  const x = tf.tensor4d(Array.from({ length: 16 * 8 * 8 * 3 }, () => rng.normal()), [16, 8, 8, 3]);
+  const x = tf.tensor4d(
+    Array.from({ length: 16 * 8 * 8 * 3 }, () => rng.normal()),
+    [16, 8, 8, 3],
+  );
   const labels = Array.from({ length: 16 }, (_, i) => i % 4);
   return { x, y: tf.oneHot(labels, 4).toFloat() as tf.Tensor2D };
 }
@@ -49,8 +59,10 @@ test('tf.variableGrads of a conv -> batchnorm -> conv net on wasm matches cpu', 
   const cpu = await variableGrads('cpu');
   assert.equal(Object.keys(wasm).length, 5);
   for (const name of Object.keys(cpu)) {
-    const a = wasm[name], b = cpu[name];
-    let diff = 0, scale = 0;
+    const a = wasm[name],
+      b = cpu[name];
+    let diff = 0,
+      scale = 0;
     for (let i = 0; i < a.length; i++) {
       diff = Math.max(diff, Math.abs(a[i] - b[i]));
       scale = Math.max(scale, Math.abs(b[i]));

@@ -4,12 +4,19 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend, Rng } from 'spikesplit';
 
-type Case = { x: [number, number, number, number]; k: [number, number]; co: number; stride: 1 | 2; pad: 'same' | 'valid' };
+type Case = {
+  x: [number, number, number, number];
+  k: [number, number];
+  co: number;
+  stride: 1 | 2;
+  pad: 'same' | 'valid';
+};
 
 /** max |a - b| / max |b|: the relative error of a whole tensor. */
 function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
   assert.equal(a.length, b.length);
-  let diff = 0, scale = 0;
+  let diff = 0,
+    scale = 0;
   for (let i = 0; i < a.length; i++) {
     diff = Math.max(diff, Math.abs(a[i] - b[i]));
     scale = Math.max(scale, Math.abs(b[i]));
@@ -35,7 +42,11 @@ function randomCases(count: number, seed: number): Case[] {
 }
 
 /** Runs `fn` on `backend` with fresh copies of the given arrays; returns the outputs' values. */
-async function on(backend: 'wasm' | 'cpu', arrays: { values: Float32Array; shape: number[] }[], fn: (...t: tf.Tensor[]) => tf.Tensor[]): Promise<Float32Array[]> {
+async function on(
+  backend: 'wasm' | 'cpu',
+  arrays: { values: Float32Array; shape: number[] }[],
+  fn: (...t: tf.Tensor[]) => tf.Tensor[],
+): Promise<Float32Array[]> {
   await initBackend(backend, () => undefined);
   const inputs = arrays.map((a) => tf.tensor(a.values, a.shape));
   const outs = fn(...inputs);
@@ -65,11 +76,19 @@ for (const [i, c] of [...FIXED, ...randomCases(30, 7)].entries()) {
     const rng = new Rng(100 + i);
     const x = random(c.x, rng);
     const f = random([...c.k, c.x[3], c.co], rng);
-    const outShape = tf.backend_util.computeConv2DInfo(c.x, [...c.k, c.x[3], c.co] as [number, number, number, number], c.stride, 1, c.pad).outShape;
+    const outShape = tf.backend_util.computeConv2DInfo(
+      c.x,
+      [...c.k, c.x[3], c.co] as [number, number, number, number],
+      c.stride,
+      1,
+      c.pad,
+    ).outShape;
     const dy = random(outShape, rng);
     // dx and dW through the gradients of conv2d, which call Conv2DBackpropInput and Conv2DBackpropFilter.
     const grads = (xt: tf.Tensor, ft: tf.Tensor, dyt: tf.Tensor) =>
-      tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.stride, c.pad), dyt)))([xt, ft]);
+      tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+        tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.stride, c.pad), dyt)),
+      )([xt, ft]);
     const [dxW, dfW] = await on('wasm', [x, f, dy], grads);
     const [dxC, dfC] = await on('cpu', [x, f, dy], grads);
     assert.ok(relativeError(dxW, dxC) <= 1e-4, `input gradient: relative error ${relativeError(dxW, dxC)}`);
@@ -91,18 +110,28 @@ test('conv2dTranspose (the decoder deconvolution) on wasm matches cpu, with its 
     const f = random([k, k, co, inShape[3]], rng);
     const dy = random(outShape, rng);
     const run = (xt: tf.Tensor, ft: tf.Tensor, dyt: tf.Tensor) => {
-      const deconv = (a: tf.Tensor, b: tf.Tensor) => tf.conv2dTranspose(a as tf.Tensor4D, b as tf.Tensor4D, outShape, stride, pad);
+      const deconv = (a: tf.Tensor, b: tf.Tensor) =>
+        tf.conv2dTranspose(a as tf.Tensor4D, b as tf.Tensor4D, outShape, stride, pad);
       return [deconv(xt, ft), ...tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(deconv(a, b), dyt)))([xt, ft])];
     };
     const wasm = await on('wasm', [x, f, dy], run);
     const cpu = await on('cpu', [x, f, dy], run);
-    for (const j of [0, 1, 2]) assert.ok(relativeError(wasm[j], cpu[j]) <= 1e-4, `output ${j} of ${JSON.stringify(inShape)}: ${relativeError(wasm[j], cpu[j])}`);
+    for (const j of [0, 1, 2])
+      assert.ok(
+        relativeError(wasm[j], cpu[j]) <= 1e-4,
+        `output ${j} of ${JSON.stringify(inShape)}: ${relativeError(wasm[j], cpu[j])}`,
+      );
   }
 });
 
 test('matMul with transposed operands (and its gradients) on wasm matches cpu', async () => {
   const rng = new Rng(11);
-  for (const [transposeA, transposeB] of [[false, false], [true, false], [false, true], [true, true]]) {
+  for (const [transposeA, transposeB] of [
+    [false, false],
+    [true, false],
+    [false, true],
+    [true, true],
+  ]) {
     const a = random(transposeA ? [2, 7, 5] : [2, 5, 7], rng);
     const b = random(transposeB ? [2, 3, 7] : [2, 7, 3], rng);
     const dy = random([2, 5, 3], rng);
@@ -112,7 +141,11 @@ test('matMul with transposed operands (and its gradients) on wasm matches cpu', 
     };
     const wasm = await on('wasm', [a, b, dy], run);
     const cpu = await on('cpu', [a, b, dy], run);
-    for (const j of [0, 1, 2]) assert.ok(relativeError(wasm[j], cpu[j]) <= 1e-4, `transposeA=${transposeA} transposeB=${transposeB} output ${j}: ${relativeError(wasm[j], cpu[j])}`);
+    for (const j of [0, 1, 2])
+      assert.ok(
+        relativeError(wasm[j], cpu[j]) <= 1e-4,
+        `transposeA=${transposeA} transposeB=${transposeB} output ${j}: ${relativeError(wasm[j], cpu[j])}`,
+      );
   }
 });
 

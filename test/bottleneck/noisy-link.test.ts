@@ -39,13 +39,19 @@ test("'ignore-crc': flips land on the spikes one for one, header intact; padding
   assert.equal(differing, r.flippedBits);
   // Every bit flips at rate 1: all 13 spikes invert; the 3 padding bits flip too but are cleared and not counted.
   const all = sendOverNoisyLink(frame13, { bitErrorRate: 1, rng: new Rng(8), policy: 'ignore-crc' });
-  assert.deepEqual(Array.from(all.received!.spikes), Array.from(spikes13, (s) => 1 - s));
+  assert.deepEqual(
+    Array.from(all.received!.spikes),
+    Array.from(spikes13, (s) => 1 - s),
+  );
   assert.equal(all.flippedBits, 13);
 });
 
 test("'ignore-crc' needs packed frames; a bad policy names the accepted ones", () => {
   const entropy = encodeFrame(spikes13, { splitPoint: 'RB1', T: 1, shape: [1, 13], coding: 'entropy' });
-  assert.throws(() => sendOverNoisyLink(entropy, { bitErrorRate: 0.1, rng: new Rng(1), policy: 'ignore-crc' }), /needs a 'packed' frame .* got coding 'entropy'/);
+  assert.throws(
+    () => sendOverNoisyLink(entropy, { bitErrorRate: 0.1, rng: new Rng(1), policy: 'ignore-crc' }),
+    /needs a 'packed' frame .* got coding 'entropy'/,
+  );
   assert.throws(
     () => sendOverNoisyLink(frame13, { bitErrorRate: 0.1, rng: new Rng(1), policy: 'drop' as 'erase' }),
     /policy must be one of erase, ignore-crc, got 'drop'/,

@@ -26,7 +26,10 @@ before(async () => {
 function assertBitwiseEqual(a: tf.Tensor, b: tf.Tensor, what: string): void {
   assert.deepEqual(a.shape, b.shape, what);
   const bytes = (t: tf.Tensor) => Buffer.from((t.dataSync() as Float32Array).buffer);
-  assert.ok(bytes(a).equals(bytes(b)), `${what}: ${Array.from(a.dataSync()).slice(0, 4)} vs ${Array.from(b.dataSync()).slice(0, 4)}`);
+  assert.ok(
+    bytes(a).equals(bytes(b)),
+    `${what}: ${Array.from(a.dataSync()).slice(0, 4)} vs ${Array.from(b.dataSync()).slice(0, 4)}`,
+  );
 }
 
 const B = 3;
@@ -58,7 +61,10 @@ test('spiking ResNet-18 (width 1/16, T = 2) at RB2 and RB7: device then server e
     const [h, w] = config.size ?? backbone.splitShape(point).slice(0, 2);
     assert.deepEqual(sent.shape, [T * B, h, w, config.channels], point);
     const values = Array.from(sent.dataSync());
-    assert.ok(values.every((v) => v === 0 || v === 1), `${point}: the device sends binary spikes`);
+    assert.ok(
+      values.every((v) => v === 0 || v === 1),
+      `${point}: the device sends binary spikes`,
+    );
     assert.ok(values.includes(1) && values.includes(0), `${point}: some neurons fire, some do not`);
 
     assertBitwiseEqual(server.forward(sent), joint, `${point} direct`);
@@ -71,7 +77,11 @@ test('spiking ResNet-18 (width 1/16, T = 2) at RB2 and RB7: device then server e
     const accounted = transmissionBits({ model: 'resnet18', width: 1 / 16, splitPoint: point, ...config, T });
     assert.equal(frame.length, 20 + 4 * 4 + point.length + B * accounted.bytes, point);
     assertBitwiseEqual(serverDecode(server, frame), joint, `${point} packed frame`);
-    assertBitwiseEqual(serverDecode(server, deviceEncode(device, x, { coding: 'entropy' })), joint, `${point} entropy frame`);
+    assertBitwiseEqual(
+      serverDecode(server, deviceEncode(device, x, { coding: 'entropy' })),
+      joint,
+      `${point} entropy frame`,
+    );
     model.dispose();
   }
   const atRB2 = insertBottleneck(backbone, 'RB2', { channels: 2 });
@@ -92,7 +102,10 @@ test('DNN ResNet-50 with BottleNet++ (4-bit codes): the device sends integer cod
   assert.equal(codes.dtype, 'int32');
   assert.deepEqual(codes.shape, [B, 8, 8, 4]);
   const values = Array.from(codes.dataSync());
-  assert.ok(values.every((v) => Number.isInteger(v) && v >= 0 && v <= 15), 'codes in [0, 15]');
+  assert.ok(
+    values.every((v) => Number.isInteger(v) && v >= 0 && v <= 15),
+    'codes in [0, 15]',
+  );
   assert.ok(new Set(values).size > 2, 'the codes vary');
   assertBitwiseEqual(server.forward(codes), joint, 'direct');
 
@@ -115,8 +128,14 @@ test('the server refuses a damaged frame and a frame of another split point; an 
   const frame = deviceEncode(a.device, x);
   const damaged = frame.slice();
   damaged[damaged.length - 1] ^= 1;
-  assert.throws(() => serverDecode(a.server, damaged), (err: unknown) => err instanceof FrameError && err.field === 'crc');
-  assert.throws(() => serverDecode(b.server, frame), /frame holds split point 'RB2', T = 2, shape \[6, 32, 32, 2\]; this server expects 'RB4', \[T\*B, 16, 16, 2\] with T = 2/);
+  assert.throws(
+    () => serverDecode(a.server, damaged),
+    (err: unknown) => err instanceof FrameError && err.field === 'crc',
+  );
+  assert.throws(
+    () => serverDecode(b.server, frame),
+    /frame holds split point 'RB2', T = 2, shape \[6, 32, 32, 2\]; this server expects 'RB4', \[T\*B, 16, 16, 2\] with T = 2/,
+  );
   const erased = erasedFrame(a.server, B);
   assert.deepEqual(erased.meta.shape, [T * B, 32, 32, 2]);
   const zeros = tf.zeros([T * B, 32, 32, 2]);

@@ -23,7 +23,10 @@ test('2-bit quantiser on [0, 1]: codes, values and the straight-through gradient
 
 test('8-bit quantiser: 0.5 -> code 128 (127.5 rounds to even), a range of 4 scales the step', async () => {
   await initBackend('cpu', () => {});
-  assert.deepEqual(Array.from(new UniformQuantizer(8).codes(tf.tensor1d([0.5, 1 / 255, 0.999])).dataSync()), [128, 1, 255]);
+  assert.deepEqual(
+    Array.from(new UniformQuantizer(8).codes(tf.tensor1d([0.5, 1 / 255, 0.999])).dataSync()),
+    [128, 1, 255],
+  );
   const q4 = new UniformQuantizer(3, 4); // step 4/7
   assert.deepEqual(Array.from(q4.codes(tf.tensor1d([2, 3.9, 5])).dataSync()), [4, 7, 7]); // 3.5 -> 4, 6.825 -> 7, clip
   assert.throws(() => new UniformQuantizer(0), /bitWidth must be an integer in \[1, 16\], got 0/);

@@ -8,7 +8,10 @@ before(async () => {
 
 test("SpikeBottleNet Table 1: every printed size, bit reduction and time step, recomputed on ResNet-50's real split shapes", () => {
   const printed = PAPER_TABLE1_PRINTED;
-  assert.deepEqual(PAPER_TABLE1_CONFIGS.map((c) => c.splitPoint), printed.splitPoints);
+  assert.deepEqual(
+    PAPER_TABLE1_CONFIGS.map((c) => c.splitPoint),
+    printed.splitPoints,
+  );
   PAPER_TABLE1_CONFIGS.forEach((config, i) => {
     const point = config.splitPoint;
     const spike = transmissionBits(config.spikeBottleNet);
@@ -40,8 +43,20 @@ test('Table 1 at RB16: 131,072 bits -> 512 bits (256x) for SpikeBottleNet, 128 b
 });
 
 test('bit accounting rejects what a model does not send', () => {
-  assert.throws(() => transmissionBits({ model: 'resnet50', splitPoint: 'RB16', channels: 32, bitWidth: 8 }), /bitWidth applies to DNN features; resnet50 sends spikes: give T/);
-  assert.throws(() => transmissionBits({ model: 'resnet50-dnn', splitPoint: 'RB16', channels: 32, T: 4 }), /T applies to spikes; resnet50-dnn sends quantised features: give bitWidth/);
-  assert.throws(() => transmissionBits({ model: 'resnet50', splitPoint: 'RB17', channels: 32 }), /resnet50 has no split point 'RB17'; expected one of RB1, .*RB16/);
-  assert.throws(() => transmissionBits({ model: 'resnet50', splitPoint: 'RB16', channels: 32, size: [3, 3] }), /expected one of 4x4, 2x2, 1x1/);
+  assert.throws(
+    () => transmissionBits({ model: 'resnet50', splitPoint: 'RB16', channels: 32, bitWidth: 8 }),
+    /bitWidth applies to DNN features; resnet50 sends spikes: give T/,
+  );
+  assert.throws(
+    () => transmissionBits({ model: 'resnet50-dnn', splitPoint: 'RB16', channels: 32, T: 4 }),
+    /T applies to spikes; resnet50-dnn sends quantised features: give bitWidth/,
+  );
+  assert.throws(
+    () => transmissionBits({ model: 'resnet50', splitPoint: 'RB17', channels: 32 }),
+    /resnet50 has no split point 'RB17'; expected one of RB1, .*RB16/,
+  );
+  assert.throws(
+    () => transmissionBits({ model: 'resnet50', splitPoint: 'RB16', channels: 32, size: [3, 3] }),
+    /expected one of 4x4, 2x2, 1x1/,
+  );
 });

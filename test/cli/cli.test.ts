@@ -38,7 +38,8 @@ test('--help lists every command, and each command has its own --help', () => {
   const r = spikesplit(['--help']);
   assert.equal(r.code, 0);
   const commands = [...r.stdout.matchAll(/^ {2}(\S+) {2,}/gm)].map((m) => m[1]);
-  for (const name of ['info', 'model', 'train', 'sweep', 'neucodex', 'eval', 'bits', 'energy']) assert.ok(commands.includes(name), `${name} in ${commands}`);
+  for (const name of ['info', 'model', 'train', 'sweep', 'neucodex', 'eval', 'bits', 'energy'])
+    assert.ok(commands.includes(name), `${name} in ${commands}`);
   for (const name of commands) {
     const h = spikesplit([name, '--help']);
     assert.equal(h.code, 0, `${name} --help`);
@@ -46,7 +47,7 @@ test('--help lists every command, and each command has its own --help', () => {
   }
 });
 
-test('spikesplit model resnet50 --json gives the paper\'s shapes: RB16 is 4x4x2048 per step', () => {
+test("spikesplit model resnet50 --json gives the paper's shapes: RB16 is 4x4x2048 per step", () => {
   const r = spikesplit(['model', 'resnet50', '--json']);
   assert.equal(r.code, 0, r.stderr);
   const d = JSON.parse(r.stdout);
@@ -54,7 +55,10 @@ test('spikesplit model resnet50 --json gives the paper\'s shapes: RB16 is 4x4x20
   assert.deepEqual(d.splitPoints[0].shape, [32, 32, 256]);
   assert.deepEqual(d.splitPoints[15].shape, [4, 4, 2048]);
   const last = d.splitPoints[15];
-  assert.equal(last.cumulativeMacs, d.splitPoints.reduce((s: number, p: { macs: number }) => s + p.macs, 0));
+  assert.equal(
+    last.cumulativeMacs,
+    d.splitPoints.reduce((s: number, p: { macs: number }) => s + p.macs, 0),
+  );
   assert.ok(d.totalMacs > last.cumulativeMacs, 'the classifier adds its MACs');
 });
 
@@ -62,7 +66,10 @@ test('bad arguments name the argument and the accepted values, with exit code 2'
   const cases: [string[], RegExp][] = [
     [['nonsense'], /unknown command 'nonsense'; expected one of: info, /],
     [['info', '--backend', 'gpu'], /--backend: expected one of node, wasm, cpu, got 'gpu'/],
-    [['model', 'resnet51'], /--model: expected one of resnet18, resnet50, sew-resnet50, vgg16, resnet50-dnn, resnet18-dnn, got 'resnet51'/],
+    [
+      ['model', 'resnet51'],
+      /--model: expected one of resnet18, resnet50, sew-resnet50, vgg16, resnet50-dnn, resnet18-dnn, got 'resnet51'/,
+    ],
     [['model', 'resnet50', '--width', 'wide'], /--width: expected a number in/],
     [['sweep', '--preset', 'huge'], /--preset: expected one of tiny, cpu, paper, got 'huge'/],
     [['neucodex', '--preset', 'huge'], /--preset: expected one of tiny, cpu, paper, got 'huge'/],

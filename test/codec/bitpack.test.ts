@@ -70,7 +70,10 @@ test('non-binary values are rejected with their index and value', () => {
 });
 
 test('shape and length mismatches are rejected', () => {
-  assert.throws(() => packBits(new Uint8Array(10), [2, 4]), /shape \[2, 4\] holds 8 elements but the spike array has 10/);
+  assert.throws(
+    () => packBits(new Uint8Array(10), [2, 4]),
+    /shape \[2, 4\] holds 8 elements but the spike array has 10/,
+  );
   assert.throws(() => packBits(new Uint8Array(0), [2, -1]), /dimension 1 = -1; expected a non-negative integer/);
   assert.throws(() => unpackBits(new Uint8Array(2), 17), /17 spikes need 3 packed bytes, got 2/);
   assert.throws(() => unpackBits(Uint8Array.from([0x00, 0x01]), 9), /padding bits after spike 9 are not zero/);

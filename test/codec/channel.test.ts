@@ -14,9 +14,15 @@ test('flipBits at rate 0 copies, at rate 1 inverts every bit, and never touches 
   assert.deepEqual(kept, { bytes, flippedBits: 0 });
   assert.notEqual(kept.bytes, bytes);
   const all = flipBits(bytes, 1, new Rng(1));
-  assert.deepEqual(all.bytes, bytes.map((b) => b ^ 0xff));
+  assert.deepEqual(
+    all.bytes,
+    bytes.map((b) => b ^ 0xff),
+  );
   assert.equal(all.flippedBits, 800);
-  assert.deepEqual(bytes, Uint8Array.from({ length: 100 }, (_, i) => i));
+  assert.deepEqual(
+    bytes,
+    Uint8Array.from({ length: 100 }, (_, i) => i),
+  );
 });
 
 test('flipBits flips each bit with the given probability, reproducibly by seed', () => {
@@ -47,6 +53,9 @@ test('dropFrames loses frames with the given probability and keeps the others in
 });
 
 test('channel rates outside [0, 1] are rejected', () => {
-  assert.throws(() => flipBits(new Uint8Array(1), -0.1, new Rng(1)), /bitErrorRate is -0.1; expected a probability in \[0, 1\]/);
+  assert.throws(
+    () => flipBits(new Uint8Array(1), -0.1, new Rng(1)),
+    /bitErrorRate is -0.1; expected a probability in \[0, 1\]/,
+  );
   assert.throws(() => dropFrames([1], NaN, new Rng(1)), /lossProbability is NaN/);
 });

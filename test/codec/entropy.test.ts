@@ -32,7 +32,10 @@ test('entropy edge cases: empty, all zeros, all ones, odd sizes, Float32 input',
   const big = [4 * 8, 16, 16, 8];
   const zeros = roundTrip(new Uint8Array(size(big)), big, 4);
   const ones = roundTrip(new Uint8Array(size(big)).fill(1), big, 4);
-  assert.ok(zeros.length * 8 < size(big) / 100 && ones.length * 8 < size(big) / 100, `constant tensors: ${zeros.length}, ${ones.length} bytes`);
+  assert.ok(
+    zeros.length * 8 < size(big) / 100 && ones.length * 8 < size(big) / 100,
+    `constant tensors: ${zeros.length}, ${ones.length} bytes`,
+  );
   const shape = [4 * 3, 5, 7, 3]; // no dimension a multiple of 8
   roundTrip(new Uint8Array(size(shape)).fill(1), shape, 4);
   const spikes = independentSpikes(new Rng(2), size(shape), 0.2);

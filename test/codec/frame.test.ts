@@ -90,31 +90,38 @@ test('decodeFrame reports the field: magic, version, truncated, extended, CRC', 
   assertFrameError(() => decodeFrame(edit(8, 3)), 'T', /is 3 with shape\[0\] = 4/);
 });
 
-test('checks behind the CRC: shape cap, payload length, payload and name', { skip: zlibCrc32 ? false : 'zlib.crc32 not available' }, () => {
-  const packed = encodeFrame(new Uint8Array(32), { splitPoint: 'RB2', T: 1, shape: [2, 4, 4], coding: 'packed' });
-  const huge = packed.slice();
-  new DataView(huge.buffer).setUint32(12, 2 ** 31, true); // shape [2^31, 4, 4]
-  assertFrameError(() => decodeFrame(resign(huge)), 'shape', new RegExp(`expected at most ${FRAME_MAX_ELEMENTS}`));
-  const wrongLength = packed.slice();
-  new DataView(wrongLength.buffer).setUint32(12, 1, true); // shape [1, 4, 4]: 2 bytes, payload has 4
-  assertFrameError(() => decodeFrame(resign(wrongLength)), 'payloadLength', /16 packed spikes take 2 bytes/);
-  const badName = packed.slice();
-  badName[24] = 0xff; // "RB2" -> "\xffB2"
-  assertFrameError(() => decodeFrame(resign(badName)), 'splitPoint', /not valid UTF-8/);
+test(
+  'checks behind the CRC: shape cap, payload length, payload and name',
+  { skip: zlibCrc32 ? false : 'zlib.crc32 not available' },
+  () => {
+    const packed = encodeFrame(new Uint8Array(32), { splitPoint: 'RB2', T: 1, shape: [2, 4, 4], coding: 'packed' });
+    const huge = packed.slice();
+    new DataView(huge.buffer).setUint32(12, 2 ** 31, true); // shape [2^31, 4, 4]
+    assertFrameError(() => decodeFrame(resign(huge)), 'shape', new RegExp(`expected at most ${FRAME_MAX_ELEMENTS}`));
+    const wrongLength = packed.slice();
+    new DataView(wrongLength.buffer).setUint32(12, 1, true); // shape [1, 4, 4]: 2 bytes, payload has 4
+    assertFrameError(() => decodeFrame(resign(wrongLength)), 'payloadLength', /16 packed spikes take 2 bytes/);
+    const badName = packed.slice();
+    badName[24] = 0xff; // "RB2" -> "\xffB2"
+    assertFrameError(() => decodeFrame(resign(badName)), 'splitPoint', /not valid UTF-8/);
 
-  const spikes = randomSpikes(new Rng(3), 64, 0.3);
-  const entropy = encodeFrame(spikes, { splitPoint: 'RB2', T: 2, shape: [2, 32], coding: 'entropy' });
-  const shorter = entropy.slice(0, entropy.length - 1);
-  new DataView(shorter.buffer).setUint32(23, shorter.length - 31, true); // payload length sits at 12 + 4*2 + 3
-  assertFrameError(() => decodeFrame(resign(shorter)), 'payload', /consumed/);
-});
+    const spikes = randomSpikes(new Rng(3), 64, 0.3);
+    const entropy = encodeFrame(spikes, { splitPoint: 'RB2', T: 2, shape: [2, 32], coding: 'entropy' });
+    const shorter = entropy.slice(0, entropy.length - 1);
+    new DataView(shorter.buffer).setUint32(23, shorter.length - 31, true); // payload length sits at 12 + 4*2 + 3
+    assertFrameError(() => decodeFrame(resign(shorter)), 'payload', /consumed/);
+  },
+);
 
 test('encodeFrame names the meta field it cannot frame', () => {
   const spikes = new Uint8Array(8);
   const meta: FrameMeta = { splitPoint: 'RB1', T: 2, shape: [2, 4], coding: 'packed' };
   assert.throws(() => encodeFrame(spikes, { ...meta, coding: 'zip' as FrameCoding }), /meta.coding is 'zip'/);
   assert.throws(() => encodeFrame(spikes, { ...meta, splitPoint: '' }), /meta.splitPoint "" is 0 bytes/);
-  assert.throws(() => encodeFrame(spikes, { ...meta, splitPoint: 'x'.repeat(256) }), /is 256 bytes of UTF-8; expected 1..255/);
+  assert.throws(
+    () => encodeFrame(spikes, { ...meta, splitPoint: 'x'.repeat(256) }),
+    /is 256 bytes of UTF-8; expected 1..255/,
+  );
   assert.throws(() => encodeFrame(spikes, { ...meta, shape: [] }), /rank 0; expected 1..8/);
   assert.throws(() => encodeFrame(spikes, { ...meta, T: 3 }), /2 rows, not a multiple of T = 3/);
   assert.throws(() => encodeFrame(spikes, { ...meta, shape: [2, 5] }), /holds 10 elements but the spike array has 8/);
@@ -124,7 +131,11 @@ test('encodeFrame names the meta field it cannot frame', () => {
 test('fuzz: damaged, truncated and extended frames decode exactly or throw FrameError', () => {
   const rng = new Rng(2024);
   const originals = CODINGS.flatMap((coding, k) =>
-    [[4, 3, 3, 5], [8, 7], [2 * 3, 2, 5, 4]].map((shape, j) => {
+    [
+      [4, 3, 3, 5],
+      [8, 7],
+      [2 * 3, 2, 5, 4],
+    ].map((shape, j) => {
       const T = j === 2 ? 2 : shape[0];
       const spikes = randomSpikes(rng, size(shape), 0.15);
       const meta: FrameMeta = { splitPoint: `RB${k * 3 + j + 1}`, T, shape, coding };

@@ -69,7 +69,15 @@ test('decompression bombs: a 13 KB entropy-coded frame declaring 8,192 images an
     const { head } = built;
     const B = 8192;
     const zeros = new Uint8Array(B * head.T * head.sentShape.reduce((a, b) => a * b, 1)); // 2^25 spike values
-    const bomb = encodeRequest({ id: 1, mode: 'split' }, encodeFrame(zeros, { splitPoint: head.splitPoint, T: head.T, shape: [head.T * B, ...head.sentShape], coding: 'entropy' }));
+    const bomb = encodeRequest(
+      { id: 1, mode: 'split' },
+      encodeFrame(zeros, {
+        splitPoint: head.splitPoint,
+        T: head.T,
+        shape: [head.T * B, ...head.sentShape],
+        coding: 'entropy',
+      }),
+    );
     assert.ok(bomb.length < 16_000, `the bomb is ${bomb.length} bytes`);
     const attacker = await authenticatedSocket(server.url);
     const latencies: number[] = [];
@@ -100,8 +108,13 @@ test('decompression bombs: a 13 KB entropy-coded frame declaring 8,192 images an
     await most.close();
     const peakMiB = peakRssMiB(server.pid);
     const other = summarizeLatencies(latencies);
-    t.diagnostic(`bomb ${bomb.length} bytes; server peak RSS ${warmMiB.toFixed(0)} MiB warm, ${peakMiB.toFixed(0)} MiB after bombs and a 64-image request; other client p50 ${other.p50Ms.toFixed(1)} ms, p99 ${other.p99Ms.toFixed(1)} ms`);
-    assert.ok(peakMiB - warmMiB < BOMB_RSS_CEILING_MIB, `peak RSS rose ${(peakMiB - warmMiB).toFixed(0)} MiB; the stated ceiling is ${BOMB_RSS_CEILING_MIB}`);
+    t.diagnostic(
+      `bomb ${bomb.length} bytes; server peak RSS ${warmMiB.toFixed(0)} MiB warm, ${peakMiB.toFixed(0)} MiB after bombs and a 64-image request; other client p50 ${other.p50Ms.toFixed(1)} ms, p99 ${other.p99Ms.toFixed(1)} ms`,
+    );
+    assert.ok(
+      peakMiB - warmMiB < BOMB_RSS_CEILING_MIB,
+      `peak RSS rose ${(peakMiB - warmMiB).toFixed(0)} MiB; the stated ceiling is ${BOMB_RSS_CEILING_MIB}`,
+    );
     attacker.close();
     await client.close();
   } finally {
@@ -126,7 +139,12 @@ test('the scheduler serves connections round robin: a connection with many reque
 });
 
 test('before its hello a connection reads no message over HELLO_MAX_BYTES, and a wrong hello closes it', async () => {
-  const server = await createServer({ tail: fx.tail, port: 0, token: TOKEN, limits: { backoffBaseMs: 1, backoffMaxMs: 1 } });
+  const server = await createServer({
+    tail: fx.tail,
+    port: 0,
+    token: TOKEN,
+    limits: { backoffBaseMs: 1, backoffMaxMs: 1 },
+  });
   try {
     const ws = new WebSocket(server.url);
     await new Promise((resolve) => ws.once('message', resolve)); // the challenge
@@ -142,7 +160,10 @@ test('before its hello a connection reads no message over HELLO_MAX_BYTES, and a
     const reply = await refused;
     assert.equal(reply.ok ? 'ok' : reply.error.code, 'unauthorized');
     assert.equal(await wrongClosed, 1008);
-    await assert.rejects(createDevice({ url: server.url, token: '', head: fx.head }), (err: CoinferError) => err.code === 'unauthorized');
+    await assert.rejects(
+      createDevice({ url: server.url, token: '', head: fx.head }),
+      (err: CoinferError) => err.code === 'unauthorized',
+    );
     const client = await createDevice({ url: server.url, token: TOKEN, head: fx.head });
     assert.deepEqual((await client.infer(fx.x)).logits, jointLogits(fx.model, fx.x));
     await client.close();
@@ -152,7 +173,12 @@ test('before its hello a connection reads no message over HELLO_MAX_BYTES, and a
 });
 
 test('a connection that does not authenticate in time, a TCP trickler and an idle authenticated connection are closed', async () => {
-  const server = await createServer({ tail: fx.tail, port: 0, token: TOKEN, limits: { authTimeoutMs: 300, idleTimeoutMs: 300 } });
+  const server = await createServer({
+    tail: fx.tail,
+    port: 0,
+    token: TOKEN,
+    limits: { authTimeoutMs: 300, idleTimeoutMs: 300 },
+  });
   try {
     const silent = new WebSocket(server.url);
     await new Promise((resolve) => silent.once('message', resolve));
@@ -180,7 +206,12 @@ test('a connection that does not authenticate in time, a TCP trickler and an idl
 });
 
 test('a connection flood past the caps is refused with 503 before anything is read; a failed hello backs its address off (429); others keep connecting', async () => {
-  const server = await createServer({ tail: fx.tail, port: 0, token: TOKEN, limits: { maxConnections: 6, maxConnectionsPerAddress: 3, backoffBaseMs: 600_000, backoffMaxMs: 600_000 } });
+  const server = await createServer({
+    tail: fx.tail,
+    port: 0,
+    token: TOKEN,
+    limits: { maxConnections: 6, maxConnectionsPerAddress: 3, backoffBaseMs: 600_000, backoffMaxMs: 600_000 },
+  });
   const sockets: net.Socket[] = [];
   const open = (localAddress: string) =>
     new Promise<net.Socket>((resolve, reject) => {
@@ -202,16 +233,25 @@ test('a connection flood past the caps is refused with 503 before anything is re
   try {
     for (let i = 0; i < 3; i++) await open('127.0.0.1');
     await waitAdmitted(3);
-    assert.match(await refusal('127.0.0.1'), /^HTTP\/1.1 503[^]*127\.0\.0\.1 has 3 connections; the cap per address is 3/);
+    assert.match(
+      await refusal('127.0.0.1'),
+      /^HTTP\/1.1 503[^]*127\.0\.0\.1 has 3 connections; the cap per address is 3/,
+    );
     for (let i = 0; i < 3; i++) await open('127.0.0.2');
     await waitAdmitted(6);
     assert.match(await refusal('127.0.0.3'), /^HTTP\/1.1 503[^]*server has 6 connections; the cap is 6/);
-    await assert.rejects(createDevice({ url: server.url, token: TOKEN, head: fx.head }), (err: CoinferError) => err.code === 'busy' && /the cap/.test(err.message));
+    await assert.rejects(
+      createDevice({ url: server.url, token: TOKEN, head: fx.head }),
+      (err: CoinferError) => err.code === 'busy' && /the cap/.test(err.message),
+    );
     for (const s of sockets) s.destroy();
     while (server.stats().connections > 0) await new Promise((resolve) => setTimeout(resolve, 5));
 
     // a wrong hello from 127.0.0.4: that address is refused, even with the right token, until its backoff ends
-    await assert.rejects(authenticatedSocket(server.url, 'wrong', { localAddress: '127.0.0.4' }), /closed \(1008\)|not welcomed/);
+    await assert.rejects(
+      authenticatedSocket(server.url, 'wrong', { localAddress: '127.0.0.4' }),
+      /closed \(1008\)|not welcomed/,
+    );
     await assert.rejects(authenticatedSocket(server.url, TOKEN, { localAddress: '127.0.0.4' }), /429/);
     const elsewhere = await authenticatedSocket(server.url, TOKEN, { localAddress: '127.0.0.5' });
     elsewhere.close();
@@ -237,7 +277,10 @@ test('serve reads its token from --token-file, and the token is not on its comma
     const client = await createDevice({ url: server.url, token: 'file-token-123' });
     await client.inferRaw(new Uint8Array(32 * 32 * 3), [1, 32, 32, 3]);
     await client.close();
-    await assert.rejects(createDevice({ url: server.url, token: 'file-token-12' }), (err: CoinferError) => err.code === 'unauthorized');
+    await assert.rejects(
+      createDevice({ url: server.url, token: 'file-token-12' }),
+      (err: CoinferError) => err.code === 'unauthorized',
+    );
   } finally {
     if (env !== undefined) process.env.SPIKESPLIT_TOKEN = env;
     await server.stop();

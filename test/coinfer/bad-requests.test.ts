@@ -2,7 +2,18 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { WebSocket } from 'ws';
 import * as tf from '@tensorflow/tfjs-core';
-import { createServer, decodeReply, maxBodyBytes, deviceEncode, encodeFrame, encodeRequest, encodeSent, initBackend, type CoinferServer, type ProtocolReply } from 'spikesplit';
+import {
+  createServer,
+  decodeReply,
+  maxBodyBytes,
+  deviceEncode,
+  encodeFrame,
+  encodeRequest,
+  encodeSent,
+  initBackend,
+  type CoinferServer,
+  type ProtocolReply,
+} from 'spikesplit';
 import { authenticatedSocket, jointLogits, smallSplitModel, SPLIT_POINT, TOKEN, type SmallSplitModel } from './fixture';
 
 const MAX_BATCH = 2;
@@ -17,7 +28,13 @@ before(async () => {
   frame = deviceEncode(fx.device, fx.x); // 1044 bytes: [4, 32, 32, 2] packed spikes + header
   truth = jointLogits(fx.model, fx.x);
   // replies are delayed 50 ms on their way back, so requests sent together are in flight together
-  server = await createServer({ tail: fx.tail, port: 0, token: TOKEN, limits: { maxBatch: MAX_BATCH, maxInFlightPerConnection: 1 }, link: { bandwidthMbps: Infinity, latencyMs: 50 } });
+  server = await createServer({
+    tail: fx.tail,
+    port: 0,
+    token: TOKEN,
+    limits: { maxBatch: MAX_BATCH, maxInFlightPerConnection: 1 },
+    link: { bandwidthMbps: Infinity, latencyMs: 50 },
+  });
 });
 
 after(async () => {
@@ -94,11 +111,21 @@ test('a frame of another version is refused naming the version field', async () 
 });
 
 test('a damaged payload is refused naming the crc field', async () => {
-  await badThenGood(encodeRequest({ id: 4, mode: 'split' }, withByte(frame, frame.length - 1, frame[frame.length - 1] ^ 1)), 4, 'frame', 'crc');
+  await badThenGood(
+    encodeRequest({ id: 4, mode: 'split' }, withByte(frame, frame.length - 1, frame[frame.length - 1] ^ 1)),
+    4,
+    'frame',
+    'crc',
+  );
 });
 
 test('a sound frame this server part does not take is a mismatch', async () => {
-  const other = encodeFrame(new Uint8Array(2 * 8 * 8 * 2), { splitPoint: SPLIT_POINT, T: 2, shape: [2, 8, 8, 2], coding: 'packed' });
+  const other = encodeFrame(new Uint8Array(2 * 8 * 8 * 2), {
+    splitPoint: SPLIT_POINT,
+    T: 2,
+    shape: [2, 8, 8, 2],
+    coding: 'packed',
+  });
   await badThenGood(encodeRequest({ id: 6, mode: 'split' }, other), 6, 'mismatch');
 });
 
@@ -108,7 +135,12 @@ test('a request header that still carries a token (protocol 2) is malformed', as
 
 test('a frame of more images than maxBatch is refused as oversized from its header; a message too big to read closes only its connection', async () => {
   // three images at the model's shape: refused naming the limit, before its payload is read
-  const three = encodeFrame(new Uint8Array(3 * 2 * 32 * 32 * 2), { splitPoint: SPLIT_POINT, T: 2, shape: [6, 32, 32, 2], coding: 'packed' });
+  const three = encodeFrame(new Uint8Array(3 * 2 * 32 * 32 * 2), {
+    splitPoint: SPLIT_POINT,
+    T: 2,
+    shape: [6, 32, 32, 2],
+    coding: 'packed',
+  });
   const ws = await connect();
   try {
     const [refused] = await exchange(ws, [encodeRequest({ id: 9, mode: 'split' }, three)]);
@@ -119,13 +151,19 @@ test('a frame of more images than maxBatch is refused as oversized from its head
   }
   const big = await connect();
   const closed = new Promise<number>((resolve) => big.once('close', resolve));
-  big.send(encodeRequest({ id: 10, mode: 'split' }, new Uint8Array(maxBodyBytes(MAX_BATCH, fx.tail, undefined) + 1024)));
+  big.send(
+    encodeRequest({ id: 10, mode: 'split' }, new Uint8Array(maxBodyBytes(MAX_BATCH, fx.tail, undefined) + 1024)),
+  );
   assert.equal(await closed, 1009);
   await badThenGood('still serving', null, 'malformed');
 });
 
 test('a mode the server has no model for is unsupported', async () => {
-  await badThenGood(encodeRequest({ id: 11, mode: 'raw', shape: [1, 8, 8, 3] }, new Uint8Array(8 * 8 * 3)), 11, 'unsupported');
+  await badThenGood(
+    encodeRequest({ id: 11, mode: 'raw', shape: [1, 8, 8, 3] }, new Uint8Array(8 * 8 * 3)),
+    11,
+    'unsupported',
+  );
 });
 
 test('requests over the in-flight cap are refused as busy, the one in flight is answered', async () => {
@@ -147,16 +185,25 @@ test('early-exit messages out of order, with a bad exit rule, or holding every s
   sent.dispose();
   const stepFrame = encodeSent(fx.head, step0, [2, ...fx.head.sentShape], 1, 'packed');
   const exit = { threshold: 1, confidence: 'max-softmax' as const };
-  const stepRequest = (id: number, step: number, body = stepFrame) => encodeRequest({ id, mode: 'steps', step, exit }, body);
+  const stepRequest = (id: number, step: number, body = stepFrame) =>
+    encodeRequest({ id, mode: 'steps', step, exit }, body);
   await badThenGood(stepRequest(30, 1), 30, 'malformed');
-  await badThenGood(encodeRequest({ id: 31, mode: 'steps', step: 0, exit: { threshold: 2, confidence: 'max-softmax' } }, stepFrame), 31, 'malformed');
+  await badThenGood(
+    encodeRequest({ id: 31, mode: 'steps', step: 0, exit: { threshold: 2, confidence: 'max-softmax' } }, stepFrame),
+    31,
+    'malformed',
+  );
   await badThenGood(encodeRequest({ id: 32, mode: 'steps', exit } as never, stepFrame), 32, 'malformed');
   await badThenGood(stepRequest(33, 0, frame), 33, 'mismatch');
   const ws = await connect();
   try {
     const [first] = await exchange(ws, [stepRequest(34, 0)]);
     assert.equal(first.ok, true, JSON.stringify(first));
-    if (first.ok) assert.deepEqual({ done: first.exit?.done, steps: first.steps, stepsUsed: first.exit?.stepsUsed }, { done: false, steps: 1, stepsUsed: [1, 1] });
+    if (first.ok)
+      assert.deepEqual(
+        { done: first.exit?.done, steps: first.steps, stepsUsed: first.exit?.stepsUsed },
+        { done: false, steps: 1, stepsUsed: [1, 1] },
+      );
     const [again] = await exchange(ws, [stepRequest(34, 0)]);
     assertError(again, 34, 'malformed');
     const [restarted] = await exchange(ws, [stepRequest(34, 0)]);

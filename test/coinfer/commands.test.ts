@@ -7,7 +7,11 @@ import { CLI, runNode } from './run-node';
 const run = (args: string[]) => runNode([CLI, ...args]);
 
 test('serve answers device in split, early-exit and raw modes, refuses a wrong token (the message only, no stack), and reports what it served on SIGTERM', async () => {
-  const serve = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--token', 'cli-token', '--for-s', '60', '--latency-ms', '1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const serve = spawn(
+    process.execPath,
+    [CLI, 'serve', '--port', '0', '--token', 'cli-token', '--for-s', '60', '--latency-ms', '1'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let out = '';
   serve.stdout.on('data', (d) => (out += d));
   serve.stderr.on('data', (d) => (out += d));
@@ -24,7 +28,20 @@ test('serve answers device in split, early-exit and raw modes, refuses a wrong t
     assert.match(out, /link \(replies\): application-level shaping: no rate limit, latency 1 ms/);
 
     for (const mode of ['split', 'exit', 'raw']) {
-      const r = await run(['device', '--server', url, '--token', 'cli-token', '--mode', mode, '--requests', '3', '--bandwidth-mbps', '50', '--json']);
+      const r = await run([
+        'device',
+        '--server',
+        url,
+        '--token',
+        'cli-token',
+        '--mode',
+        mode,
+        '--requests',
+        '3',
+        '--bandwidth-mbps',
+        '50',
+        '--json',
+      ]);
       assert.equal(r.code, 0, r.stderr);
       const summary = JSON.parse(r.stdout);
       assert.equal(summary.mode, mode);

@@ -36,7 +36,12 @@ function thresholds(stepLogits: tf.Tensor, confidence: ExitConfidence, group: nu
 }
 
 /** For every threshold and both confidences: one request per image, then both images in one request. */
-async function checkExits(head: SplitHead, tail: SplitTail, jointStepLogits: (x: tf.Tensor) => tf.Tensor, x: tf.Tensor): Promise<void> {
+async function checkExits(
+  head: SplitHead,
+  tail: SplitTail,
+  jointStepLogits: (x: tf.Tensor) => tf.Tensor,
+  x: tf.Tensor,
+): Promise<void> {
   const server = await createServer({ tail, port: 0, token: TOKEN });
   const client = await createDevice({ url: server.url, token: TOKEN, head });
   const stepLogits = jointStepLogits(x); // [T, B, classes]
@@ -72,7 +77,7 @@ async function checkExits(head: SplitHead, tail: SplitTail, jointStepLogits: (x:
   }
 }
 
-test('early exit over loopback equals earlyExit on the joint model\'s per-step logits (every step sent, T = 2)', async () => {
+test("early exit over loopback equals earlyExit on the joint model's per-step logits (every step sent, T = 2)", async () => {
   await checkExits(fx.head, fx.tail, (x) => fx.model.forwardSteps(x), fx.x);
 });
 

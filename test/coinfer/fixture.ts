@@ -1,7 +1,25 @@
 /** A small split model shared by the co-inference tests: spiking ResNet-18 at width 1/16, T = 2, bottleneck at RB2. */
 import * as tf from '@tensorflow/tfjs-core';
 import { WebSocket, type ClientOptions } from 'ws';
-import { helloMessage, readChallenge, readWelcome, CIFAR10_NORMALIZATION, ImageDataset, imageBatch, insertBottleneck, spikingResNet18, split, splitEnds, wholeModel, type BottleneckedModel, type DevicePart, type ServerPart, type SplitHead, type SplitTail, type WholeModel } from 'spikesplit';
+import {
+  helloMessage,
+  readChallenge,
+  readWelcome,
+  CIFAR10_NORMALIZATION,
+  ImageDataset,
+  imageBatch,
+  insertBottleneck,
+  spikingResNet18,
+  split,
+  splitEnds,
+  wholeModel,
+  type BottleneckedModel,
+  type DevicePart,
+  type ServerPart,
+  type SplitHead,
+  type SplitTail,
+  type WholeModel,
+} from 'spikesplit';
 
 export const TOKEN = 'test-token';
 export const SPLIT_POINT = 'RB2';
@@ -24,7 +42,15 @@ export interface SmallSplitModel {
 export function pixelImages(): { pixels: Uint8Array; shape: number[]; x: tf.Tensor } {
   const pixels = new Uint8Array(2 * 32 * 32 * 3);
   for (let i = 0; i < pixels.length; i++) pixels[i] = (i * 37 + (i >> 7) * 11) % 256;
-  const data = new ImageDataset({ images: pixels, labels: new Uint8Array(2), classes: ['a'], height: 32, width: 32, channels: 3, source: 'test pixels' });
+  const data = new ImageDataset({
+    images: pixels,
+    labels: new Uint8Array(2),
+    classes: ['a'],
+    height: 32,
+    width: 32,
+    channels: 3,
+    source: 'test pixels',
+  });
   const { images, labels } = imageBatch(data, [0, 1], { normalization: CIFAR10_NORMALIZATION });
   labels.dispose();
   return { pixels, shape: [2, 32, 32, 3], x: images };

@@ -35,10 +35,16 @@ function get(url: string): Promise<{ status: number; connection: string | undefi
 
 test('over TLS the handler answers HTTPS on the port the devices use, each connection closed after its response', async () => {
   const paths: string[] = [];
-  const server = await createServer({ tail: fx.tail, port: 0, token: TOKEN, tls, http: (req, res) => {
-    paths.push(req.url!);
-    res.writeHead(200, { 'content-type': 'text/plain' }).end('the page');
-  } });
+  const server = await createServer({
+    tail: fx.tail,
+    port: 0,
+    token: TOKEN,
+    tls,
+    http: (req, res) => {
+      paths.push(req.url!);
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('the page');
+    },
+  });
   try {
     const page = await get(`https://127.0.0.1:${server.port}/index?x=1`);
     assert.deepEqual(page, { status: 200, connection: 'close', body: 'the page' });
@@ -57,16 +63,26 @@ test('over TLS the handler answers HTTPS on the port the devices use, each conne
 
 test('HTTP requests pass admission: over the per-address cap the connection is cut before the handler runs', async () => {
   let answered = 0;
-  const server = await createServer({ tail: fx.tail, port: 0, token: TOKEN, tls, limits: { maxConnectionsPerAddress: 1 }, http: (_req, res) => {
-    answered++;
-    res.end('the page');
-  } });
+  const server = await createServer({
+    tail: fx.tail,
+    port: 0,
+    token: TOKEN,
+    tls,
+    limits: { maxConnectionsPerAddress: 1 },
+    http: (_req, res) => {
+      answered++;
+      res.end('the page');
+    },
+  });
   const holder = net.connect(server.port, '127.0.0.1');
   try {
     await new Promise<void>((resolve) => holder.once('connect', () => resolve()));
     // the server counts the held connection once it has seen it: wait for its count, then go over the cap
     while (server.stats().connections < 1) await new Promise((resolve) => setImmediate(resolve));
-    await assert.rejects(get(`https://127.0.0.1:${server.port}/`), /socket hang up|ECONNRESET|disconnected before secure TLS connection/);
+    await assert.rejects(
+      get(`https://127.0.0.1:${server.port}/`),
+      /socket hang up|ECONNRESET|disconnected before secure TLS connection/,
+    );
     assert.equal(answered, 0);
     assert.equal(server.stats().refused, 1);
   } finally {

@@ -25,13 +25,33 @@ test('jitter stays in [0, jitterMs]; loss retransmits after the timeout, and is 
   const delays = Array.from({ length: 200 }, () => jittery.delayMs(100));
   assert.ok(delays.every((d) => d >= 10 && d <= 14));
   assert.ok(Math.max(...delays) - Math.min(...delays) > 3, 'jitter spreads the delays');
-  const lossy = (seed: number) => new LinkShaper({ bandwidthMbps: Infinity, latencyMs: 1, loss: 0.5, retransmitTimeoutMs: 100, seed });
-  const a = Array.from({ length: 400 }, ((s) => () => s.delayMs(10))(lossy(1)));
-  const b = Array.from({ length: 400 }, ((s) => () => s.delayMs(10))(lossy(1)));
+  const lossy = (seed: number) =>
+    new LinkShaper({ bandwidthMbps: Infinity, latencyMs: 1, loss: 0.5, retransmitTimeoutMs: 100, seed });
+  const a = Array.from(
+    { length: 400 },
+    (
+      (s) => () =>
+        s.delayMs(10)
+    )(lossy(1)),
+  );
+  const b = Array.from(
+    { length: 400 },
+    (
+      (s) => () =>
+        s.delayMs(10)
+    )(lossy(1)),
+  );
   assert.deepEqual(a, b);
-  for (const d of a) assert.ok(Math.abs((d - 1) / 100 - Math.round((d - 1) / 100)) < 1e-9, `${d} ms is latency plus whole retransmissions`);
+  for (const d of a)
+    assert.ok(
+      Math.abs((d - 1) / 100 - Math.round((d - 1) / 100)) < 1e-9,
+      `${d} ms is latency plus whole retransmissions`,
+    );
   const meanRetransmissions = a.reduce((s, d) => s + (d - 1) / 100, 0) / a.length;
-  assert.ok(Math.abs(meanRetransmissions - 1) < 0.25, `mean retransmissions ${meanRetransmissions}; loss 0.5 gives 1 on average`);
+  assert.ok(
+    Math.abs(meanRetransmissions - 1) < 0.25,
+    `mean retransmissions ${meanRetransmissions}; loss 0.5 gives 1 on average`,
+  );
 });
 
 test('unshaped delivery is immediate; shaped delivery waits; bad configs are refused naming the field', async () => {
@@ -46,7 +66,10 @@ test('unshaped delivery is immediate; shaped delivery waits; bad configs are ref
   assert.throws(() => new LinkShaper({ bandwidthMbps: 1, loss: 1 }), /loss is 1; expected a probability in \[0, 1\)/);
   assert.throws(() => new LinkShaper({ bandwidthMbps: 1, latencyMs: -1 }), /latencyMs is -1/);
   assert.equal(describeLink(UNSHAPED_LINK), 'unshaped loopback');
-  assert.equal(describeLink({ bandwidthMbps: 10, latencyMs: 5 }), 'application-level shaping: token bucket 10 Mbit/s (burst 0 bytes), latency 5 ms, jitter 0 ms, loss 0');
+  assert.equal(
+    describeLink({ bandwidthMbps: 10, latencyMs: 5 }),
+    'application-level shaping: token bucket 10 Mbit/s (burst 0 bytes), latency 5 ms, jitter 0 ms, loss 0',
+  );
 });
 
 test('device slowdown: the measured compute time times the factor, the difference waited out', async () => {

@@ -25,7 +25,8 @@ export function writeNeucodexModels(runsRoot: string, preset: string, base: Base
     backbone.backbone.dispose();
     for (const steps of [base.T, ...sentSteps]) {
       const folder = path.join(dir, `T${steps}`);
-      const spec: TestbedModelSpec = steps === base.T ? { ...base, weightsDir: '.' } : { ...base, sentSteps: steps, weightsDir: '.' };
+      const spec: TestbedModelSpec =
+        steps === base.T ? { ...base, weightsDir: '.' } : { ...base, sentSteps: steps, weightsDir: '.' };
       const built = buildTestbedModel(spec.sentSteps === undefined ? base : { ...base, sentSteps: steps });
       settle((input, ctx) => (built.compressed ?? built.model).forward(input, ctx));
       fs.mkdirSync(folder, { recursive: true });

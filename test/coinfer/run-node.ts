@@ -5,7 +5,10 @@ import * as path from 'node:path';
 /** The compiled command line. */
 export const CLI = path.resolve(__dirname, '..', '..', 'scripts', 'cli.js');
 
-export function runNode(args: string[], { prefix = [], env = {} }: { prefix?: string[]; env?: Record<string, string> } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function runNode(
+  args: string[],
+  { prefix = [], env = {} }: { prefix?: string[]; env?: Record<string, string> } = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const argv = [...prefix, process.execPath, ...args];
     const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });

@@ -4,7 +4,17 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs-core';
-import { buildTestbedModel, createDevice, createServer, initBackend, nearestRankPercentile, readTestbedSpec, saveWeights, summarizeLatencies, type TestbedModelSpec } from 'spikesplit';
+import {
+  buildTestbedModel,
+  createDevice,
+  createServer,
+  initBackend,
+  nearestRankPercentile,
+  readTestbedSpec,
+  saveWeights,
+  summarizeLatencies,
+  type TestbedModelSpec,
+} from 'spikesplit';
 
 before(async () => {
   await initBackend('wasm', () => {});
@@ -13,7 +23,10 @@ before(async () => {
 test('latency percentiles by nearest rank, on values whose ranks are known', () => {
   const values = Array.from({ length: 100 }, (_, k) => 100 - k); // 1..100 shuffled by reversal
   const s = summarizeLatencies(values);
-  assert.deepEqual({ p50: s.p50Ms, p95: s.p95Ms, p99: s.p99Ms, max: s.maxMs, count: s.count, mean: s.meanMs }, { p50: 50, p95: 95, p99: 99, max: 100, count: 100, mean: 50.5 });
+  assert.deepEqual(
+    { p50: s.p50Ms, p95: s.p95Ms, p99: s.p99Ms, max: s.maxMs, count: s.count, mean: s.meanMs },
+    { p50: 50, p95: 95, p99: 99, max: 100, count: 100, mean: 50.5 },
+  );
   assert.equal(nearestRankPercentile([7], 99), 7);
   assert.equal(nearestRankPercentile([1, 2, 3], 50), 2);
   assert.throws(() => summarizeLatencies([]), /at least one latency/);
@@ -21,7 +34,15 @@ test('latency percentiles by nearest rank, on values whose ranks are known', () 
 });
 
 test('a testbed model built from a weights directory computes what the saved model computes, and says where its weights came from', () => {
-  const spec: TestbedModelSpec = { model: 'resnet18', width: 1 / 16, T: 2, classes: 10, splitPoint: 'RB2', channels: 2, seed: 1 };
+  const spec: TestbedModelSpec = {
+    model: 'resnet18',
+    width: 1 / 16,
+    T: 2,
+    classes: 10,
+    splitPoint: 'RB2',
+    channels: 2,
+    seed: 1,
+  };
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'coinfer-weights-'));
   const saved = buildTestbedModel(spec);
   const fresh = buildTestbedModel({ ...spec, seed: 2 });
@@ -32,7 +53,9 @@ test('a testbed model built from a weights directory computes what the saved mod
     try {
       assert.match(saved.source, /^fresh weights from seed 1/);
       assert.equal(loaded.source, `weights from ${path.join(dir, 'weights.json')}`);
-      const [a, b, c] = [saved, loaded, fresh].map((m) => Array.from(tf.tidy(() => m.model.backbone.namedVariables()[0].variable.dataSync())));
+      const [a, b, c] = [saved, loaded, fresh].map((m) =>
+        Array.from(tf.tidy(() => m.model.backbone.namedVariables()[0].variable.dataSync())),
+      );
       assert.deepEqual(b, a);
       assert.notDeepEqual(c, a);
       const logits = (m: typeof saved) => tf.tidy(() => Array.from(m.model.forward(x).dataSync()));
@@ -50,7 +73,16 @@ test('a testbed model built from a weights directory computes what the saved mod
 });
 
 test('a testbed model with sentSteps round-trips through spec.json and weights, and over loopback predicts what the joint compressed model predicts', async () => {
-  const spec: TestbedModelSpec = { model: 'resnet18', width: 1 / 16, T: 4, classes: 10, splitPoint: 'RB2', channels: 2, seed: 4, sentSteps: 2 };
+  const spec: TestbedModelSpec = {
+    model: 'resnet18',
+    width: 1 / 16,
+    T: 4,
+    classes: 10,
+    splitPoint: 'RB2',
+    channels: 2,
+    seed: 4,
+    sentSteps: 2,
+  };
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'coinfer-compressed-'));
   const saved = buildTestbedModel(spec);
   const x = tf.randomUniform([2, 32, 32, 3], -2, 2, 'float32', 8);
@@ -70,7 +102,10 @@ test('a testbed model with sentSteps round-trips through spec.json and weights, 
       joint.dispose();
       const r = await client.infer(x);
       assert.deepEqual(r.logits, truth);
-      assert.deepEqual(r.predictions, truth.map((row) => row.indexOf(Math.max(...row))));
+      assert.deepEqual(
+        r.predictions,
+        truth.map((row) => row.indexOf(Math.max(...row))),
+      );
     } finally {
       await client.close();
       await server.close();

@@ -61,7 +61,8 @@ function assertPixels(images: Uint8Array, count: number): void {
       for (let x = 0; x < 32; x++) {
         for (let c = 0; c < 3; c++) {
           const got = images[((n * 32 + y) * 32 + x) * 3 + c];
-          if (got !== pixel(n, c, y, x)) assert.fail(`image ${n} (${y}, ${x}, ${c}) is ${got}, expected ${pixel(n, c, y, x)}`);
+          if (got !== pixel(n, c, y, x))
+            assert.fail(`image ${n} (${y}, ${x}, ${c}) is ${got}, expected ${pixel(n, c, y, x)}`);
         }
       }
     }
@@ -86,7 +87,10 @@ execFileSync('tar', ['-czf', path.join(tmp, 'cifar-10-binary.tar.gz'), '-C', tmp
 test('CIFAR-10 batches in the official layout read back as NHWC images with their labels, train in batch order', async () => {
   const ds = await readCifarBinary(c10, { variant: 'cifar10', split: 'train' });
   assert.deepEqual([ds.count, ds.height, ds.width, ds.channels], [10, 32, 32, 3]);
-  assert.deepEqual(Array.from(ds.labels), train.flatMap((b) => b.labels));
+  assert.deepEqual(
+    Array.from(ds.labels),
+    train.flatMap((b) => b.labels),
+  );
   assert.deepEqual(ds.classes, [...CIFAR10_CLASSES]);
   assertPixels(ds.images, 10);
   const t = await readCifarBinary(c10, { variant: 'cifar10', split: 'test' });
@@ -95,7 +99,10 @@ test('CIFAR-10 batches in the official layout read back as NHWC images with thei
 });
 
 test('the CIFAR-10 tarball (built by system tar) reads the same as its unpacked folder', async () => {
-  const fromTar = await readCifarBinary(path.join(tmp, 'cifar-10-binary.tar.gz'), { variant: 'cifar10', split: 'train' });
+  const fromTar = await readCifarBinary(path.join(tmp, 'cifar-10-binary.tar.gz'), {
+    variant: 'cifar10',
+    split: 'train',
+  });
   const fromDir = await readCifarBinary(c10, { variant: 'cifar10', split: 'train' });
   assert.deepEqual(fromTar.images, fromDir.images);
   assert.deepEqual(fromTar.labels, fromDir.labels);

@@ -33,15 +33,26 @@ function randomDataset(n: number, classes: number, seed = 3): ImageDataset {
 
 /** Pixel (y, x, c) of image i, or 0 outside the image. */
 const at = (ds: ImageDataset, i: number, y: number, x: number, c: number) =>
-  y < 0 || y >= ds.height || x < 0 || x >= ds.width ? 0 : ds.images[((i * ds.height + y) * ds.width + x) * ds.channels + c];
+  y < 0 || y >= ds.height || x < 0 || x >= ds.width
+    ? 0
+    : ds.images[((i * ds.height + y) * ds.width + x) * ds.channels + c];
 
 const UNIT: Normalization = { mean: [0, 0, 0], std: [1, 1, 1] }; // batch value = pixel / 255
 
 test('ImageDataset refuses inconsistent fields', () => {
   const base = { classes: ['a', 'b'], height: 2, width: 2, channels: 1, source: 'hand' };
-  assert.throws(() => new ImageDataset({ ...base, images: new Uint8Array(7), labels: new Uint8Array(2) }), /7 bytes, expected 2 labels x 2x2x1 = 8/);
-  assert.throws(() => new ImageDataset({ ...base, images: new Uint8Array(4), labels: Uint8Array.of(2) }), /label 2 at index 0 is outside \[0, 2\)/);
-  assert.throws(() => new ImageDataset({ ...base, height: 0, images: new Uint8Array(0), labels: new Uint8Array(0) }), /height must be a positive integer/);
+  assert.throws(
+    () => new ImageDataset({ ...base, images: new Uint8Array(7), labels: new Uint8Array(2) }),
+    /7 bytes, expected 2 labels x 2x2x1 = 8/,
+  );
+  assert.throws(
+    () => new ImageDataset({ ...base, images: new Uint8Array(4), labels: Uint8Array.of(2) }),
+    /label 2 at index 0 is outside \[0, 2\)/,
+  );
+  assert.throws(
+    () => new ImageDataset({ ...base, height: 0, images: new Uint8Array(0), labels: new Uint8Array(0) }),
+    /height must be a positive integer/,
+  );
 });
 
 test('subset copies the chosen images and labels in the given order', () => {
@@ -61,7 +72,10 @@ test('stratifiedSubset takes k of each class, reproducibly from the seed', () =>
   assert.deepEqual(a.classCounts(), [5, 5, 5, 5]);
   assert.deepEqual(stratifiedSubset(ds, 5, new Rng(11)).images, a.images);
   assert.notDeepEqual(stratifiedSubset(ds, 5, new Rng(12)).images, a.images);
-  assert.throws(() => stratifiedSubset(ds, 16, new Rng(1)), /class 'c0' of test has 15 images, fewer than the 16 per class/);
+  assert.throws(
+    () => stratifiedSubset(ds, 16, new Rng(1)),
+    /class 'c0' of test has 15 images, fewer than the 16 per class/,
+  );
 });
 
 test('channelMeanStd matches a hand computation', () => {
@@ -113,7 +127,9 @@ function augmentedCopies(ds: ImageDataset, cropPaddingPx: number, flip: boolean,
   const v = images.dataSync();
   tf.dispose([images, labels]);
   const size = 6 * 8 * 3;
-  return Array.from({ length: 16 }, (_, k) => Array.from(v.subarray(k * size, (k + 1) * size), (p) => Math.round(p * 255)));
+  return Array.from({ length: 16 }, (_, k) =>
+    Array.from(v.subarray(k * size, (k + 1) * size), (p) => Math.round(p * 255)),
+  );
 }
 
 /** Image 0 shifted by (dy, dx), optionally mirrored, with zeros where the shift uncovers pixels. */
@@ -142,7 +158,8 @@ test('crop augmentation is a shift within the padding with zero fill', () => {
   for (const img of augmentedCopies(ds, 4, false, 9)) {
     const match = [];
     for (let dy = -4; dy <= 4; dy++) {
-      for (let dx = -4; dx <= 4; dx++) if (JSON.stringify(expectedView(ds, dy, dx, false)) === JSON.stringify(img)) match.push(`${dy},${dx}`);
+      for (let dx = -4; dx <= 4; dx++)
+        if (JSON.stringify(expectedView(ds, dy, dx, false)) === JSON.stringify(img)) match.push(`${dy},${dx}`);
     }
     assert.equal(match.length, 1, 'each copy is exactly one shift of the original');
     shifts.add(match[0]);
@@ -158,12 +175,28 @@ test('the same seed gives the same augmented batch, another seed another', () =>
 
 test('epochBatches covers every index once, shuffled by the seed, with an optional short last batch', () => {
   const ordered = [...epochBatches(10, 4)].map((b) => Array.from(b));
-  assert.deepEqual(ordered, [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]);
+  assert.deepEqual(ordered, [
+    [0, 1, 2, 3],
+    [4, 5, 6, 7],
+    [8, 9],
+  ]);
   assert.deepEqual([...epochBatches(10, 4, { dropLast: true })].length, 2);
   const a = [...epochBatches(100, 32, { rng: new Rng(4) })].map((b) => Array.from(b));
-  assert.deepEqual(a.map((b) => b.length), [32, 32, 32, 4]);
-  assert.deepEqual(a.flat().sort((x, y) => x - y), Array.from({ length: 100 }, (_, i) => i));
-  assert.notDeepEqual(a.flat(), Array.from({ length: 100 }, (_, i) => i));
-  assert.deepEqual([...epochBatches(100, 32, { rng: new Rng(4) })].map((b) => Array.from(b)), a);
+  assert.deepEqual(
+    a.map((b) => b.length),
+    [32, 32, 32, 4],
+  );
+  assert.deepEqual(
+    a.flat().sort((x, y) => x - y),
+    Array.from({ length: 100 }, (_, i) => i),
+  );
+  assert.notDeepEqual(
+    a.flat(),
+    Array.from({ length: 100 }, (_, i) => i),
+  );
+  assert.deepEqual(
+    [...epochBatches(100, 32, { rng: new Rng(4) })].map((b) => Array.from(b)),
+    a,
+  );
   assert.throws(() => epochBatches(10, 0).next(), /batchSize must be a positive integer, got 0/);
 });

@@ -45,7 +45,13 @@ function writeImage(dir: string, cls: string, name: string): Uint8Array {
 // set/train/<class>/...: classes written out of order, mixed PNG and JPEG, plus files to be ignored.
 const train = path.join(tmp, 'set', 'train');
 const expected: { cls: string; name: string; rgb: Uint8Array; png: boolean }[] = [];
-for (const [cls, name] of [['zebra', 'b.png'], ['apple', '2.jpg'], ['zebra', 'a.jpg'], ['mango', 'x.png'], ['apple', '1.png']]) {
+for (const [cls, name] of [
+  ['zebra', 'b.png'],
+  ['apple', '2.jpg'],
+  ['zebra', 'a.jpg'],
+  ['mango', 'x.png'],
+  ['apple', '1.png'],
+]) {
   expected.push({ cls, name, rgb: writeImage(train, cls, name), png: name.endsWith('.png') });
 }
 fs.writeFileSync(path.join(train, 'apple', 'notes.txt'), 'not an image');
@@ -61,7 +67,10 @@ test('an image folder of PNG and JPEG files decodes to [N, H, W, 3] with sorted 
   const ds = await loadImageFolder(train, { cacheDir: null, progress: false });
   assert.deepEqual(ds.classes, ['apple', 'mango', 'zebra']);
   assert.deepEqual([ds.count, ds.height, ds.width, ds.channels], [5, H, W, 3]);
-  assert.deepEqual(Array.from(ds.labels), order.map((e) => ds.classes.indexOf(e.cls)));
+  assert.deepEqual(
+    Array.from(ds.labels),
+    order.map((e) => ds.classes.indexOf(e.cls)),
+  );
   order.forEach((e, i) => {
     const got = ds.images.subarray(i * W * H * 3, (i + 1) * W * H * 3);
     if (e.png) {
@@ -119,14 +128,23 @@ test('bad image folders are refused with what was expected', async () => {
   const sizes = path.join(tmp, 'sizes');
   writeImage(sizes, 'a', '1.png');
   fs.writeFileSync(path.join(sizes, 'a', '2.png'), encodePng(new Uint8Array(4 * 4 * 4), 4, 4));
-  await assert.rejects(loadImageFolder(sizes, { cacheDir: null, progress: false }), /a\/2\.png is 4x4, expected 8x6 like a\/1\.png/);
+  await assert.rejects(
+    loadImageFolder(sizes, { cacheDir: null, progress: false }),
+    /a\/2\.png is 4x4, expected 8x6 like a\/1\.png/,
+  );
 
   const fake = path.join(tmp, 'fake');
   fs.mkdirSync(path.join(fake, 'a'), { recursive: true });
   fs.writeFileSync(path.join(fake, 'a', 'x.jpg'), 'GIF89a');
   await assert.rejects(loadImageFolder(fake, { cacheDir: null, progress: false }), /a\/x\.jpg is neither JPEG nor PNG/);
 
-  await assert.rejects(loadImageFolder(archive, { cacheDir: null, progress: false }), /'set\/.*' is not <class>\/<image>; expected one folder level per class/);
-  await assert.rejects(loadImageFolder(archive, { root: 'nope', cacheDir: null, progress: false }), /has no files under 'nope\/'/);
+  await assert.rejects(
+    loadImageFolder(archive, { cacheDir: null, progress: false }),
+    /'set\/.*' is not <class>\/<image>; expected one folder level per class/,
+  );
+  await assert.rejects(
+    loadImageFolder(archive, { root: 'nope', cacheDir: null, progress: false }),
+    /has no files under 'nope\/'/,
+  );
   await assert.rejects(loadImageFolder(path.join(tmp, 'missing'), { cacheDir: null }), /does not exist/);
 });

@@ -42,10 +42,19 @@ async function readAll(file: string): Promise<Map<string, Uint8Array>> {
   return out;
 }
 
-for (const [format, gzip] of [['pax', true], ['gnu', true], ['ustar', false]] as const) {
+for (const [format, gzip] of [
+  ['pax', true],
+  ['gnu', true],
+  ['ustar', false],
+] as const) {
   test(`readTar reads every regular file of a ${format} archive${gzip ? ' (gzipped)' : ''}, skipping directories`, async () => {
     const hasLongName = format !== 'ustar'; // ustar cannot store a 114-character file name
-    const file = systemTar(`t-${format}.tar${gzip ? '.gz' : ''}`, format, gzip, hasLongName ? undefined : longName.slice(5));
+    const file = systemTar(
+      `t-${format}.tar${gzip ? '.gz' : ''}`,
+      format,
+      gzip,
+      hasLongName ? undefined : longName.slice(5),
+    );
     const got = await readAll(file);
     const expected = { ...files, ...(hasLongName ? { [longName]: new Uint8Array([1, 2, 3]) } : {}) };
     assert.deepEqual([...got.keys()].sort(), Object.keys(expected).sort());
@@ -53,7 +62,9 @@ for (const [format, gzip] of [['pax', true], ['gnu', true], ['ustar', false]] as
     const listed = await listTar(file);
     assert.deepEqual(
       listed.map((m) => `${m.path}:${m.bytes}`).sort(),
-      Object.entries(expected).map(([p, d]) => `${p}:${d.length}`).sort(),
+      Object.entries(expected)
+        .map(([p, d]) => `${p}:${d.length}`)
+        .sort(),
     );
   });
 }

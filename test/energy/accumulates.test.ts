@@ -8,8 +8,18 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  AccumulateCounter, CIFAR10_NORMALIZATION, countOps, crossEntropy, FiringRateMonitor, imageBatch, initBackend,
-  loadCifar10, spikingResNet50, syops, type ForwardObserver, type WeightLayer,
+  AccumulateCounter,
+  CIFAR10_NORMALIZATION,
+  countOps,
+  crossEntropy,
+  FiringRateMonitor,
+  imageBatch,
+  initBackend,
+  loadCifar10,
+  spikingResNet50,
+  syops,
+  type ForwardObserver,
+  type WeightLayer,
 } from 'spikesplit';
 
 before(async () => {
@@ -21,7 +31,12 @@ test('spike kernels count the accumulates they execute: equal to the spikes met,
   const T = 2;
   // Running-statistics momentum 0.5, so that a few steps leave them near the data's, as a long run's are.
   const model = spikingResNet50({ width: 1 / 16, T, classes: 10, seed: 3, momentum: 0.5 });
-  const batch = (from: number, n: number) => imageBatch(data, Array.from({ length: n }, (_, i) => from + i), { normalization: CIFAR10_NORMALIZATION });
+  const batch = (from: number, n: number) =>
+    imageBatch(
+      data,
+      Array.from({ length: n }, (_, i) => from + i),
+      { normalization: CIFAR10_NORMALIZATION },
+    );
   const vars = model.trainableVariables();
   for (let step = 0; step < 8; step++) {
     const { images: x, labels } = batch(step * 16, 16);
@@ -43,7 +58,13 @@ test('spike kernels count the accumulates they execute: equal to the spikes met,
       const [k] = layer.kernel!;
       const cout = (layer as unknown as { outChannels: number }).outChannels;
       const pad = (layer as unknown as { padding: number }).padding;
-      const reached = tf.tidy(() => tf.conv2d(x as tf.Tensor4D, tf.ones([k, k, x.shape[3]!, 1]) as tf.Tensor4D, layer.stride, pad).sum().dataSync()[0]);
+      const reached = tf.tidy(
+        () =>
+          tf
+            .conv2d(x as tf.Tensor4D, tf.ones([k, k, x.shape[3]!, 1]) as tf.Tensor4D, layer.stride, pad)
+            .sum()
+            .dataSync()[0],
+      );
       met.set(layer.name, (met.get(layer.name) ?? 0) + reached * cout);
     },
   };
@@ -58,8 +79,12 @@ test('spike kernels count the accumulates they execute: equal to the spikes met,
   const rates = new Map(monitor.read().map((r) => [r.name, r.rate]));
   const overall = [...rates.values()].reduce((a, b) => a + b, 0) / rates.size;
   assert.ok(overall > 0.02, `the trained model fires (mean rate ${overall})`);
-  const layers = countOps(model, { countedRoles: ['block', 'shortcut'] }).layers.filter((l) => l.counted && l.kind === 'conv');
-  let exact = 0, kernelTotal = 0, eq7Total = 0;
+  const layers = countOps(model, { countedRoles: ['block', 'shortcut'] }).layers.filter(
+    (l) => l.counted && l.kind === 'conv',
+  );
+  let exact = 0,
+    kernelTotal = 0,
+    eq7Total = 0;
   for (const l of layers) {
     const counted = counter.forward(l.name);
     assert.equal(counted, met.get(l.name), `${l.name}: kernel count against the spikes its input holds`);
@@ -71,11 +96,17 @@ test('spike kernels count the accumulates they execute: equal to the spikes met,
       exact++;
     } else if (l.stride === 1) {
       // Every spike meets at most k*k*Cout weights; eq. 7 counts exactly that many, padding taps included.
-      assert.ok(counted <= eq7 * (1 + 1e-9), `${l.name}: padding taps execute nothing, so at most eq. 7's ${eq7}; got ${counted}`);
+      assert.ok(
+        counted <= eq7 * (1 + 1e-9),
+        `${l.name}: padding taps execute nothing, so at most eq. 7's ${eq7}; got ${counted}`,
+      );
     } // at stride 2 eq. 7 assumes the sampled pixels fire at the mean rate, so it is neither exact nor a bound
   }
   assert.ok(exact >= 30, `most ResNet-50 convs are 1x1 at stride 1 (${exact} checked exactly)`);
-  assert.ok(Math.abs(kernelTotal - eq7Total) < 0.2 * eq7Total, `the whole model's count ${kernelTotal} is near eq. 7's estimate ${eq7Total}`);
+  assert.ok(
+    Math.abs(kernelTotal - eq7Total) < 0.2 * eq7Total,
+    `the whole model's count ${kernelTotal} is near eq. 7's estimate ${eq7Total}`,
+  );
   monitor.clear();
   model.dispose();
 });

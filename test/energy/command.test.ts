@@ -8,7 +8,8 @@ import { join, resolve } from 'path';
 import { PAPER_TABLE3_PRINTED, SPIKEBOTTLENET_TABLE3_FIRING_RATES } from 'spikesplit';
 
 const cli = resolve(__dirname, '../../scripts/cli.js'); // dist/test/energy -> dist/scripts
-const run = (...args: string[]) => spawnSync(process.execPath, [cli, 'energy', '--backend', 'wasm', ...args], { encoding: 'utf8' });
+const run = (...args: string[]) =>
+  spawnSync(process.execPath, [cli, 'energy', '--backend', 'wasm', ...args], { encoding: 'utf8' });
 
 test('energy --model resnet50 --hardware 45nm --dnn --json prints the BottleNet++ rows', () => {
   const r = run('--model', 'resnet50', '--hardware', '45nm', '--dnn', '--json');
@@ -44,13 +45,28 @@ test('energy --hardware rolls --firing-rates FILE: the SpikeBottleNet ROLLS row'
 
 test('bad arguments exit 2 and name the argument and what it accepts', () => {
   for (const [args, message] of [
-    [['--model', 'resnet51', '--dnn'], /--model: expected one of resnet18, resnet50, sew-resnet50, vgg16, resnet50-dnn, resnet18-dnn, got 'resnet51'/],
-    [['--model', 'resnet50', '--dnn', '--hardware', 'tpu'], /--hardware: expected one of 45nm, rolls, or a path to a \.json profile, got 'tpu'/],
+    [
+      ['--model', 'resnet51', '--dnn'],
+      /--model: expected one of resnet18, resnet50, sew-resnet50, vgg16, resnet50-dnn, resnet18-dnn, got 'resnet51'/,
+    ],
+    [
+      ['--model', 'resnet50', '--dnn', '--hardware', 'tpu'],
+      /--hardware: expected one of 45nm, rolls, or a path to a \.json profile, got 'tpu'/,
+    ],
     [['--model', 'resnet50'], /--firing-rates: required for SNN energy, a JSON file .*; or pass --dnn/],
     [['--model', 'resnet50', '--dnn', '--T', '4'], /--T: applies to SNN energy/],
-    [['--model', 'resnet50', '--dnn', '--count', 'block,head'], /--count: counted layer roles: unknown 'head'; expected some of stem/],
-    [['--model', 'resnet50', '--firing-rates', '/nonexistent/rates.json'], /--firing-rates \/nonexistent\/rates.json: cannot read the file \(ENOENT\)/],
-    [['--model', 'resnet50', '--dnn', '--radio', 'carrier-pigeon'], /--radio: expected one of lte-uplink, wifi-uplink, or a path/],
+    [
+      ['--model', 'resnet50', '--dnn', '--count', 'block,head'],
+      /--count: counted layer roles: unknown 'head'; expected some of stem/,
+    ],
+    [
+      ['--model', 'resnet50', '--firing-rates', '/nonexistent/rates.json'],
+      /--firing-rates \/nonexistent\/rates.json: cannot read the file \(ENOENT\)/,
+    ],
+    [
+      ['--model', 'resnet50', '--dnn', '--radio', 'carrier-pigeon'],
+      /--radio: expected one of lte-uplink, wifi-uplink, or a path/,
+    ],
   ] as const) {
     const r = run(...args);
     assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);

@@ -68,21 +68,36 @@ const S2_UP = 4 * 4 * 4 * 6 * 2; // 768
 test('MACs per layer, per split point and cumulative, against a hand count; roles select what counts', () => {
   const model = smallNet(2);
   const paper = countOps(model);
-  assert.deepEqual(paper.layers.map((l) => [l.name, l.splitPoint, l.kind, l.role, l.macs, l.counted, l.inputFrom]), [
-    ['S1.conv', 'S1', 'conv', 'block', S1_CONV, true, 'input'],
-    ['S1.proj', 'S1', 'conv', 'shortcut', S1_PROJ, false, 'S1.lif1'],
-    ['S2.conv', 'S2', 'conv', 'block', S2_CONV, true, 'S1.lif2'],
-    ['S2.up', 'S2', 'deconv', 'block', S2_UP, true, 'S2.lif1'],
-  ]); // the classifier (fc) runs on the server: no split point, never counted
+  assert.deepEqual(
+    paper.layers.map((l) => [l.name, l.splitPoint, l.kind, l.role, l.macs, l.counted, l.inputFrom]),
+    [
+      ['S1.conv', 'S1', 'conv', 'block', S1_CONV, true, 'input'],
+      ['S1.proj', 'S1', 'conv', 'shortcut', S1_PROJ, false, 'S1.lif1'],
+      ['S2.conv', 'S2', 'conv', 'block', S2_CONV, true, 'S1.lif2'],
+      ['S2.up', 'S2', 'deconv', 'block', S2_UP, true, 'S2.lif1'],
+    ],
+  ); // the classifier (fc) runs on the server: no split point, never counted
   assert.deepEqual(paper.splitPoints, [
     { split: 'S1', macs: S1_CONV, cumulativeMacs: S1_CONV },
     { split: 'S2', macs: S2_CONV + S2_UP, cumulativeMacs: S1_CONV + S2_CONV + S2_UP },
   ]);
   const all = countOps(model, { countedRoles: ['block', 'shortcut'] });
-  assert.deepEqual(all.splitPoints.map((p) => p.cumulativeMacs), [S1_CONV + S1_PROJ, S1_CONV + S1_PROJ + S2_CONV + S2_UP]);
-  assert.throws(() => countOps(model, { countedRoles: ['blocks' as 'block'] }), /unknown 'blocks'; expected some of stem .*block/);
+  assert.deepEqual(
+    all.splitPoints.map((p) => p.cumulativeMacs),
+    [S1_CONV + S1_PROJ, S1_CONV + S1_PROJ + S2_CONV + S2_UP],
+  );
+  assert.throws(
+    () => countOps(model, { countedRoles: ['blocks' as 'block'] }),
+    /unknown 'blocks'; expected some of stem .*block/,
+  );
   const dnn = energyReport(model, { network: 'dnn', hardware: '45nm' });
-  assert.deepEqual(dnn.rows.map((r) => [r.ops, r.cumulativeOps]), [[S1_CONV, S1_CONV], [S2_CONV + S2_UP, S1_CONV + S2_CONV + S2_UP]]);
+  assert.deepEqual(
+    dnn.rows.map((r) => [r.ops, r.cumulativeOps]),
+    [
+      [S1_CONV, S1_CONV],
+      [S2_CONV + S2_UP, S1_CONV + S2_CONV + S2_UP],
+    ],
+  );
   assert.equal(dnn.rows[1].cumulativeEnergyPJ, (S1_CONV + S2_CONV + S2_UP) * 4.6);
   model.dispose();
 });
@@ -97,14 +112,18 @@ test('SyOPs from supplied per-layer rates: rate of the spikes a layer reads x T 
   assert.ok(close(report.rows[0].ops, s1) && close(report.rows[0].cumulativeOps, s1));
   assert.ok(close(report.rows[1].ops, s2) && close(report.rows[1].cumulativeOps, s1 + s2));
   assert.ok(close(report.rows[1].cumulativeEnergyPJ, (s1 + s2) * 0.9));
-  assert.deepEqual(report.layers.map((l) => [l.name, l.inputRate, l.T]), [
-    ['S1.conv', 0.5, 3],
-    ['S1.proj', null, null],
-    ['S2.conv', 0.1, 3],
-    ['S2.up', 0.2, 3],
-  ]);
+  assert.deepEqual(
+    report.layers.map((l) => [l.name, l.inputRate, l.T]),
+    [
+      ['S1.conv', 0.5, 3],
+      ['S1.proj', null, null],
+      ['S2.conv', 0.1, 3],
+      ['S2.up', 0.2, 3],
+    ],
+  );
   assert.throws(
-    () => energyReport(model, { network: 'snn', hardware: '45nm', firingRates: { per: 'layer', rates: { input: 0.5 } } }),
+    () =>
+      energyReport(model, { network: 'snn', hardware: '45nm', firingRates: { per: 'layer', rates: { input: 0.5 } } }),
     /no rate for spike layer\(s\) 'S1.lif2' \(read by S2.conv\), 'S2.lif1' \(read by S2.up\)/,
   );
   model.dispose();
@@ -129,7 +148,9 @@ test('measured on a real forward pass: all-zero spikes give 0 SyOPs, all-one spi
 test("energyTable's per-layer rates are the monitor's (eq. 8), and each layer's SyOPs use its input's rate", () => {
   const T = 2;
   const model = smallNet(T);
-  const frames = tf.tidy(() => tf.cast(tf.less(tf.randomUniform([T * 4, 8, 8, 2], 0, 1, 'float32', 7), 0.3), 'float32'));
+  const frames = tf.tidy(() =>
+    tf.cast(tf.less(tf.randomUniform([T * 4, 8, 8, 2], 0, 1, 'float32', 7), 0.3), 'float32'),
+  );
   const report = energyTable(model, frames, { hardware: '45nm', countedRoles: ['block', 'shortcut'] });
   // The rate of 'input' is the mean of the frames; S2.conv reads S1.lif2, which is the S1 split point's output.
   const inputRate = tf.mean(frames).dataSync()[0];

@@ -20,7 +20,8 @@ import {
 
 const printed = PAPER_TABLE3_PRINTED;
 /** Cumulative energy in mJ at each column's own split point. */
-const mJ = (pick: (c: Table3Reports) => EnergyReport) => columns.map((c) => pick(c).rows.find((r) => r.split === c.split)!.cumulativeEnergyPJ / 1e9);
+const mJ = (pick: (c: Table3Reports) => EnergyReport) =>
+  columns.map((c) => pick(c).rows.find((r) => r.split === c.split)!.cumulativeEnergyPJ / 1e9);
 const round = (xs: number[], decimals: number) => xs.map((x) => Number(x.toFixed(decimals)));
 
 let columns: Table3Reports[];
@@ -34,9 +35,21 @@ before(async () => {
 });
 
 test("BottleNet++ row: the residual blocks' conv MACs x 4.6 pJ, cumulative RB1..RB16", () => {
-  assert.deepEqual(columns.map((c) => c.split), printed.splitPoints);
-  assert.deepEqual(dnn.rows.map((r) => r.split), printed.splitPoints);
-  assert.deepEqual(round(mJ((c) => c.dnn), 2), printed.bottleNetPP45nmMJ);
+  assert.deepEqual(
+    columns.map((c) => c.split),
+    printed.splitPoints,
+  );
+  assert.deepEqual(
+    dnn.rows.map((r) => r.split),
+    printed.splitPoints,
+  );
+  assert.deepEqual(
+    round(
+      mJ((c) => c.dnn),
+      2,
+    ),
+    printed.bottleNetPP45nmMJ,
+  );
   // By hand, RB1 (64 -> 64 -> 256 at 32x32): 1x1 64*64 + 3x3 64*64*9 + 1x1 64*256 per pixel, x 1024 pixels.
   assert.equal(dnn.rows[0].ops, (64 * 64 + 64 * 64 * 9 + 64 * 256) * 1024);
   assert.equal(dnn.opUnit, 'MAC');
@@ -45,14 +58,26 @@ test("BottleNet++ row: the residual blocks' conv MACs x 4.6 pJ, cumulative RB1..
 test('SpikeBottleNet row at 45 nm (0.9 pJ per SyOP) and its ratio row', () => {
   const snn = mJ((c) => c.snn45nm);
   assert.deepEqual(round(snn, 2), printed.spikeBottleNet45nmMJ);
-  assert.deepEqual(round(mJ((c) => c.dnn).map((d, i) => d / snn[i]), 2), printed.ratio45nm);
+  assert.deepEqual(
+    round(
+      mJ((c) => c.dnn).map((d, i) => d / snn[i]),
+      2,
+    ),
+    printed.ratio45nm,
+  );
   assert.equal(snn45.opUnit, 'SyOP');
 });
 
 test('SpikeBottleNet row on ROLLS (77 fJ per SyOP) and its ratio row', () => {
   const rolls = mJ((c) => c.snnRolls);
   assert.deepEqual(round(rolls, 3), printed.spikeBottleNetRollsMJ);
-  assert.deepEqual(round(mJ((c) => c.dnn).map((d, i) => d / rolls[i]), 2), printed.ratioRolls);
+  assert.deepEqual(
+    round(
+      mJ((c) => c.dnn).map((d, i) => d / rolls[i]),
+      2,
+    ),
+    printed.ratioRolls,
+  );
 });
 
 test("the SNN rows are eq. 7 on the DNN's MACs: rate x T (Table 1's time step) x cumulative MACs", () => {
@@ -75,14 +100,23 @@ test('one network per split point: each column is its own network at its measure
   const options = { width: 1 / 16, T: 2 };
   const model = createModel('resnet18', options);
   const monitor = new FiringRateMonitor();
-  tf.dispose(model.forwardTo(tf.randomUniform([2, 32, 32, 3], -1, 1, 'float32', 3), 'RB8', { T: 2, observer: monitor }));
+  tf.dispose(
+    model.forwardTo(tf.randomUniform([2, 32, 32, 3], -1, 1, 'float32', 3), 'RB8', { T: 2, observer: monitor }),
+  );
   const firingRates = firingRatesFromMonitor(monitor.read());
   monitor.clear();
-  const [column] = table3ReportsPerSplit({ model: 'resnet18-dnn', width: 1 / 16 }, [{ split: 'RB2', model: 'resnet18', ...options, firingRates: firingRates.rates, bits: 100 }], 'lte-uplink');
+  const [column] = table3ReportsPerSplit(
+    { model: 'resnet18-dnn', width: 1 / 16 },
+    [{ split: 'RB2', model: 'resnet18', ...options, firingRates: firingRates.rates, bits: 100 }],
+    'lte-uplink',
+  );
   const want = energyReport(model, { network: 'snn', hardware: 'rolls', firingRates });
   model.dispose();
   assert.equal(column.split, 'RB2');
   assert.deepEqual(column.snnRolls.rows, want.rows);
   assert.equal(column.dnn.model, 'resnet18-dnn');
-  assert.deepEqual(column.snn45nm.rows.map((r) => r.transmittedBits), Array(8).fill(100));
+  assert.deepEqual(
+    column.snn45nm.rows.map((r) => r.transmittedBits),
+    Array(8).fill(100),
+  );
 });

@@ -4,7 +4,16 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { crossEntropy, engineThreads, initBackend, insertBottleneck, spikingResNet18, useEngineKernels, useEngineThreads, type BottleneckedModel } from 'spikesplit';
+import {
+  crossEntropy,
+  engineThreads,
+  initBackend,
+  insertBottleneck,
+  spikingResNet18,
+  useEngineKernels,
+  useEngineThreads,
+  type BottleneckedModel,
+} from 'spikesplit';
 
 before(async () => {
   await initBackend('wasm', () => undefined);
@@ -16,10 +25,20 @@ after(() => {
 });
 
 /** The loss and every weight's gradient of one training-mode pass of `model` on `x`. */
-function lossAndGradients(model: BottleneckedModel, x: tf.Tensor, labels: tf.Tensor1D): { loss: number; grads: Record<string, Float32Array> } {
+function lossAndGradients(
+  model: BottleneckedModel,
+  x: tf.Tensor,
+  labels: tf.Tensor1D,
+): { loss: number; grads: Record<string, Float32Array> } {
   return tf.tidy(() => {
-    const { value, grads } = tf.variableGrads(() => crossEntropy(model.forward(x, { training: true }), labels), model.trainableVariables());
-    return { loss: value.dataSync()[0], grads: Object.fromEntries(Object.entries(grads).map(([k, g]) => [k, g.dataSync() as Float32Array])) };
+    const { value, grads } = tf.variableGrads(
+      () => crossEntropy(model.forward(x, { training: true }), labels),
+      model.trainableVariables(),
+    );
+    return {
+      loss: value.dataSync()[0],
+      grads: Object.fromEntries(Object.entries(grads).map(([k, g]) => [k, g.dataSync() as Float32Array])),
+    };
   });
 }
 
@@ -33,8 +52,12 @@ test('a spiking ResNet-18 with a spike bottleneck: engine kernels and tfjs ops g
     useEngineKernels(engine);
     return lossAndGradients(model, x, labels);
   };
-  const ours = pass(true), theirs = pass(false);
-  assert.ok(Math.abs(ours.loss - theirs.loss) <= 1e-5 * Math.abs(theirs.loss), `loss ${ours.loss} against ${theirs.loss}`);
+  const ours = pass(true),
+    theirs = pass(false);
+  assert.ok(
+    Math.abs(ours.loss - theirs.loss) <= 1e-5 * Math.abs(theirs.loss),
+    `loss ${ours.loss} against ${theirs.loss}`,
+  );
   let checked = 0;
   for (const [name, g] of Object.entries(theirs.grads)) {
     const scale = Math.max(...g.map(Math.abs));
@@ -49,7 +72,12 @@ test('a spiking ResNet-18 with a spike bottleneck: engine kernels and tfjs ops g
 });
 
 test('a training step on 2 and 3 threads: the same loss and the same gradients as one thread, to the bit', () => {
-  const model = insertBottleneck(spikingResNet18({ width: 1 / 8, T: 2, classes: 10, seed: 3 }), 'RB5', { channels: 8, size: [8, 8] }, { seed: 4 });
+  const model = insertBottleneck(
+    spikingResNet18({ width: 1 / 8, T: 2, classes: 10, seed: 3 }),
+    'RB5',
+    { channels: 8, size: [8, 8] },
+    { seed: 4 },
+  );
   const x = tf.randomUniform([4, 32, 32, 3], 0, 1, 'float32', 6);
   const labels = tf.tensor1d([0, 3, 5, 9], 'int32');
   const step = (threads: number) => {
@@ -62,7 +90,11 @@ test('a training step on 2 and 3 threads: the same loss and the same gradients a
     assert.equal(many.loss, one.loss, `${threads} threads: the forward pass is the same, so is the loss`);
     for (const [name, g] of Object.entries(one.grads)) {
       const differ = many.grads[name].filter((v, i) => v !== g[i]).length;
-      assert.equal(differ, 0, `${threads} threads, ${name}: ${differ} of ${g.length} gradient values differ from one thread's`);
+      assert.equal(
+        differ,
+        0,
+        `${threads} threads, ${name}: ${differ} of ${g.length} gradient values differ from one thread's`,
+      );
     }
   }
   tf.dispose([x, labels]);

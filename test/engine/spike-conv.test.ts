@@ -4,7 +4,15 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend, kernelPool, Rng, spikeConv2d, spikeConvTranspose2d, useEngineThreads, engineThreads } from 'spikesplit';
+import {
+  initBackend,
+  kernelPool,
+  Rng,
+  spikeConv2d,
+  spikeConvTranspose2d,
+  useEngineThreads,
+  engineThreads,
+} from 'spikesplit';
 
 before(async () => {
   await initBackend('cpu', () => undefined);
@@ -18,7 +26,8 @@ after(() => {
 function relativeError(a: tf.Tensor, b: tf.Tensor): number {
   const [x, y] = [a.dataSync(), b.dataSync()];
   assert.equal(x.length, y.length);
-  let diff = 0, scale = 0;
+  let diff = 0,
+    scale = 0;
   for (let i = 0; i < x.length; i++) {
     diff = Math.max(diff, Math.abs(x[i] - y[i]));
     scale = Math.max(scale, Math.abs(y[i]));
@@ -38,7 +47,17 @@ function normal(shape: number[], rng: Rng): tf.Tensor {
   return tf.tensor(values, shape);
 }
 
-interface Case { n: number; h: number; w: number; cin: number; cout: number; k: 1 | 3; stride: 1 | 2; pad: number; rate: number }
+interface Case {
+  n: number;
+  h: number;
+  w: number;
+  cin: number;
+  cout: number;
+  k: 1 | 3;
+  stride: 1 | 2;
+  pad: number;
+  rate: number;
+}
 
 /** Random shapes: odd sizes, channel counts across word (32) and vector (4, 16) boundaries, k 1 and 3, strides 1 and 2. */
 function cases(count: number, seed: number): Case[] {
@@ -46,8 +65,15 @@ function cases(count: number, seed: number): Case[] {
   return Array.from({ length: count }, () => {
     const k = rng.next() < 0.5 ? 1 : 3;
     return {
-      n: 1 + rng.int(3), h: k + rng.int(10), w: k + rng.int(10), cin: 1 + rng.int(70), cout: 1 + rng.int(40),
-      k, stride: rng.next() < 0.5 ? 1 : 2, pad: k === 3 && rng.next() < 0.8 ? 1 : 0, rate: 0.05 + 0.5 * rng.next(),
+      n: 1 + rng.int(3),
+      h: k + rng.int(10),
+      w: k + rng.int(10),
+      cin: 1 + rng.int(70),
+      cout: 1 + rng.int(40),
+      k,
+      stride: rng.next() < 0.5 ? 1 : 2,
+      pad: k === 3 && rng.next() < 0.8 ? 1 : 0,
+      rate: 0.05 + 0.5 * rng.next(),
     } as Case;
   });
 }
@@ -67,8 +93,10 @@ for (const c of [...FIXED, ...cases(24, 13)]) {
       const w = normal([c.k, c.k, c.cin, c.cout], rng) as tf.Tensor4D;
       const dense = tf.conv2d(x, w, c.stride, c.pad);
       const dy = normal(dense.shape, rng);
-      const loss = (conv: (x: tf.Tensor4D, w: tf.Tensor4D) => tf.Tensor) => (xs: tf.Tensor, ws: tf.Tensor) => tf.sum(tf.mul(conv(xs as tf.Tensor4D, ws as tf.Tensor4D), dy));
-      const ours = (xs: tf.Tensor4D, ws: tf.Tensor4D) => spikeConv2d(xs, ws, { stride: c.stride, pad: c.pad, name: 'test.conv' });
+      const loss = (conv: (x: tf.Tensor4D, w: tf.Tensor4D) => tf.Tensor) => (xs: tf.Tensor, ws: tf.Tensor) =>
+        tf.sum(tf.mul(conv(xs as tf.Tensor4D, ws as tf.Tensor4D), dy));
+      const ours = (xs: tf.Tensor4D, ws: tf.Tensor4D) =>
+        spikeConv2d(xs, ws, { stride: c.stride, pad: c.pad, name: 'test.conv' });
       const theirs = (xs: tf.Tensor4D, ws: tf.Tensor4D) => tf.conv2d(xs, ws, c.stride, c.pad);
       assert.ok(relativeError(ours(x, w), dense) <= 1e-5, 'forward');
       const [dxOurs, dwOurs] = tf.grads(loss(ours))([x, w]);
@@ -91,12 +119,15 @@ for (const c of [
       const x = spikes([c.n, c.h, c.w, c.cin], 0.3, rng);
       const w = normal([c.k, c.k, c.cout, c.cin], rng) as tf.Tensor4D;
       const out: [number, number] = [(c.h - 1) * c.stride - 2 * c.pad + c.k, (c.w - 1) * c.stride - 2 * c.pad + c.k];
-      const theirs = (xs: tf.Tensor4D, ws: tf.Tensor4D) => tf.conv2dTranspose(xs, ws, [c.n, ...out, c.cout], c.stride, c.pad);
-      const ours = (xs: tf.Tensor4D, ws: tf.Tensor4D) => spikeConvTranspose2d(xs, ws, out, { stride: c.stride, pad: c.pad, name: 'test.deconv' });
+      const theirs = (xs: tf.Tensor4D, ws: tf.Tensor4D) =>
+        tf.conv2dTranspose(xs, ws, [c.n, ...out, c.cout], c.stride, c.pad);
+      const ours = (xs: tf.Tensor4D, ws: tf.Tensor4D) =>
+        spikeConvTranspose2d(xs, ws, out, { stride: c.stride, pad: c.pad, name: 'test.deconv' });
       const dense = theirs(x, w);
       const dy = normal(dense.shape, rng);
       assert.ok(relativeError(ours(x, w), dense) <= 1e-5, 'forward');
-      const loss = (conv: typeof ours) => (xs: tf.Tensor, ws: tf.Tensor) => tf.sum(tf.mul(conv(xs as tf.Tensor4D, ws as tf.Tensor4D), dy));
+      const loss = (conv: typeof ours) => (xs: tf.Tensor, ws: tf.Tensor) =>
+        tf.sum(tf.mul(conv(xs as tf.Tensor4D, ws as tf.Tensor4D), dy));
       const [dxOurs, dwOurs] = tf.grads(loss(ours))([x, w]);
       const [dxTheirs, dwTheirs] = tf.grads(loss(theirs))([x, w]);
       assert.ok(relativeError(dwOurs, dwTheirs) <= 1e-5, 'filter gradient');
@@ -112,10 +143,12 @@ test('spike kernels give the same forward pass and filter gradient on 1 and 3 th
   const dy = normal([3, 6, 5, 24], rng);
   const run = (threads: number) => {
     useEngineThreads(threads);
-    const f = (xs: tf.Tensor, ws: tf.Tensor) => tf.sum(tf.mul(spikeConv2d(xs as tf.Tensor4D, ws as tf.Tensor4D, { stride: 2, pad: 1, name: 't' }), dy));
+    const f = (xs: tf.Tensor, ws: tf.Tensor) =>
+      tf.sum(tf.mul(spikeConv2d(xs as tf.Tensor4D, ws as tf.Tensor4D, { stride: 2, pad: 1, name: 't' }), dy));
     return { y: spikeConv2d(x, w, { stride: 2, pad: 1, name: 't' }), dw: tf.grads(f)([x, w])[1] };
   };
-  const one = run(1), three = run(3);
+  const one = run(1),
+    three = run(3);
   assert.deepEqual(Array.from(three.y.dataSync()), Array.from(one.y.dataSync()));
   assert.deepEqual(Array.from(three.dw.dataSync()), Array.from(one.dw.dataSync()));
 });
@@ -139,11 +172,18 @@ test('a filter met again is served from the kept weights, and a reassigned varia
 test('a spike convolution refuses input that is not binary, naming the layer and the count', () => {
   const x = tf.tensor4d([0, 1, 0.5, 1, 2, 0, 0, 1], [1, 2, 2, 2]);
   const w = tf.ones([1, 1, 2, 3]) as tf.Tensor4D;
-  assert.throws(() => spikeConv2d(x, w, { stride: 1, pad: 0, name: 'RB2.conv1' }), /RB2\.conv1: a spike convolution reads binary spikes \(0 or 1\), but 2 of the 8 input values are neither/);
+  assert.throws(
+    () => spikeConv2d(x, w, { stride: 1, pad: 0, name: 'RB2.conv1' }),
+    /RB2\.conv1: a spike convolution reads binary spikes \(0 or 1\), but 2 of the 8 input values are neither/,
+  );
 });
 
 test('the accumulates counted equal the spikes each output pixel meets, times the output channels', () => {
-  for (const [stride, pad, transposed] of [[1, 1, false], [2, 1, false], [2, 0, true]] as const) {
+  for (const [stride, pad, transposed] of [
+    [1, 1, false],
+    [2, 1, false],
+    [2, 0, true],
+  ] as const) {
     const rng = new Rng(stride * 10 + pad);
     const [cin, cout, k] = [21, 13, 3];
     const x = spikes([2, 7, 8, cin], 0.25, rng);
@@ -152,13 +192,22 @@ test('the accumulates counted equal the spikes each output pixel meets, times th
     let expected: number;
     if (transposed) {
       const out: [number, number] = [(7 - 1) * stride + k, (8 - 1) * stride + k];
-      spikeConvTranspose2d(x, normal([k, k, cout, cin], rng) as tf.Tensor4D, out, { stride, pad, name: 't', onAccumulates: sink });
+      spikeConvTranspose2d(x, normal([k, k, cout, cin], rng) as tf.Tensor4D, out, {
+        stride,
+        pad,
+        name: 't',
+        onAccumulates: sink,
+      });
       // Every spike meets all k*k taps' cout weights (no padding, so none falls outside).
       expected = x.sum().dataSync()[0] * k * k * cout;
     } else {
       spikeConv2d(x, normal([k, k, cin, cout], rng) as tf.Tensor4D, { stride, pad, name: 't', onAccumulates: sink });
       // A filter of ones counts the spikes in each output pixel's receptive field.
-      expected = tf.conv2d(x, tf.ones([k, k, cin, 1]) as tf.Tensor4D, stride, pad).sum().dataSync()[0] * cout;
+      expected =
+        tf
+          .conv2d(x, tf.ones([k, k, cin, 1]) as tf.Tensor4D, stride, pad)
+          .sum()
+          .dataSync()[0] * cout;
     }
     assert.equal(counted, expected, `stride ${stride}, pad ${pad}, transposed ${transposed}`);
   }

@@ -70,7 +70,11 @@ test('writeAedat2 then readAedat2 returns the events, in every orientation', () 
     assert.deepEqual([back.x, back.y, back.p, back.t], [stream.x, stream.y, stream.p, stream.t], orientation);
     assert.equal(back.externalEventCount, 0);
   }
-  const headerLines = ['#!AER-DAT2.0', '# AEChip: ch.unizh.ini.jaer.chip.retina.DVS128', '# Creation time: System.currentTimeMillis() 12345'];
+  const headerLines = [
+    '#!AER-DAT2.0',
+    '# AEChip: ch.unizh.ini.jaer.chip.retina.DVS128',
+    '# Creation time: System.currentTimeMillis() 12345',
+  ];
   const back = readAedat2(writeAedat2(stream, { headerLines }));
   assert.deepEqual(back.header.lines, headerLines);
   assert.equal(back.header.chipClass, 'ch.unizh.ini.jaer.chip.retina.DVS128');
@@ -79,64 +83,106 @@ test('writeAedat2 then readAedat2 returns the events, in every orientation', () 
 });
 
 test('readAedat2 names what is wrong with malformed files', () => {
-  assert.throws(() => readAedat2(bytesOf('#!AER-DAT2.0\r\n', 0, 0, 0, 2, 0, 0, 0, 1, 0, 0, 0, 4)), /truncated event \(4 trailing bytes\)/);
-  assert.throws(() => readAedat2(bytesOf('# no version line\r\n')), /expected a first line '#!AER-DAT2\.0', found '# no version line'/);
-  assert.throws(() => readAedat2(bytesOf('', 0, 0, 0, 2, 0, 0, 0, 1)), /expected a first line '#!AER-DAT2\.0', found byte 0x0/);
+  assert.throws(
+    () => readAedat2(bytesOf('#!AER-DAT2.0\r\n', 0, 0, 0, 2, 0, 0, 0, 1, 0, 0, 0, 4)),
+    /truncated event \(4 trailing bytes\)/,
+  );
+  assert.throws(
+    () => readAedat2(bytesOf('# no version line\r\n')),
+    /expected a first line '#!AER-DAT2\.0', found '# no version line'/,
+  );
+  assert.throws(
+    () => readAedat2(bytesOf('', 0, 0, 0, 2, 0, 0, 0, 1)),
+    /expected a first line '#!AER-DAT2\.0', found byte 0x0/,
+  );
   assert.throws(() => readAedat2(new Uint8Array(0)), /found an empty file/);
   assert.throws(() => readAedat2(bytesOf('#!AER-DAT2.0\r\n# cut')), /header line 2 \(from byte 14\) has no line end/);
   assert.throws(() => readAedat2(bytesOf('#!AER-DAT3.1\r\n')), /AEDAT version 3\.1; expected 2\.0/);
-  assert.throws(() => readAedat2(bytesOf('#!AER-DAT2.0\r\n# AEChip: eu.seebetter.ini.chips.davis.DAVIS240C\r\n')), /chip eu\.seebetter\.ini\.chips\.davis\.DAVIS240C; expected a DVS128/);
-  assert.throws(() => readAedat2(handFile, { orientation: 'upside' as Dvs128Orientation }), /orientation 'upside' is unknown/);
+  assert.throws(
+    () => readAedat2(bytesOf('#!AER-DAT2.0\r\n# AEChip: eu.seebetter.ini.chips.davis.DAVIS240C\r\n')),
+    /chip eu\.seebetter\.ini\.chips\.davis\.DAVIS240C; expected a DVS128/,
+  );
+  assert.throws(
+    () => readAedat2(handFile, { orientation: 'upside' as Dvs128Orientation }),
+    /orientation 'upside' is unknown/,
+  );
 });
 
 test('writeAedat2 refuses events and headers it cannot store', () => {
-  const one = (x: number, t: number) => ({ x: Uint16Array.of(x), y: Uint16Array.of(0), p: Uint8Array.of(0), t: Float64Array.of(t), width: 256, height: 128 });
+  const one = (x: number, t: number) => ({
+    x: Uint16Array.of(x),
+    y: Uint16Array.of(0),
+    p: Uint8Array.of(0),
+    t: Float64Array.of(t),
+    width: 256,
+    height: 128,
+  });
   assert.throws(() => writeAedat2(one(128, 0), { orientation: 'raw' }), /event 0 at \(x 128, y 0\) is off the DVS128/);
   assert.throws(() => writeAedat2(one(1, 0.5)), /timestamp 0\.5; expected whole microseconds/);
   assert.throws(() => writeAedat2(one(1, 2 ** 32)), /timestamp 4294967296/);
-  assert.throws(() => writeAedat2(one(1, 0), { headerLines: ['#!AER-DAT2.0', 'no hash'] }), /header line 2 'no hash' is invalid/);
-  assert.throws(() => writeAedat2(one(1, 0), { headerLines: ['#!AER-DAT3.1'] }), /header line 1 is '#!AER-DAT3\.1'; expected '#!AER-DAT2\.0'/);
-});
-
-test('real MNIST-DVS AEDAT 2.0 recording (CIFAR10-DVS container) parses to the README oracles', { skip: samplesSkip }, () => {
-  const bytes = sampleBytes('mnistdvs_mnist_0_scale04_0001.aedat');
-  const raw = readAedat2(bytes, { orientation: 'raw' });
-  assert.equal(raw.header.lines.length, 5);
-  assert.equal(raw.header.byteLength, 216);
-  assert.equal(raw.header.chipClass, undefined);
-  assert.equal(raw.x.length, (bytes.length - 216) / 8);
-  assert.equal(raw.x.length, 15744);
-  assert.equal(raw.externalEventCount, 0);
-  assert.deepEqual([Math.min(...raw.x), Math.max(...raw.x), Math.min(...raw.y), Math.max(...raw.y)], [0, 126, 1, 127]);
-  assert.equal(raw.p.filter((p) => p === 1).length, 7870); // bit0 == 0 is ON
-  assert.equal(raw.p.filter((p) => p === 0).length, 7874);
-  assert.deepEqual([raw.t[0], raw.t[raw.t.length - 1]], [0, 2210588]);
-  assert.ok(raw.t.every((t, i) => i === 0 || t >= raw.t[i - 1]), 'timestamps never decrease');
-  assert.deepEqual(
-    [0, 1, 2].map((i) => [raw.x[i], raw.y[i], raw.t[i]]),
-    [
-      [72, 67, 0],
-      [66, 59, 85],
-      [77, 58, 140],
-    ],
+  assert.throws(
+    () => writeAedat2(one(1, 0), { headerLines: ['#!AER-DAT2.0', 'no hash'] }),
+    /header line 2 'no hash' is invalid/,
   );
-  assert.equal(raw.p[0], 1);
-
-  const jelly = readAedat2(bytes);
-  assert.deepEqual([jelly.x[0], jelly.y[0], jelly.p[0]], [127 - 67, 127 - 72, 1]);
-  assert.ok(jelly.x.every((x, i) => x === 127 - raw.y[i]) && jelly.y.every((y, i) => y === 127 - raw.x[i]));
+  assert.throws(
+    () => writeAedat2(one(1, 0), { headerLines: ['#!AER-DAT3.1'] }),
+    /header line 1 is '#!AER-DAT3\.1'; expected '#!AER-DAT2\.0'/,
+  );
 });
 
-test('real header-only DAVIS346 AEDAT 2.0 file: LF header parsed, DVS128 decoding refused', { skip: samplesSkip }, () => {
-  const bytes = sampleBytes('aedat2_header_only_davis346_tonic.aedat');
-  const header = readAedat2Header(bytes);
-  assert.equal(header.version, '2.0');
-  assert.equal(header.creationTimeMs, 1695355587880); // tonic's test expects this creation time
-  assert.equal(header.chipClass, 'eu.seebetter.ini.chips.davis.Davis346red');
-  assert.equal(header.lines.length, 12);
-  assert.equal(header.byteLength, bytes.length);
-  assert.throws(() => readAedat2(bytes), /chip eu\.seebetter\.ini\.chips\.davis\.Davis346red; expected a DVS128/);
-});
+test(
+  'real MNIST-DVS AEDAT 2.0 recording (CIFAR10-DVS container) parses to the README oracles',
+  { skip: samplesSkip },
+  () => {
+    const bytes = sampleBytes('mnistdvs_mnist_0_scale04_0001.aedat');
+    const raw = readAedat2(bytes, { orientation: 'raw' });
+    assert.equal(raw.header.lines.length, 5);
+    assert.equal(raw.header.byteLength, 216);
+    assert.equal(raw.header.chipClass, undefined);
+    assert.equal(raw.x.length, (bytes.length - 216) / 8);
+    assert.equal(raw.x.length, 15744);
+    assert.equal(raw.externalEventCount, 0);
+    assert.deepEqual(
+      [Math.min(...raw.x), Math.max(...raw.x), Math.min(...raw.y), Math.max(...raw.y)],
+      [0, 126, 1, 127],
+    );
+    assert.equal(raw.p.filter((p) => p === 1).length, 7870); // bit0 == 0 is ON
+    assert.equal(raw.p.filter((p) => p === 0).length, 7874);
+    assert.deepEqual([raw.t[0], raw.t[raw.t.length - 1]], [0, 2210588]);
+    assert.ok(
+      raw.t.every((t, i) => i === 0 || t >= raw.t[i - 1]),
+      'timestamps never decrease',
+    );
+    assert.deepEqual(
+      [0, 1, 2].map((i) => [raw.x[i], raw.y[i], raw.t[i]]),
+      [
+        [72, 67, 0],
+        [66, 59, 85],
+        [77, 58, 140],
+      ],
+    );
+    assert.equal(raw.p[0], 1);
+
+    const jelly = readAedat2(bytes);
+    assert.deepEqual([jelly.x[0], jelly.y[0], jelly.p[0]], [127 - 67, 127 - 72, 1]);
+    assert.ok(jelly.x.every((x, i) => x === 127 - raw.y[i]) && jelly.y.every((y, i) => y === 127 - raw.x[i]));
+  },
+);
+
+test(
+  'real header-only DAVIS346 AEDAT 2.0 file: LF header parsed, DVS128 decoding refused',
+  { skip: samplesSkip },
+  () => {
+    const bytes = sampleBytes('aedat2_header_only_davis346_tonic.aedat');
+    const header = readAedat2Header(bytes);
+    assert.equal(header.version, '2.0');
+    assert.equal(header.creationTimeMs, 1695355587880); // tonic's test expects this creation time
+    assert.equal(header.chipClass, 'eu.seebetter.ini.chips.davis.Davis346red');
+    assert.equal(header.lines.length, 12);
+    assert.equal(header.byteLength, bytes.length);
+    assert.throws(() => readAedat2(bytes), /chip eu\.seebetter\.ini\.chips\.davis\.Davis346red; expected a DVS128/);
+  },
+);
 
 test('real AEDAT 4.0 file is refused with its version named', { skip: samplesSkip }, () => {
   const bytes = sampleBytes('dvxplorer_sample_tonic.aedat4');

@@ -25,11 +25,25 @@ test('readAtisBin decodes hand-written 40-bit events and overflow markers', () =
 });
 
 test('writeAtisBin writes the bytes of the spec, with overflow markers past 2^23 - 1 µs', () => {
-  const stream = { x: Uint16Array.of(7, 19), y: Uint16Array.of(15, 18), p: Uint8Array.of(1, 0), t: Float64Array.of(654, 2999), width: 34, height: 34 };
+  const stream = {
+    x: Uint16Array.of(7, 19),
+    y: Uint16Array.of(15, 18),
+    p: Uint8Array.of(1, 0),
+    t: Float64Array.of(654, 2999),
+    width: 34,
+    height: 34,
+  };
   assert.deepEqual(Array.from(writeAtisBin(stream)), Array.from(handFile.subarray(0, 10)));
 
   // 9,000,000 µs needs ceil((9e6 - (2^23 - 1)) / 2^13) = 75 markers; stored t = 9e6 - 75 * 8192 = 8385600 = 0x7ff440.
-  const late = writeAtisBin({ x: Uint16Array.of(3), y: Uint16Array.of(4), p: Uint8Array.of(1), t: Float64Array.of(9_000_000), width: 34, height: 34 });
+  const late = writeAtisBin({
+    x: Uint16Array.of(3),
+    y: Uint16Array.of(4),
+    p: Uint8Array.of(1),
+    t: Float64Array.of(9_000_000),
+    width: 34,
+    height: 34,
+  });
   assert.equal(late.length, 76 * 5);
   for (let m = 0; m < 75; m++) assert.deepEqual(Array.from(late.subarray(m * 5, m * 5 + 5)), [0, 240, 0, 0, 0]);
   assert.deepEqual(Array.from(late.subarray(375)), [3, 4, 0xff, 0xf4, 0x40]);
@@ -56,10 +70,26 @@ test('writeAtisBin then readAtisBin returns the events, long recordings included
 
 test('readAtisBin and writeAtisBin name what is wrong', () => {
   assert.throws(() => readAtisBin(handFile.subarray(0, 7)), /7 bytes end in a truncated event \(2 trailing bytes\)/);
-  assert.throws(() => readAtisBin(handFile, { sensorSize: { width: 34, height: 34 } }), /event 2 at \(x 255, y 239\) lies outside the 34x34 sensor/);
-  const one = (y: number, t: number[]) => ({ x: Uint16Array.of(0, 0), y: Uint16Array.of(y, y), p: Uint8Array.of(0, 0), t: Float64Array.from(t), width: 300, height: 300 });
-  assert.throws(() => writeAtisBin(one(240, [0, 1])), /event 0 at \(x 0, y 240\) cannot be stored; expected x <= 255 and y < 240/);
-  assert.throws(() => writeAtisBin(one(1, [5, 4])), /event 1 has timestamp 4 after 5; expected whole microseconds >= 0, non-decreasing/);
+  assert.throws(
+    () => readAtisBin(handFile, { sensorSize: { width: 34, height: 34 } }),
+    /event 2 at \(x 255, y 239\) lies outside the 34x34 sensor/,
+  );
+  const one = (y: number, t: number[]) => ({
+    x: Uint16Array.of(0, 0),
+    y: Uint16Array.of(y, y),
+    p: Uint8Array.of(0, 0),
+    t: Float64Array.from(t),
+    width: 300,
+    height: 300,
+  });
+  assert.throws(
+    () => writeAtisBin(one(240, [0, 1])),
+    /event 0 at \(x 0, y 240\) cannot be stored; expected x <= 255 and y < 240/,
+  );
+  assert.throws(
+    () => writeAtisBin(one(1, [5, 4])),
+    /event 1 has timestamp 4 after 5; expected whole microseconds >= 0, non-decreasing/,
+  );
 });
 
 test('real N-MNIST ATIS recording (N-Caltech101 layout) parses to the README oracles', { skip: samplesSkip }, () => {
@@ -68,11 +98,17 @@ test('real N-MNIST ATIS recording (N-Caltech101 layout) parses to the README ora
   assert.equal(events.x.length, bytes.length / 5);
   assert.equal(events.x.length, 4325);
   assert.equal(events.overflowMarkerCount, 0);
-  assert.deepEqual([Math.min(...events.x), Math.max(...events.x), Math.min(...events.y), Math.max(...events.y)], [0, 33, 0, 33]);
+  assert.deepEqual(
+    [Math.min(...events.x), Math.max(...events.x), Math.min(...events.y), Math.max(...events.y)],
+    [0, 33, 0, 33],
+  );
   assert.equal(events.p.filter((p) => p === 0).length, 2180);
   assert.equal(events.p.filter((p) => p === 1).length, 2145);
   assert.deepEqual([events.t[0], events.t[events.t.length - 1]], [654, 311175]);
-  assert.ok(events.t.every((t, i) => i === 0 || t >= events.t[i - 1]), 'timestamps never decrease');
+  assert.ok(
+    events.t.every((t, i) => i === 0 || t >= events.t[i - 1]),
+    'timestamps never decrease',
+  );
   assert.deepEqual(
     [0, 1, 2].map((i) => [events.x[i], events.y[i], events.p[i], events.t[i]]),
     [

@@ -1,6 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { emulateDvs, EventStream, eventsFromIntensityFrames, integrateEventFrames, IntensityFrame, Rng, smoothLoopTrajectory } from 'spikesplit';
+import {
+  emulateDvs,
+  EventStream,
+  eventsFromIntensityFrames,
+  integrateEventFrames,
+  IntensityFrame,
+  Rng,
+  smoothLoopTrajectory,
+} from 'spikesplit';
 
 /** Frames of a 1-high sensor whose pixels follow the given log intensities L, with logOffset 1: I = e^L - 1. */
 function logFrames(logs: number[][], stepUs: number): IntensityFrame[] {
@@ -14,11 +22,21 @@ function events(stream: EventStream): number[][] {
 test('a brightening pixel emits ON and a darkening pixel OFF, at the interpolated crossing times', () => {
   // Pixel 0: L 0 -> 1.2, pixel 1: L 1.2 -> 0 over 1000 µs; threshold 0.5 -> crossings at L 0.5, 1.0 and 0.7, 0.2,
   // i.e. 0.5/1.2 and 1.0/1.2 of the way: 417 µs and 833 µs.
-  const stream = eventsFromIntensityFrames(logFrames([[0, 1.2], [1.2, 0]], 1000), { height: 1, width: 2 }, {
-    thresholdOn: 0.5,
-    thresholdOff: 0.5,
-    logOffset: 1,
-  });
+  const stream = eventsFromIntensityFrames(
+    logFrames(
+      [
+        [0, 1.2],
+        [1.2, 0],
+      ],
+      1000,
+    ),
+    { height: 1, width: 2 },
+    {
+      thresholdOn: 0.5,
+      thresholdOff: 0.5,
+      logOffset: 1,
+    },
+  );
   assert.deepEqual(events(stream), [
     [0, 0, 1, 417],
     [1, 0, 0, 417],
@@ -29,11 +47,15 @@ test('a brightening pixel emits ON and a darkening pixel OFF, at the interpolate
 });
 
 test('the reference follows the events: up then back down gives as many OFF as ON events', () => {
-  const stream = eventsFromIntensityFrames(logFrames([[0], [1.2], [1.2], [0]], 1000), { height: 1, width: 1 }, {
-    thresholdOn: 0.5,
-    thresholdOff: 0.5,
-    logOffset: 1,
-  });
+  const stream = eventsFromIntensityFrames(
+    logFrames([[0], [1.2], [1.2], [0]], 1000),
+    { height: 1, width: 1 },
+    {
+      thresholdOn: 0.5,
+      thresholdOff: 0.5,
+      logOffset: 1,
+    },
+  );
   // Up: ON at L 0.5 (417 µs), 1.0 (833 µs), reference 1.0. Flat: nothing. Down from 1.2 at 2000 µs: OFF at L 0.5
   // (2000 + 0.7/1.2 * 1000 = 2583 µs) and 0.0 (3000 µs).
   assert.deepEqual(events(stream), [
@@ -45,11 +67,15 @@ test('the reference follows the events: up then back down gives as many OFF as O
 });
 
 test('the refractory period drops crossings that come too soon after an event', () => {
-  const stream = eventsFromIntensityFrames(logFrames([[0], [1.2], [1.2]], 1000), { height: 1, width: 1 }, {
-    thresholdOn: 0.5,
-    logOffset: 1,
-    refractoryUs: 500,
-  });
+  const stream = eventsFromIntensityFrames(
+    logFrames([[0], [1.2], [1.2]], 1000),
+    { height: 1, width: 1 },
+    {
+      thresholdOn: 0.5,
+      logOffset: 1,
+      refractoryUs: 500,
+    },
+  );
   assert.deepEqual(events(stream), [[0, 0, 1, 417]]); // 833 µs is within 417 + 500; the reference still moved
 });
 
@@ -75,7 +101,10 @@ function edgeImage(channels: 1 | 3): Uint8Array {
 }
 
 function linearShift(toDxPx: number, steps: number) {
-  return { dxPx: Float64Array.from({ length: steps }, (_, i) => (toDxPx * i) / (steps - 1)), dyPx: new Float64Array(steps) };
+  return {
+    dxPx: Float64Array.from({ length: steps }, (_, i) => (toDxPx * i) / (steps - 1)),
+    dyPx: new Float64Array(steps),
+  };
 }
 
 test('moving a bright edge onto dark pixels gives ON events there, moving it away gives OFF events', () => {
@@ -92,13 +121,23 @@ test('moving a bright edge onto dark pixels gives ON events there, moving it awa
   assert.equal(left.x.length, 64);
   assert.ok(left.p.every((p) => p === 0) && left.x.every((x) => x === 3));
   // Gray RGB is the same scene.
-  assert.deepEqual(events(emulateDvs(edgeImage(3), [8, 8, 3], { ...options, trajectory: linearShift(1, 5) })), events(right));
+  assert.deepEqual(
+    events(emulateDvs(edgeImage(3), [8, 8, 3], { ...options, trajectory: linearShift(1, 5) })),
+    events(right),
+  );
 });
 
 test('the emulator is seeded and its output integrates into frames', () => {
   const rng = new Rng(9);
   const image = Uint8Array.from({ length: 32 * 32 * 3 }, () => rng.int(256));
-  const options = { seed: 42, sensorSize: { height: 128, width: 128 }, steps: 30, amplitudePx: 3, thresholdSigma: 0.03, refractoryUs: 100 };
+  const options = {
+    seed: 42,
+    sensorSize: { height: 128, width: 128 },
+    steps: 30,
+    amplitudePx: 3,
+    thresholdSigma: 0.03,
+    refractoryUs: 100,
+  };
   const a = emulateDvs(image, [32, 32, 3], options);
   const b = emulateDvs(image, [32, 32, 3], options);
   const c = emulateDvs(image, [32, 32, 3], { ...options, seed: 43 });
@@ -108,7 +147,10 @@ test('the emulator is seeded and its output integrates into frames', () => {
   assert.ok(a.x.length > 1000 && a.p.some((p) => p === 0) && a.p.some((p) => p === 1));
   assert.ok(a.t.every((t, i) => t >= 0 && t <= 1_000_000 && (i === 0 || t >= a.t[i - 1])));
   const frames = integrateEventFrames(a, { frames: 8, splitBy: 'time', size: { height: 48, width: 48 } });
-  assert.equal(frames.data.reduce((s, v) => s + v, 0), a.x.length);
+  assert.equal(
+    frames.data.reduce((s, v) => s + v, 0),
+    a.x.length,
+  );
 });
 
 test('smoothLoopTrajectory starts and ends at rest and reaches exactly the amplitude', () => {
@@ -122,17 +164,35 @@ test('smoothLoopTrajectory starts and ends at rest and reaches exactly the ampli
 });
 
 test('the emulator and pixel model name bad input', () => {
-  assert.throws(() => emulateDvs(new Uint8Array(10), [2, 2, 3], { seed: 1 }), /image has 10 bytes; expected H\*W\*C = 12/);
+  assert.throws(
+    () => emulateDvs(new Uint8Array(10), [2, 2, 3], { seed: 1 }),
+    /image has 10 bytes; expected H\*W\*C = 12/,
+  );
   assert.throws(() => emulateDvs(new Uint8Array(8), [2, 2, 2], { seed: 1 }), /shape \[2, 2, 2\] is invalid/);
   const badMotion = { dxPx: Float64Array.of(0, NaN), dyPx: Float64Array.of(0, 0) };
-  assert.throws(() => emulateDvs(new Uint8Array(4), [2, 2, 1], { seed: 1, trajectory: badMotion }), /expected equal counts of at least 2, all finite/);
+  assert.throws(
+    () => emulateDvs(new Uint8Array(4), [2, 2, 1], { seed: 1, trajectory: badMotion }),
+    /expected equal counts of at least 2, all finite/,
+  );
   const frames = [
     { intensity: new Float32Array(1), tUs: 5 },
     { intensity: new Float32Array(1), tUs: 5 },
   ];
-  assert.throws(() => eventsFromIntensityFrames(frames, { height: 1, width: 1 }), /frame 1 is at 5 µs; expected a finite time after 5 µs/);
-  assert.throws(() => eventsFromIntensityFrames([{ intensity: Float32Array.of(-1), tUs: 0 }], { height: 1, width: 1 }), /pixel 0 has intensity -1/);
+  assert.throws(
+    () => eventsFromIntensityFrames(frames, { height: 1, width: 1 }),
+    /frame 1 is at 5 µs; expected a finite time after 5 µs/,
+  );
+  assert.throws(
+    () => eventsFromIntensityFrames([{ intensity: Float32Array.of(-1), tUs: 0 }], { height: 1, width: 1 }),
+    /pixel 0 has intensity -1/,
+  );
   assert.throws(() => eventsFromIntensityFrames([], { height: 1, width: 1 }), /no frames/);
-  assert.throws(() => eventsFromIntensityFrames(frames, { height: 1, width: 1 }, { thresholdSigma: 0.1 }), /no rng was given/);
-  assert.throws(() => eventsFromIntensityFrames(frames, { height: 1, width: 1 }, { thresholdOn: 0 }), /thresholdOn is 0; expected a finite number > 0/);
+  assert.throws(
+    () => eventsFromIntensityFrames(frames, { height: 1, width: 1 }, { thresholdSigma: 0.1 }),
+    /no rng was given/,
+  );
+  assert.throws(
+    () => eventsFromIntensityFrames(frames, { height: 1, width: 1 }, { thresholdOn: 0 }),
+    /thresholdOn is 0; expected a finite number > 0/,
+  );
 });

@@ -24,21 +24,77 @@ test('by number: hand-checked [T, H, W, 2] frames, last frame takes the remainde
   assert.deepEqual(frames.shape, [3, 2, 4, 2]);
   // floor(7 / 3) = 2 events per frame: {0, 1}, {2, 3}, {4, 5, 6}; [OFF, ON] per pixel.
   const expected = [
-    [[[0, 1], [1, 0], [0, 0], [0, 0]], zeroRow],
-    [[[0, 1], [0, 0], [0, 0], [0, 0]], [[0, 0], [0, 0], [0, 0], [0, 1]]],
-    [zeroRow, [[0, 0], [0, 0], [0, 2], [1, 0]]],
+    [
+      [
+        [0, 1],
+        [1, 0],
+        [0, 0],
+        [0, 0],
+      ],
+      zeroRow,
+    ],
+    [
+      [
+        [0, 1],
+        [0, 0],
+        [0, 0],
+        [0, 0],
+      ],
+      [
+        [0, 0],
+        [0, 0],
+        [0, 0],
+        [0, 1],
+      ],
+    ],
+    [
+      zeroRow,
+      [
+        [0, 0],
+        [0, 0],
+        [0, 2],
+        [1, 0],
+      ],
+    ],
   ];
   assert.deepEqual(Array.from(frames.data), expected.flat(3));
   const binary = integrateEventFrames(small, { frames: 3, splitBy: 'number', binary: true });
-  assert.deepEqual(Array.from(binary.data), expected.flat(3).map((v) => Math.min(v, 1)));
+  assert.deepEqual(
+    Array.from(binary.data),
+    expected.flat(3).map((v) => Math.min(v, 1)),
+  );
 });
 
 test('by time: hand-checked windows [0, 30), [30, 60), [60, 90]', () => {
   const frames = integrateEventFrames(small, { frames: 3, splitBy: 'time' });
   const expected = [
-    [[[0, 2], [1, 0], [0, 0], [0, 0]], zeroRow],
-    [zeroRow, [[0, 0], [0, 0], [0, 1], [1, 1]]],
-    [zeroRow, [[0, 0], [0, 0], [0, 1], [0, 0]]],
+    [
+      [
+        [0, 2],
+        [1, 0],
+        [0, 0],
+        [0, 0],
+      ],
+      zeroRow,
+    ],
+    [
+      zeroRow,
+      [
+        [0, 0],
+        [0, 0],
+        [0, 1],
+        [1, 1],
+      ],
+    ],
+    [
+      zeroRow,
+      [
+        [0, 0],
+        [0, 0],
+        [0, 1],
+        [0, 0],
+      ],
+    ],
   ];
   assert.deepEqual(Array.from(frames.data), expected.flat(3));
 });
@@ -58,7 +114,10 @@ test('downsampling maps x to floor(x * W / width) and keeps every event', () => 
   assert.equal(at(0, 0, 1), 2); // x 0 and x 2 (2 * 48 / 128 = 0.75)
   assert.equal(at(0, 1, 1), 1); // x 3 (1.125)
   assert.equal(at(47, 47, 0), 1); // x, y 127 (47.625)
-  assert.equal(frames.data.reduce((a, b) => a + b, 0), 4);
+  assert.equal(
+    frames.data.reduce((a, b) => a + b, 0),
+    4,
+  );
 });
 
 function randomStream(seed: number, n: number): EventStream {
@@ -100,7 +159,11 @@ test('counts sum to the number of events; by-number frames hold equal counts; by
     for (const splitBy of ['number', 'time'] as FrameSplit[]) {
       for (const size of [undefined, { height: 32, width: 32 }]) {
         const { data } = integrateEventFrames(stream, { frames, splitBy, size });
-        assert.equal(data.reduce((a, b) => a + b, 0), n, `${splitBy} ${n} events`);
+        assert.equal(
+          data.reduce((a, b) => a + b, 0),
+          n,
+          `${splitBy} ${n} events`,
+        );
       }
     }
     const byNumber = frameSums(integrateEventFrames(stream, { frames, splitBy: 'number' }).data, frames);
@@ -112,10 +175,22 @@ test('counts sum to the number of events; by-number frames hold equal counts; by
 });
 
 test('integrateEventFrames names bad options', () => {
-  assert.throws(() => integrateEventFrames(small, { frames: 0, splitBy: 'number' }), /frames is 0; expected a positive integer/);
-  assert.throws(() => integrateEventFrames(small, { frames: 2, splitBy: 'bins' as FrameSplit }), /splitBy 'bins' is unknown/);
-  assert.throws(() => integrateEventFrames(small, { frames: 2, splitBy: 'time', size: { height: 3, width: 4 } }), /size 3x4 \(HxW\) is invalid; expected positive integers at most the sensor's 2x4/);
-  assert.throws(() => integrateEventFrames({ ...small, width: 3 }, { frames: 2, splitBy: 'time' }), /event 3 at \(x 3, y 1\) lies outside the 3x2 sensor/);
+  assert.throws(
+    () => integrateEventFrames(small, { frames: 0, splitBy: 'number' }),
+    /frames is 0; expected a positive integer/,
+  );
+  assert.throws(
+    () => integrateEventFrames(small, { frames: 2, splitBy: 'bins' as FrameSplit }),
+    /splitBy 'bins' is unknown/,
+  );
+  assert.throws(
+    () => integrateEventFrames(small, { frames: 2, splitBy: 'time', size: { height: 3, width: 4 } }),
+    /size 3x4 \(HxW\) is invalid; expected positive integers at most the sensor's 2x4/,
+  );
+  assert.throws(
+    () => integrateEventFrames({ ...small, width: 3 }, { frames: 2, splitBy: 'time' }),
+    /event 3 at \(x 3, y 1\) lies outside the 3x2 sensor/,
+  );
 });
 
 test('real N-MNIST recording splits into equal-count and equal-duration frames', { skip: samplesSkip }, () => {

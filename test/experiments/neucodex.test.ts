@@ -6,8 +6,18 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  accuracyEstimate, createModel, decodeCorrectness, frameEncoder, insertBottleneck, loadWeights, PRESETS, readNeucodex, runNeucodex, TemporallyCompressedModel,
-  type NeucodexModelSpec, type Preset,
+  accuracyEstimate,
+  createModel,
+  decodeCorrectness,
+  frameEncoder,
+  insertBottleneck,
+  loadWeights,
+  PRESETS,
+  readNeucodex,
+  runNeucodex,
+  TemporallyCompressedModel,
+  type NeucodexModelSpec,
+  type Preset,
 } from 'spikesplit';
 
 import { useTempRunsDir } from './temp-runs';
@@ -25,11 +35,13 @@ const preset: Preset = {
   },
 };
 
-
 test('neucodex at a minimal configuration: finite rows, testbed-format models, and a rerun skips every row', async () => {
   const tensors = tf.memory().numTensors;
   const results = await runNeucodex(preset, { log: () => {}, progress: () => {} });
-  assert.deepEqual(results.rows.map((r) => r.id), ['resnet18-static-T2', 'resnet18-static-T1', 'resnet18-events-T2', 'resnet18-events-T1']);
+  assert.deepEqual(
+    results.rows.map((r) => r.id),
+    ['resnet18-static-T2', 'resnet18-static-T1', 'resnet18-events-T2', 'resnet18-events-T1'],
+  );
   assert.deepEqual(results.missing, []);
   assert.deepEqual(readNeucodex('tiny'), results, 'neucodex.json holds what was returned');
   assert.equal(results.backbones.length, 2);
@@ -48,9 +60,11 @@ test('neucodex at a minimal configuration: finite rows, testbed-format models, a
     assert.equal(accuracyEstimate(decodeCorrectness(r.correct, r.id)).accuracy, r.accuracy);
     assert.equal(b.accuracyEstimate.accuracy, r.edgeOnlyAccuracy);
     assert.ok(Math.abs(r.pairedDrop.drop - r.drop) < 1e-12 && r.pairedDrop.count === b.accuracyEstimate.count);
-    for (const v of [r.energy.devicePJ, r.energy.edgeOnlyPJ, r.energy.reduction, ...Object.values(r.energy.partsPJ)]) assert.ok(Number.isFinite(v), `${r.id}: finite energy`);
+    for (const v of [r.energy.devicePJ, r.energy.edgeOnlyPJ, r.energy.reduction, ...Object.values(r.energy.partsPJ)])
+      assert.ok(Number.isFinite(v), `${r.id}: finite energy`);
     assert.ok(r.energy.partsPJ['bottleneck encoder'] > 0);
-    if (r.sentSteps === r.T) assert.equal(r.energy.partsPJ['temporal encoder'], 0, 'the plain split has no temporal encoder');
+    if (r.sentSteps === r.T)
+      assert.equal(r.energy.partsPJ['temporal encoder'], 0, 'the plain split has no temporal encoder');
     // early exit: threshold 1 uses all T steps, threshold 0 the first group; bits follow the steps
     const exits = r.earlyExit.rows;
     assert.equal(r.earlyExit.exitEvery, r.T / r.sentSteps);
@@ -67,15 +81,25 @@ test('neucodex at a minimal configuration: finite rows, testbed-format models, a
     assert.equal(spec.weightsDir, r.weightsDir);
     assert.equal(spec.sentSteps, r.sentSteps < r.T ? r.sentSteps : undefined);
     const events = spec.input === 'events' ? { encoder: frameEncoder(), inputShape: spec.inputShape } : {};
-    const backbone = createModel(spec.model, { width: spec.width, T: spec.T, classes: spec.classes, seed: spec.seed, ...events });
+    const backbone = createModel(spec.model, {
+      width: spec.width,
+      T: spec.T,
+      classes: spec.classes,
+      seed: spec.seed,
+      ...events,
+    });
     const split = insertBottleneck(backbone, spec.splitPoint, { channels: spec.channels }, { seed: spec.seed });
-    const model = spec.sentSteps === undefined ? split : new TemporallyCompressedModel(split, { sentSteps: spec.sentSteps });
+    const model =
+      spec.sentSteps === undefined ? split : new TemporallyCompressedModel(split, { sentSteps: spec.sentSteps });
     loadWeights(model, path.join(spec.weightsDir!, 'weights.json'));
     if (model !== split) model.dispose();
     split.dispose();
     backbone.dispose();
   }
-  assert.ok(fs.existsSync(path.join(runs, 'tiny', 'neucodex', 'resnet18-static', 'backbone', 'weights.json')), 'the edge-only weights are saved');
+  assert.ok(
+    fs.existsSync(path.join(runs, 'tiny', 'neucodex', 'resnet18-static', 'backbone', 'weights.json')),
+    'the edge-only weights are saved',
+  );
 
   const again: string[] = [];
   const rerun = await runNeucodex(preset, { log: (l) => void again.push(l), progress: () => {} });

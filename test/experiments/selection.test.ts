@@ -5,7 +5,14 @@ import { getPreset, PRESETS, selectPerSplit, sweepConfigs, type PairedDrop, type
 
 // The rule reads the point estimate `drop`; each row's paired statistics are passed through to its choice.
 const paired = (id: string) => ({ drop: 0, lower: 0, upper: 0, id }) as unknown as PairedDrop;
-const row = (id: string, split: string, bits: number, drop: number): SelectableRow => ({ id, split, bits, drop, accuracy: 0.9 - drop, pairedDrop: paired(id) });
+const row = (id: string, split: string, bits: number, drop: number): SelectableRow => ({
+  id,
+  split,
+  bits,
+  drop,
+  accuracy: 0.9 - drop,
+  pairedDrop: paired(id),
+});
 
 test('per split point: the fewest bits within 3%, else within 4% (marked), else none', () => {
   const rows = [
@@ -27,7 +34,8 @@ test('per split point: the fewest bits within 3%, else within 4% (marked), else 
 test('presets are data: serialisable, named, and their sweep configurations are unique', () => {
   for (const preset of Object.values(PRESETS)) {
     assert.deepEqual(JSON.parse(JSON.stringify(preset)), preset);
-    for (const T of preset.sweep.T) assert.ok(preset.evalT.includes(T), `${preset.name}: the backbone is evaluated at sweep T=${T}`);
+    for (const T of preset.sweep.T)
+      assert.ok(preset.evalT.includes(T), `${preset.name}: the backbone is evaluated at sweep T=${T}`);
   }
   const ids = sweepConfigs(PRESETS.tiny).map((c) => c.id);
   assert.equal(new Set(ids).size, ids.length);

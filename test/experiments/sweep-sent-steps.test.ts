@@ -15,21 +15,40 @@ const preset: Preset = {
   pretrain: { ...tiny.pretrain, batchSize: 10 },
   finetune: { ...tiny.finetune, batchSize: 10 },
   evalT: [4],
-  sweep: { splitPoints: ['RB4'], compressions: [{ channelDivisor: 4, spatialDivisor: 1 }], T: [4], sentSteps: [4, 2, 1, 3] },
+  sweep: {
+    splitPoints: ['RB4'],
+    compressions: [{ channelDivisor: 4, spatialDivisor: 1 }],
+    T: [4],
+    sentSteps: [4, 2, 1, 3],
+  },
 };
-
 
 test("without the T' axis the sweep's ids are as before: every row sends all T steps", () => {
   for (const name of ['tiny', 'cpu', 'paper'] as const) {
     const configs = sweepConfigs(PRESETS[name]);
-    assert.ok(configs.every((c) => c.sentSteps === undefined && /^RB\d+-\d+x\d+x\d+-T\d+$/.test(c.id)), name);
+    assert.ok(
+      configs.every((c) => c.sentSteps === undefined && /^RB\d+-\d+x\d+x\d+-T\d+$/.test(c.id)),
+      name,
+    );
   }
 });
 
 test("the T' axis adds a row per T' dividing T, with T' h' w' c' bits against the split point's T h w c spikes", () => {
   const configs = sweepConfigs(preset);
-  assert.deepEqual(configs.map((c) => [c.id, c.sentSteps]), [['RB4-16x16x2-T4', undefined], ['RB4-16x16x2-T4to2', 2], ['RB4-16x16x2-T4to1', 1]], "T' = 3 does not divide 4: no row");
-  for (const [sent, bits] of [[4, 4 * 16 * 16 * 2], [2, 2 * 16 * 16 * 2], [1, 16 * 16 * 2]]) {
+  assert.deepEqual(
+    configs.map((c) => [c.id, c.sentSteps]),
+    [
+      ['RB4-16x16x2-T4', undefined],
+      ['RB4-16x16x2-T4to2', 2],
+      ['RB4-16x16x2-T4to1', 1],
+    ],
+    "T' = 3 does not divide 4: no row",
+  );
+  for (const [sent, bits] of [
+    [4, 4 * 16 * 16 * 2],
+    [2, 2 * 16 * 16 * 2],
+    [1, 16 * 16 * 2],
+  ]) {
     const b = sweepBits(preset, 'RB4', preset.sweep.compressions[0], 4, sent);
     assert.equal(b.bits, bits);
     assert.equal(b.uncompressedBits, 4 * 16 * 16 * 8);

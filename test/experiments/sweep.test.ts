@@ -11,7 +11,11 @@ const CLI = path.resolve(__dirname, '..', '..', 'scripts', 'cli.js');
 
 test('the tiny sweep trains the backbone, runs every row, writes results.json; a rerun skips them all', () => {
   const runs = fs.mkdtempSync(path.join(os.tmpdir(), 'spikesplit-sweep-'));
-  const sweep = () => spawnSync(process.execPath, [CLI, 'sweep', '--preset', 'tiny', '--json'], { encoding: 'utf8', env: { ...process.env, SPIKESPLIT_RUNS_DIR: runs } });
+  const sweep = () =>
+    spawnSync(process.execPath, [CLI, 'sweep', '--preset', 'tiny', '--json'], {
+      encoding: 'utf8',
+      env: { ...process.env, SPIKESPLIT_RUNS_DIR: runs },
+    });
   const first = sweep();
   assert.equal(first.status, 0, first.stderr);
   const results = JSON.parse(first.stdout) as Results;
@@ -37,7 +41,8 @@ test('the tiny sweep trains the backbone, runs every row, writes results.json; a
     assert.ok(Math.abs(r.pairedDrop.drop - r.drop) < 1e-12);
     assert.ok(r.pairedDrop.lower <= r.pairedDrop.drop && r.pairedDrop.drop <= r.pairedDrop.upper);
   }
-  for (const s of results.selection) if (s.chosen !== null) assert.deepEqual(s.drop, results.rows.find((r) => r.id === s.chosen)!.pairedDrop);
+  for (const s of results.selection)
+    if (s.chosen !== null) assert.deepEqual(s.drop, results.rows.find((r) => r.id === s.chosen)!.pairedDrop);
   assert.deepEqual(Object.keys(results.backboneAccuracy), Object.keys(results.backbone!.accuracyByT));
   const second = sweep();
   assert.equal(second.status, 0, second.stderr);

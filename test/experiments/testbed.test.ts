@@ -10,12 +10,27 @@ import { useTempRunsDir } from './temp-runs';
 const root = useTempRunsDir('testbed-runs-');
 
 test('without the NeuCODEX models the testbed fails naming what is missing and the command that makes it', async () => {
-  await assert.rejects(runTestbed(getPreset('tiny')), /no backbone weights at .*backbone.*spikesplit neucodex --preset tiny/s);
+  await assert.rejects(
+    runTestbed(getPreset('tiny')),
+    /no backbone weights at .*backbone.*spikesplit neucodex --preset tiny/s,
+  );
 });
 
 test('the testbed at a minimal config writes a well-formed testbed.json', async () => {
-  writeNeucodexModels(root, 'tiny', { model: 'resnet18', width: 1 / 16, T: 4, classes: 10, splitPoint: 'RB2', channels: 2, seed: 3 }, [2, 1]);
-  const config = { ...TESTBED_CONFIGS.tiny, requests: 3, bandwidthsMbps: [10, 100], latencyMs: 1, slowdown: 2, calibrationImages: 20 };
+  writeNeucodexModels(
+    root,
+    'tiny',
+    { model: 'resnet18', width: 1 / 16, T: 4, classes: 10, splitPoint: 'RB2', channels: 2, seed: 3 },
+    [2, 1],
+  );
+  const config = {
+    ...TESTBED_CONFIGS.tiny,
+    requests: 3,
+    bandwidthsMbps: [10, 100],
+    latencyMs: 1,
+    slowdown: 2,
+    calibrationImages: 20,
+  };
   const lines: string[] = [];
   const result = await runTestbed(getPreset('tiny'), { config, sink: (line) => lines.push(line) });
   const written = JSON.parse(fs.readFileSync(testbedFile('tiny'), 'utf8')) as Testbed;
@@ -26,7 +41,10 @@ test('the testbed at a minimal config writes a well-formed testbed.json', async 
   assert.equal(written.shaping.used, 'application-level token bucket');
   assert.ok(written.shaping.tc.detail.length > 0);
   assert.deepEqual(Object.keys(written.links), ['10', '100']);
-  assert.ok(lines.some((l) => /210|requests/.test(l)), 'progress shown');
+  assert.ok(
+    lines.some((l) => /210|requests/.test(l)),
+    'progress shown',
+  );
   // T' = 2 chosen over T' = 1: with one sent step there is nothing to exit from
   assert.equal(written.models.compressed.spec.sentSteps, 2);
   assert.equal(written.earlyExit.exitEvery, 2);
@@ -37,7 +55,10 @@ test('the testbed at a minimal config writes a well-formed testbed.json', async 
   );
   for (const r of written.rows) {
     assert.equal(r.requests, 3);
-    assert.ok(r.latency.p50Ms > 0 && r.latency.p50Ms <= r.latency.p95Ms && r.latency.p95Ms <= r.latency.p99Ms, JSON.stringify(r.latency));
+    assert.ok(
+      r.latency.p50Ms > 0 && r.latency.p50Ms <= r.latency.p95Ms && r.latency.p95Ms <= r.latency.p99Ms,
+      JSON.stringify(r.latency),
+    );
     assert.ok(r.accuracy >= 0 && r.accuracy <= 1);
     assert.ok(Number.isFinite(r.p50SpeedupVsEdge) && r.p50SpeedupVsEdge > 0);
     const t = r.meanTiming;

@@ -23,10 +23,11 @@ before(async () => {
 
 const image = (b: number) => tf.randomUniform([b, 32, 32, 3], 0, 1, 'float32', 42);
 
-test('spiking ResNet-50 split points have the paper\'s shapes (RB16: 4x4x2048 per step)', () => {
+test("spiking ResNet-50 split points have the paper's shapes (RB16: 4x4x2048 per step)", () => {
   const model = spikingResNet50({ width: 1, T: 4 });
   const want: Record<string, number[]> = {};
-  for (let i = 1; i <= 16; i++) want[`RB${i}`] = i <= 3 ? [32, 32, 256] : i <= 7 ? [16, 16, 512] : i <= 13 ? [8, 8, 1024] : [4, 4, 2048];
+  for (let i = 1; i <= 16; i++)
+    want[`RB${i}`] = i <= 3 ? [32, 32, 256] : i <= 7 ? [16, 16, 512] : i <= 13 ? [8, 8, 1024] : [4, 4, 2048];
   assert.deepEqual(model.splitPoints, Object.keys(want));
   for (const p of model.splitPoints) assert.deepEqual(model.splitShape(p), want[p], p);
   const [h, w, c] = model.splitShape('RB16');
@@ -37,13 +38,30 @@ test('spiking ResNet-50 split points have the paper\'s shapes (RB16: 4x4x2048 pe
 test('ResNet-18 and VGG-16 split points and shapes', () => {
   const r18 = spikingResNet18();
   assert.deepEqual(r18.splitPoints, ['RB1', 'RB2', 'RB3', 'RB4', 'RB5', 'RB6', 'RB7', 'RB8']);
-  assert.deepEqual(r18.splitPoints.map((p) => r18.splitShape(p)), [
-    [32, 32, 64], [32, 32, 64], [16, 16, 128], [16, 16, 128], [8, 8, 256], [8, 8, 256], [4, 4, 512], [4, 4, 512],
-  ]);
+  assert.deepEqual(
+    r18.splitPoints.map((p) => r18.splitShape(p)),
+    [
+      [32, 32, 64],
+      [32, 32, 64],
+      [16, 16, 128],
+      [16, 16, 128],
+      [8, 8, 256],
+      [8, 8, 256],
+      [4, 4, 512],
+      [4, 4, 512],
+    ],
+  );
   const vgg = spikingVGG16();
-  assert.deepEqual(vgg.splitPoints.map((p) => [p, vgg.splitShape(p)]), [
-    ['P1', [16, 16, 64]], ['P2', [8, 8, 128]], ['P3', [4, 4, 256]], ['P4', [2, 2, 512]], ['P5', [1, 1, 512]],
-  ]);
+  assert.deepEqual(
+    vgg.splitPoints.map((p) => [p, vgg.splitShape(p)]),
+    [
+      ['P1', [16, 16, 64]],
+      ['P2', [8, 8, 128]],
+      ['P3', [4, 4, 256]],
+      ['P4', [2, 2, 512]],
+      ['P5', [1, 1, 512]],
+    ],
+  );
   r18.dispose();
   vgg.dispose();
 });
@@ -95,26 +113,36 @@ for (const make of small) {
     }
     if (model.spiking) {
       const h = model.forwardTo(x, model.splitPoints[0]).dataSync();
-      assert.ok(h.every((v) => v === 0 || v === 1), 'a split point transmits spikes');
+      assert.ok(
+        h.every((v) => v === 0 || v === 1),
+        'a split point transmits spikes',
+      );
     }
     model.dispose();
   });
 }
 
-test('ResNet-50 MACs per split point reproduce the paper\'s Table 3 (BottleNet++ row, 4.6 pJ/MAC)', () => {
+test("ResNet-50 MACs per split point reproduce the paper's Table 3 (BottleNet++ row, 4.6 pJ/MAC)", () => {
   const table3 = [0.27, 0.6, 0.93, 1.33, 1.66, 1.99, 2.32, 2.72, 3.05, 3.38, 3.7, 4.03, 4.36, 4.77, 5.09, 5.42];
   const d = describeModel('resnet50', { width: 1, T: 4, classes: 100 });
   // RB1's own convs at 32x32: 1x1 64->64, 3x3 64->64, 1x1 64->256 = 4,194,304 + 37,748,736 + 16,777,216.
   assert.equal(d.splitPoints[0].branchMacs, 58_720_256);
   // The stem (3x3, 3->64: 1,769,472) and RB1's shortcut (1x1 64->256: 16,777,216) count in RB1's group.
   assert.equal(d.splitPoints[0].macs, 58_720_256 + 1_769_472 + 16_777_216);
-  assert.deepEqual(d.splitPoints.map((p) => Number(((p.cumulativeBranchMacs * 4.6) / 1e9).toFixed(2))), table3);
+  assert.deepEqual(
+    d.splitPoints.map((p) => Number(((p.cumulativeBranchMacs * 4.6) / 1e9).toFixed(2))),
+    table3,
+  );
   assert.deepEqual(d.splitPoints[15].shape, [4, 4, 2048]);
   assert.equal(d.splitPoints[15].rawBits, 131072);
   assert.equal(d.classifierMacs, 2048 * 100);
   assert.equal(d.totalMacs, d.splitPoints[15].cumulativeMacs + d.classifierMacs);
   const dnn = describeModel('resnet50-dnn', { width: 1, classes: 100 });
-  assert.deepEqual(dnn.splitPoints.map((p) => p.macs), d.splitPoints.map((p) => p.macs), 'same structure, same MACs');
+  assert.deepEqual(
+    dnn.splitPoints.map((p) => p.macs),
+    d.splitPoints.map((p) => p.macs),
+    'same structure, same MACs',
+  );
   assert.equal(dnn.splitPoints[15].rawBits, 4 * 4 * 2048 * 32, 'float32 features');
 });
 
@@ -137,7 +165,13 @@ test('describeLayers names the activation feeding every layer, its split point a
   assert.equal(layers.length, 1 + 16 * 3 + 4 + 1);
   assert.ok(layers.every((l) => l.role === 'stem' || l.inputFrom !== null));
   assert.deepEqual(by.get('RB4.conv2')!.stride, 2);
-  assert.deepEqual([by.get('RB4.conv2')!.inShape, by.get('RB4.conv2')!.outShape], [[32, 32, 8], [16, 16, 8]]);
+  assert.deepEqual(
+    [by.get('RB4.conv2')!.inShape, by.get('RB4.conv2')!.outShape],
+    [
+      [32, 32, 8],
+      [16, 16, 8],
+    ],
+  );
   model.dispose();
 
   const vgg = spikingVGG16({ width: 1 / 8, encoder: poissonEncoder(new Rng(1)) });
@@ -155,10 +189,16 @@ test('describeLayers names the activation feeding every layer, its split point a
 test('clear errors: unknown split point or model, wrong shapes, T for the DNN', () => {
   const model = spikingResNet18({ width: 1 / 8, T: 2 });
   assert.throws(() => model.forwardTo(image(1), 'RB9'), /unknown split point 'RB9'; expected one of RB1, RB2/);
-  assert.throws(() => model.forwardFrom(tf.zeros([2, 16, 16, 16]), 'RB1'), /forwardFrom\('RB1'\): expected \[T\*B, 32, 32, 8\]/);
+  assert.throws(
+    () => model.forwardFrom(tf.zeros([2, 16, 16, 16]), 'RB1'),
+    /forwardFrom\('RB1'\): expected \[T\*B, 32, 32, 8\]/,
+  );
   assert.throws(() => model.forward(tf.zeros([1, 28, 28, 3])), /expected direct input \[B, 32, 32, 3\]/);
   assert.throws(() => model.forward(image(1), { T: 0 }), /T must be a positive integer/);
-  assert.throws(() => createModel('resnet101'), /unknown model 'resnet101'; expected one of resnet18, resnet50, sew-resnet50, vgg16, resnet50-dnn, resnet18-dnn/);
+  assert.throws(
+    () => createModel('resnet101'),
+    /unknown model 'resnet101'; expected one of resnet18, resnet50, sew-resnet50, vgg16, resnet50-dnn, resnet18-dnn/,
+  );
   assert.throws(() => dnnResNet50({ T: 4 }), /resnet50-dnn has no time steps: T must be 1/);
   model.dispose();
 });
@@ -167,7 +207,10 @@ test('each spiking ResNet has a DNN twin with the same split points and shapes (
   for (const name of ['resnet18', 'resnet50']) {
     const spiking = describeModel(name, { width: 1 / 8 });
     const dnn = describeModel(dnnTwin(name), { width: 1 / 8, T: 1 });
-    assert.deepEqual(dnn.splitPoints.map((p) => [p.name, p.shape]), spiking.splitPoints.map((p) => [p.name, p.shape]));
+    assert.deepEqual(
+      dnn.splitPoints.map((p) => [p.name, p.shape]),
+      spiking.splitPoints.map((p) => [p.name, p.shape]),
+    );
   }
   assert.throws(() => dnnTwin('vgg16'), /no DNN twin of 'vgg16'/);
 });

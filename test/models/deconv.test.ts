@@ -9,7 +9,16 @@ before(async () => {
 
 test('ConvTranspose2d scatters every input pixel through the kernel (PyTorch semantics)', () => {
   const [H, W, CI, CO, K, S, P, OP] = [3, 2, 2, 3, 3, 2, 1, 1];
-  const layer = new ConvTranspose2d('dec', { inChannels: CI, outChannels: CO, kernel: K, stride: S, padding: P, outputPadding: OP, role: 'bottleneck', rng: new Rng(1) });
+  const layer = new ConvTranspose2d('dec', {
+    inChannels: CI,
+    outChannels: CO,
+    kernel: K,
+    stride: S,
+    padding: P,
+    outputPadding: OP,
+    role: 'bottleneck',
+    rng: new Rng(1),
+  });
   const rng = new Rng(2);
   const x = Array.from({ length: 2 * H * W * CI }, () => rng.normal());
   const w = Array.from(layer.weight.dataSync()); // [K, K, CO, CI]
@@ -27,7 +36,8 @@ test('ConvTranspose2d scatters every input pixel through the kernel (PyTorch sem
                 const oy = iy * S - P + ky;
                 const ox = ix * S - P + kx;
                 if (oy < 0 || oy >= OH || ox < 0 || ox >= OW) continue;
-                want[((n * OH + oy) * OW + ox) * CO + co] += x[((n * H + iy) * W + ix) * CI + ci] * w[((ky * K + kx) * CO + co) * CI + ci];
+                want[((n * OH + oy) * OW + ox) * CO + co] +=
+                  x[((n * H + iy) * W + ix) * CI + ci] * w[((ky * K + kx) * CO + co) * CI + ci];
               }
   const y = layer.forward(tf.tensor4d(x, [2, H, W, CI]), { training: false, T: 1 });
   assert.deepEqual(y.shape, [2, OH, OW, CO]);

@@ -4,7 +4,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import { CIFAR10_NORMALIZATION, createModel, defaultCifar10JpgArchive, imageSource, initBackend, loadCifar10, Rng, stratifiedSubset, train } from 'spikesplit';
+import {
+  CIFAR10_NORMALIZATION,
+  createModel,
+  defaultCifar10JpgArchive,
+  imageSource,
+  initBackend,
+  loadCifar10,
+  Rng,
+  stratifiedSubset,
+  train,
+} from 'spikesplit';
 
 test('spiking ResNet-18 at width 1/4, T=2 learns on 2,000 real CIFAR-10 images', async () => {
   const archive = defaultCifar10JpgArchive();
@@ -14,14 +24,20 @@ test('spiking ResNet-18 at width 1/4, T=2 learns on 2,000 real CIFAR-10 images',
   const images = imageSource(stratifiedSubset(full, 200, new Rng(7)), CIFAR10_NORMALIZATION);
   const model = createModel('resnet18', { width: 1 / 4, T: 2, seed: 7 });
   try {
-    const { history } = await train(model, images, images, {
-      epochs: 1,
-      batchSize: 32,
-      optimizer: { kind: 'adam', weightDecay: 0 },
-      schedule: { kind: 'constant', lr: 2e-3 },
-      seed: 7,
-      augment: false,
-    }, { progress: () => undefined, log: () => undefined });
+    const { history } = await train(
+      model,
+      images,
+      images,
+      {
+        epochs: 1,
+        batchSize: 32,
+        optimizer: { kind: 'adam', weightDecay: 0 },
+        schedule: { kind: 'constant', lr: 2e-3 },
+        seed: 7,
+        augment: false,
+      },
+      { progress: () => undefined, log: () => undefined },
+    );
     const accuracy = history[0].testAccuracy; // the same 2,000 images, inference mode, after the epoch
     assert.equal(images.count, 2000);
     assert.ok(accuracy > 0.18, `training-set accuracy after one epoch: ${(100 * accuracy).toFixed(1)}% (chance: 10%)`);

@@ -1,7 +1,19 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { createModel, describeLayers, dnnTwin, FiringRateMonitor, initBackend, joinResidual, LIF, lifParams, makeRun, sewResNet50, spikingResNet50 } from 'spikesplit';
+import {
+  createModel,
+  describeLayers,
+  dnnTwin,
+  FiringRateMonitor,
+  initBackend,
+  joinResidual,
+  LIF,
+  lifParams,
+  makeRun,
+  sewResNet50,
+  spikingResNet50,
+} from 'spikesplit';
 
 before(async () => {
   await initBackend('wasm', () => {});
@@ -28,13 +40,17 @@ test('sew-resnet50: the shapes of resnet50, binary block outputs, each reported 
     for (const p of ['RB1', 'RB4', 'RB16']) {
       const h = sew.forwardTo(x, p, { training: true });
       const values = new Set(h.dataSync());
-      assert.ok([...values].every((v) => v === 0 || v === 1), `${p} output is binary`);
+      assert.ok(
+        [...values].every((v) => v === 0 || v === 1),
+        `${p} output is binary`,
+      );
       h.dispose();
     }
     const monitor = new FiringRateMonitor();
     sew.forward(x, { observer: monitor }).dispose();
     const names = monitor.read().map((r) => r.name);
-    for (const n of ['RB1.out', 'RB1.shortcut.lif', 'RB2.out', 'RB16.out']) assert.ok(names.includes(n), `${n} among ${names.join(', ')}`);
+    for (const n of ['RB1.out', 'RB1.shortcut.lif', 'RB2.out', 'RB16.out'])
+      assert.ok(names.includes(n), `${n} among ${names.join(', ')}`);
     const layers = describeLayers(sew);
     assert.equal(layers.find((l) => l.name === 'RB2.conv1')!.inputFrom, 'RB1.out');
     assert.equal(layers.find((l) => l.name === 'RB4.shortcut.conv')!.inputFrom, 'RB3.out');
@@ -51,8 +67,12 @@ test('sew-resnet50: every weight gets a gradient, the stem included; the DNN twi
     const x = image(4);
     const labels = tf.oneHot(tf.tensor1d([0, 1, 2, 3], 'int32'), 10);
     const weights = model.namedVariables().filter((v) => v.variable.trainable && v.name.endsWith('.weight'));
-    const { grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(labels, model.forward(x, { training: true })) as tf.Scalar, weights.map((w) => w.variable));
-    for (const w of weights) assert.ok(tf.norm(grads[w.variable.name]).dataSync()[0] > 0, `${w.name} has a nonzero gradient`);
+    const { grads } = tf.variableGrads(
+      () => tf.losses.softmaxCrossEntropy(labels, model.forward(x, { training: true })) as tf.Scalar,
+      weights.map((w) => w.variable),
+    );
+    for (const w of weights)
+      assert.ok(tf.norm(grads[w.variable.name]).dataSync()[0] > 0, `${w.name} has a nonzero gradient`);
     tf.dispose([x, labels, ...Object.values(grads)]);
     assert.equal(dnnTwin('sew-resnet50'), 'resnet50-dnn');
   } finally {

@@ -14,7 +14,10 @@ test('a width-1/8 spiking ResNet-18 at T=2 fits a tiny random batch on wasm (los
   const vars = model.trainableVariables();
   const losses: number[] = [];
   for (let step = 0; step < 20; step++) {
-    const { value, grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(labels, model.forward(x, { training: true })) as tf.Scalar, vars);
+    const { value, grads } = tf.variableGrads(
+      () => tf.losses.softmaxCrossEntropy(labels, model.forward(x, { training: true })) as tf.Scalar,
+      vars,
+    );
     losses.push(value.dataSync()[0]);
     tf.tidy(() => {
       for (const v of vars) v.assign(tf.sub(v, tf.mul(grads[v.name], 0.5)));

@@ -21,7 +21,10 @@ test('save then load restores every variable, running statistics included, and t
   const manifest = saveWeights(a, file);
   const onDisk = JSON.parse(fs.readFileSync(file, 'utf8')) as WeightsManifest;
   assert.deepEqual(onDisk, manifest);
-  assert.equal(fs.statSync(path.join(dir, 'r18.bin')).size, a.namedVariables().reduce((s, v) => s + v.variable.size * 4, 0));
+  assert.equal(
+    fs.statSync(path.join(dir, 'r18.bin')).size,
+    a.namedVariables().reduce((s, v) => s + v.variable.size * 4, 0),
+  );
   assert.ok(onDisk.tensors.some((t) => t.name === 'RB3.bn1.runningVar'));
 
   const b = spikingResNet18({ width: 1 / 8, T: 2, seed: 2 });
@@ -41,10 +44,16 @@ test('loading names the layer on a shape or name mismatch and assigns nothing', 
   saveWeights(narrow, file);
   const wide = spikingResNet18({ width: 1 / 4 });
   const before = wide.namedVariables()[0].variable.dataSync().slice();
-  assert.throws(() => loadWeights(wide, file), /shape mismatch: 'stem\.conv\.weight' is \[3, 3, 3, 8\] in the file but \[3, 3, 3, 16\] in the model/);
+  assert.throws(
+    () => loadWeights(wide, file),
+    /shape mismatch: 'stem\.conv\.weight' is \[3, 3, 3, 8\] in the file but \[3, 3, 3, 16\] in the model/,
+  );
   assert.deepEqual(wide.namedVariables()[0].variable.dataSync(), before);
   const vgg = spikingVGG16({ width: 1 / 8 });
-  assert.throws(() => loadWeights(vgg, file), /missing from the file: 'P1\.conv1\.weight' \[3, 3, 3, 8\].*in the file but not the model: 'stem\.conv\.weight' \[3, 3, 3, 8\]/);
+  assert.throws(
+    () => loadWeights(vgg, file),
+    /missing from the file: 'P1\.conv1\.weight' \[3, 3, 3, 8\].*in the file but not the model: 'stem\.conv\.weight' \[3, 3, 3, 8\]/,
+  );
   fs.appendFileSync(path.join(dir, 'r18.bin'), Buffer.from([0, 0, 0, 0]));
   assert.throws(() => loadWeights(narrow, file), /does not match the manifest/);
   for (const m of [narrow, wide, vgg]) m.dispose();

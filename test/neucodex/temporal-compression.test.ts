@@ -30,11 +30,31 @@ test('temporal halves start as group means (encoder) and repeats (expander), mas
   assert.deepEqual(encoder.mix.weight.shape, [2, 4, 3]);
   assert.deepEqual(expander.weight.shape, [4, 2, 3]);
   const perStep = (w: tf.Variable) => (w.arraySync() as number[][][]).map((row) => row.map((cs) => cs[0]));
-  assert.deepEqual(perStep(encoder.mix.weight), [[0.5, 0.5, 0, 0], [0, 0, 0.5, 0.5]]);
-  assert.deepEqual(perStep(expander.weight), [[1, 0], [1, 0], [0, 1], [0, 1]]);
-  assert.deepEqual(encoder.namedVariables().map((v) => v.name).slice(0, 2), ['temporal.encoder.mix.weight', 'temporal.encoder.bn.gamma']);
-  assert.throws(() => new TemporalEncoder({ ...options, sentSteps: 3 }), /sentSteps must be smaller than T = 4 and divide it \(1, 2\), got 3/);
-  assert.throws(() => temporalExpander({ ...options, sentSteps: 4 }), /sentSteps must be smaller than T = 4 and divide it \(1, 2\), got 4/);
+  assert.deepEqual(perStep(encoder.mix.weight), [
+    [0.5, 0.5, 0, 0],
+    [0, 0, 0.5, 0.5],
+  ]);
+  assert.deepEqual(perStep(expander.weight), [
+    [1, 0],
+    [1, 0],
+    [0, 1],
+    [0, 1],
+  ]);
+  assert.deepEqual(
+    encoder
+      .namedVariables()
+      .map((v) => v.name)
+      .slice(0, 2),
+    ['temporal.encoder.mix.weight', 'temporal.encoder.bn.gamma'],
+  );
+  assert.throws(
+    () => new TemporalEncoder({ ...options, sentSteps: 3 }),
+    /sentSteps must be smaller than T = 4 and divide it \(1, 2\), got 3/,
+  );
+  assert.throws(
+    () => temporalExpander({ ...options, sentSteps: 4 }),
+    /sentSteps must be smaller than T = 4 and divide it \(1, 2\), got 4/,
+  );
   encoder.dispose();
   expander.dispose();
 });
@@ -44,7 +64,12 @@ test('temporal halves start as group means (encoder) and repeats (expander), mas
 // mask failed, those steps would spike.
 test('encoder: each sent step mixes its own group of steps (hand example, two samples, time-major)', () => {
   const encoder = new TemporalEncoder({ T: 4, sentSteps: 2, channels: 1 });
-  encoder.mix.weight.assign(tf.tensor3d([[[2], [5], [100], [100]], [[100], [100], [1.5], [-2]]]));
+  encoder.mix.weight.assign(
+    tf.tensor3d([
+      [[2], [5], [100], [100]],
+      [[100], [100], [1.5], [-2]],
+    ]),
+  );
   // sample 0 spikes at steps 0, 2, 3; sample 1 at step 2. Rows t*B + b.
   const x = tf.tensor4d([1, 0, 0, 0, 1, 1, 1, 0], [8, 1, 1, 1]);
   // currents: sample 0: k0 = 2, k1 = 1.5 - 2 = -0.5; sample 1: k0 = 0, k1 = 1.5
@@ -57,7 +82,14 @@ test('encoder: each sent step mixes its own group of steps (hand example, two sa
 
 test('expander: each restored step mixes the steps received up to its group (hand example)', () => {
   const expander = temporalExpander({ T: 4, sentSteps: 2, channels: 1 });
-  expander.weight.assign(tf.tensor3d([[[2], [100]], [[0], [100]], [[-1], [3]], [[2], [-4]]]));
+  expander.weight.assign(
+    tf.tensor3d([
+      [[2], [100]],
+      [[0], [100]],
+      [[-1], [3]],
+      [[2], [-4]],
+    ]),
+  );
   // received: sample 0 [1, 1], sample 1 [1, 0]; rows k*B + b
   const z = tf.tensor4d([1, 1, 1, 0], [4, 1, 1, 1]);
   // sample 0: 2, 0, -1 + 3 = 2, 2 - 4 = -2; sample 1: 2, 0, -1, 2
@@ -70,7 +102,10 @@ test('expander: each restored step mixes the steps received up to its group (han
 
 function tinyCompressed(sentSteps: number, seed = 5, momentum?: number): TemporallyCompressedModel {
   const backbone = spikingResNet18({ width: 1 / 16, T: 4, classes: 10, seed, momentum });
-  return new TemporallyCompressedModel(insertBottleneck(backbone, 'RB4', { channels: 4 }, { momentum }), { sentSteps, momentum }); // 16x16x8 -> 16x16x4
+  return new TemporallyCompressedModel(insertBottleneck(backbone, 'RB4', { channels: 4 }, { momentum }), {
+    sentSteps,
+    momentum,
+  }); // 16x16x8 -> 16x16x4
 }
 
 /**
@@ -89,20 +124,29 @@ function disposeAll(m: TemporallyCompressedModel): void {
   m.model.backbone.dispose();
 }
 
-test('compressed model: shapes, device then server equals the joint pass, bits counted with T\'', () => {
+test("compressed model: shapes, device then server equals the joint pass, bits counted with T'", () => {
   const x = tf.randomUniform([3, 32, 32, 3], 0, 1, 'float32', 2);
   const model = warmCompressed(2, x);
   const sent = model.deviceForward(x);
   assert.deepEqual(sent.shape, [2 * 3, 16, 16, 4]);
-  assert.ok(sent.dataSync().every((v) => v === 0 || v === 1) && sent.dataSync().some((v) => v === 1), 'spikes on the wire');
+  assert.ok(
+    sent.dataSync().every((v) => v === 0 || v === 1) && sent.dataSync().some((v) => v === 1),
+    'spikes on the wire',
+  );
   const steps = model.serverForwardSteps(sent);
   assert.deepEqual(steps.shape, [4, 3, 10]);
   const joint = model.forwardSteps(x);
   assert.deepEqual([...joint.dataSync()], [...steps.dataSync()]);
-  assert.equal(model.bits, transmissionBits({ model: 'resnet18', width: 1 / 16, splitPoint: 'RB4', channels: 4, T: 2 }).bits);
+  assert.equal(
+    model.bits,
+    transmissionBits({ model: 'resnet18', width: 1 / 16, splitPoint: 'RB4', channels: 4, T: 2 }).bits,
+  );
   assert.equal(model.name, 'resnet18+bottleneck@RB4+temporal4to2');
   assert.throws(() => model.forward(x, { T: 2 }), /compresses exactly T = 4 steps to 2; got a pass with T = 2/);
-  assert.throws(() => tf.tidy(() => model.serverForwardSteps(tf.zeros([6, 16, 16, 8]))), /expected sent spikes \[2\*B, 16, 16, 4\], got shape \[6, 16, 16, 8\]/);
+  assert.throws(
+    () => tf.tidy(() => model.serverForwardSteps(tf.zeros([6, 16, 16, 8]))),
+    /expected sent spikes \[2\*B, 16, 16, 4\], got shape \[6, 16, 16, 8\]/,
+  );
   tf.dispose([x, sent, steps, joint]);
   disposeAll(model);
 });
@@ -111,10 +155,14 @@ test('the server is causal per group: restored steps of group 1 do not depend on
   const x = tf.randomUniform([2, 32, 32, 3], 0, 1, 'float32', 6);
   const model = warmCompressed(2, x);
   const sent = model.deviceForward(x); // [2*2, 16, 16, 4]: rows 0-1 sent step 1, rows 2-3 sent step 2
-  const other = tf.concat([tf.slice(sent, [0, 0, 0, 0], [2, 16, 16, 4]), tf.cast(tf.randomUniform([2, 16, 16, 4], 0, 1, 'float32', 8).less(0.5), 'float32')]);
+  const other = tf.concat([
+    tf.slice(sent, [0, 0, 0, 0], [2, 16, 16, 4]),
+    tf.cast(tf.randomUniform([2, 16, 16, 4], 0, 1, 'float32', 8).less(0.5), 'float32'),
+  ]);
   const a = model.serverForwardSteps(sent);
   const b = model.serverForwardSteps(other);
-  const gap = (from: number) => tf.max(tf.abs(tf.sub(tf.slice(a, [from, 0, 0], [2, 2, 10]), tf.slice(b, [from, 0, 0], [2, 2, 10])))).dataSync()[0];
+  const gap = (from: number) =>
+    tf.max(tf.abs(tf.sub(tf.slice(a, [from, 0, 0], [2, 2, 10]), tf.slice(b, [from, 0, 0], [2, 2, 10])))).dataSync()[0];
   assert.equal(gap(0), 0, 'steps 1-2 read sent step 1 only');
   assert.ok(gap(2) > 0, 'steps 3-4 read sent step 2');
   tf.dispose([x, sent, other, a, b]);
@@ -126,9 +174,22 @@ test("early-exit sweep of a compressed model: exits after whole groups, bits fro
   const model = warmCompressed(2, x);
   const steps = model.forwardSteps(x); // [4, 8, 10]
   const labels = Array.from({ length: 8 }, (_, b) => b % 10);
-  const rows = earlyExitSweep(steps, labels, { thresholds: [0, 1], confidence: 'max-softmax', exitEvery: 2, bitsPerStep: model.bits / model.T, deviceEnergyPerStepPJ: 1, seed: 1 });
-  assert.deepEqual(rows.map((r) => r.meanSteps), [2, 4]);
-  assert.deepEqual(rows.map((r) => r.bits), [model.bits / 2, model.bits]);
+  const rows = earlyExitSweep(steps, labels, {
+    thresholds: [0, 1],
+    confidence: 'max-softmax',
+    exitEvery: 2,
+    bitsPerStep: model.bits / model.T,
+    deviceEnergyPerStepPJ: 1,
+    seed: 1,
+  });
+  assert.deepEqual(
+    rows.map((r) => r.meanSteps),
+    [2, 4],
+  );
+  assert.deepEqual(
+    rows.map((r) => r.bits),
+    [model.bits / 2, model.bits],
+  );
   tf.dispose([x, steps]);
   disposeAll(model);
 });
@@ -136,7 +197,10 @@ test("early-exit sweep of a compressed model: exits after whole groups, bits fro
 test('compressed model refuses a DNN bottleneck', () => {
   const backbone = dnnResNet50({ width: 1 / 16, classes: 10 });
   const model = insertBottleneck(backbone, 'RB8', { channels: 8 });
-  assert.throws(() => new TemporallyCompressedModel(model, { sentSteps: 1 }), /needs spikes over time steps; resnet50-dnn\+bottleneck@RB8 is a DNN/);
+  assert.throws(
+    () => new TemporallyCompressedModel(model, { sentSteps: 1 }),
+    /needs spikes over time steps; resnet50-dnn\+bottleneck@RB8 is a DNN/,
+  );
   model.dispose();
   backbone.dispose();
 });
@@ -145,14 +209,22 @@ test("gradients reach both temporal halves and the backbone at T' = 2; masked we
   const model = tinyCompressed(2);
   const x = tf.randomUniform([4, 32, 32, 3], 0, 1, 'float32', 3);
   const labels = tf.tensor1d([0, 1, 2, 3], 'int32');
-  const { value, grads } = tf.variableGrads(() => crossEntropy(model.forward(x, { training: true }), labels), model.trainableVariables());
+  const { value, grads } = tf.variableGrads(
+    () => crossEntropy(model.forward(x, { training: true }), labels),
+    model.trainableVariables(),
+  );
   assert.ok(Number.isFinite(value.dataSync()[0]));
   const grad = (name: string) => {
     const v = model.namedVariables().find((n) => n.name === name)!.variable;
     return grads[v.name].arraySync() as number[][][];
   };
   const norm = (g: number[][][]) => g.flat(2).reduce((s, v) => s + v * v, 0);
-  for (const name of ['temporal.encoder.mix.weight', 'temporal.expander.weight', 'bottleneck.encoder.conv.weight', 'stem.conv.weight']) {
+  for (const name of [
+    'temporal.encoder.mix.weight',
+    'temporal.expander.weight',
+    'bottleneck.encoder.conv.weight',
+    'stem.conv.weight',
+  ]) {
     const g = model.namedVariables().find((n) => n.name === name)!.variable;
     const values = grads[g.name].dataSync();
     assert.ok(values.every(Number.isFinite) && values.some((v) => v !== 0), `${name} has a finite, non-zero gradient`);
@@ -174,24 +246,44 @@ test("compression to T' = 1 trains end to end on a fixed batch: finite, falling 
     description: 'four random images',
     count: 4,
     classes: 10,
-    batch: (indices) => tf.tidy(() => ({ x: tf.gather(x, Array.from(indices)), labels: tf.gather(labels, Array.from(indices)) as tf.Tensor1D })),
+    batch: (indices) =>
+      tf.tidy(() => ({
+        x: tf.gather(x, Array.from(indices)),
+        labels: tf.gather(labels, Array.from(indices)) as tf.Tensor1D,
+      })),
   };
   const before = [model.encoder.mix.weight.dataSync().slice(), model.expander.weight.dataSync().slice()];
   const { history } = await train(
     model,
     data,
     data,
-    { epochs: 12, batchSize: 4, optimizer: { kind: 'adam', weightDecay: 0 }, schedule: { kind: 'constant', lr: 0.02 }, seed: 1, augment: false },
+    {
+      epochs: 12,
+      batchSize: 4,
+      optimizer: { kind: 'adam', weightDecay: 0 },
+      schedule: { kind: 'constant', lr: 0.02 },
+      seed: 1,
+      augment: false,
+    },
     { log: () => {}, progress: () => {} },
   );
   const losses = history.map((r) => r.trainLoss);
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   assert.ok(losses.every(Number.isFinite), `loss ${losses.join(' ')}`);
-  assert.ok(mean(losses.slice(-3)) < 0.7 * mean(losses.slice(0, 3)), `loss ${losses.map((l) => l.toFixed(3)).join(' ')}`);
+  assert.ok(
+    mean(losses.slice(-3)) < 0.7 * mean(losses.slice(0, 3)),
+    `loss ${losses.map((l) => l.toFixed(3)).join(' ')}`,
+  );
   // below ln 4, the least loss of an answer that ignores the input (uniform over the 4 labels): the sent step carries information
   assert.ok(mean(losses.slice(-3)) < Math.log(4), `loss ${losses.map((l) => l.toFixed(3)).join(' ')}`);
-  assert.ok(model.encoder.mix.weight.dataSync().some((v, i) => v !== before[0][i]), 'the temporal encoder learns');
-  assert.ok(model.expander.weight.dataSync().some((v, i) => v !== before[1][i]), 'the temporal expander learns');
+  assert.ok(
+    model.encoder.mix.weight.dataSync().some((v, i) => v !== before[0][i]),
+    'the temporal encoder learns',
+  );
+  assert.ok(
+    model.expander.weight.dataSync().some((v, i) => v !== before[1][i]),
+    'the temporal expander learns',
+  );
   tf.dispose([x, labels]);
   disposeAll(model);
 });

@@ -38,7 +38,9 @@ export async function waitForAllCells(page: Page, timeoutMs = 120_000): Promise<
 
 /** The text of every error and stderr output on the page (empty when none). */
 export async function errorOutputs(page: Page): Promise<string[]> {
-  return page.$$eval('.output_area .output_error, .output_area .output_stderr', (els) => els.map((e) => e.textContent ?? ''));
+  return page.$$eval('.output_area .output_error, .output_area .output_stderr', (els) =>
+    els.map((e) => e.textContent ?? ''),
+  );
 }
 
 /**
@@ -46,7 +48,11 @@ export async function errorOutputs(page: Page): Promise<string[]> {
  * kernel is done, while the page may still be running the chart's script (plotly.js itself, inlined).
  */
 export async function waitForCharts(page: Page, count: number, timeoutMs = 60_000): Promise<void> {
-  await page.waitForFunction(`document.querySelectorAll('.output_area .js-plotly-plot svg.main-svg .gtitle').length >= ${count}`, undefined, { timeout: timeoutMs, polling: 250 });
+  await page.waitForFunction(
+    `document.querySelectorAll('.output_area .js-plotly-plot svg.main-svg .gtitle').length >= ${count}`,
+    undefined,
+    { timeout: timeoutMs, polling: 250 },
+  );
 }
 
 /** Every line of text in the output area that matches `pattern` (a line per match, whatever output holds it). */

@@ -17,7 +17,11 @@ after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 // `npx spikesplit ...`: records its arguments (RECORD set) or runs this checkout's CLI with them.
 const bin = path.join(tmp, 'bin');
 fs.mkdirSync(bin);
-fs.writeFileSync(path.join(bin, 'npx'), `#!/bin/sh\n[ "$1" = spikesplit ] || { echo "npx: expected spikesplit, got $1" >&2; exit 3; }\nshift\nif [ -n "$RECORD" ]; then printf '%s\\n' "$*" >> "$RECORD"; exit 0; fi\nexec "${process.execPath}" "${CLI}" "$@"\n`, { mode: 0o755 });
+fs.writeFileSync(
+  path.join(bin, 'npx'),
+  `#!/bin/sh\n[ "$1" = spikesplit ] || { echo "npx: expected spikesplit, got $1" >&2; exit 3; }\nshift\nif [ -n "$RECORD" ]; then printf '%s\\n' "$*" >> "$RECORD"; exit 0; fi\nexec "${process.execPath}" "${CLI}" "$@"\n`,
+  { mode: 0o755 },
+);
 
 // The tiny sweep with every row finished (a shard then only lists the rows it would run).
 const runs = path.join(tmp, 'runs');
@@ -28,7 +32,10 @@ for (const id of TINY) {
 }
 
 function run(cmd: string, args: string[], env: Record<string, string>) {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', env: { PATH: `${bin}:${path.dirname(process.execPath)}:/usr/bin:/bin`, SPIKESPLIT_RUNS_DIR: runs, ...env } });
+  const r = spawnSync(cmd, args, {
+    encoding: 'utf8',
+    env: { PATH: `${bin}:${path.dirname(process.execPath)}:/usr/bin:/bin`, SPIKESPLIT_RUNS_DIR: runs, ...env },
+  });
   assert.equal(r.status, 0, `${cmd} ${args.join(' ')}: ${r.stderr}`);
   return r;
 }
@@ -41,7 +48,10 @@ function commandLines(count: number, task: (i: number, record: string) => void):
 }
 
 function checkShards(lines: string[], count: number, preset: string): void {
-  assert.deepEqual(lines, Array.from({ length: count }, (_, i) => `sweep --preset ${preset} --shard ${i}/${count}`));
+  assert.deepEqual(
+    lines,
+    Array.from({ length: count }, (_, i) => `sweep --preset ${preset} --shard ${i}/${count}`),
+  );
 }
 
 /** The rows the real CLI runs for shard `index` of `count` at the tiny preset (its log of skipped rows). */
@@ -57,10 +67,16 @@ test('the Slurm array: task i of n runs --shard i/n, every i once; the shard run
   assert.equal(Number(m[1]), 0, 'task ids start at 0, as --shard counts');
   const count = Number(m[2]) + 1;
   assert.equal(count, sweepConfigs(PRESETS.cpu).length, 'one task per row of the cpu sweep');
-  const lines = commandLines(count, (i, record) => run('bash', [script], { SLURM_ARRAY_TASK_ID: String(i), SLURM_ARRAY_TASK_COUNT: String(count), RECORD: record }));
+  const lines = commandLines(count, (i, record) =>
+    run('bash', [script], { SLURM_ARRAY_TASK_ID: String(i), SLURM_ARRAY_TASK_COUNT: String(count), RECORD: record }),
+  );
   checkShards(lines, count, 'cpu');
   const index = 1;
-  const r = run('bash', [script], { SLURM_ARRAY_TASK_ID: String(index), SLURM_ARRAY_TASK_COUNT: String(count), SPIKESPLIT_PRESET: 'tiny' });
+  const r = run('bash', [script], {
+    SLURM_ARRAY_TASK_ID: String(index),
+    SLURM_ARRAY_TASK_COUNT: String(count),
+    SPIKESPLIT_PRESET: 'tiny',
+  });
   assert.deepEqual(shardRows(r.stderr), expected(index, count));
 });
 
@@ -74,8 +90,18 @@ test('the Kubernetes Indexed Job: pod i of completions runs --shard i/n with n =
   assert.equal(Number(/^\s+parallelism: (\d+)$/m.exec(text)![1]), completions);
   const command = JSON.parse(/^\s+command: (\[.*\])$/m.exec(text)![1]) as string[];
   assert.deepEqual(command.slice(0, 2), ['sh', '-c']);
-  const pod = (i: number, extra: Record<string, string>) => run('sh', ['-c', command[2]], { JOB_COMPLETION_INDEX: String(i), SHARDS: env('SHARDS'), SPIKESPLIT_PRESET: env('SPIKESPLIT_PRESET'), ...extra });
-  checkShards(commandLines(completions, (i, record) => pod(i, { RECORD: record })), completions, 'cpu');
+  const pod = (i: number, extra: Record<string, string>) =>
+    run('sh', ['-c', command[2]], {
+      JOB_COMPLETION_INDEX: String(i),
+      SHARDS: env('SHARDS'),
+      SPIKESPLIT_PRESET: env('SPIKESPLIT_PRESET'),
+      ...extra,
+    });
+  checkShards(
+    commandLines(completions, (i, record) => pod(i, { RECORD: record })),
+    completions,
+    'cpu',
+  );
   const index = completions - 1;
   assert.deepEqual(shardRows(pod(index, { SPIKESPLIT_PRESET: 'tiny' }).stderr), expected(index, completions));
 });

@@ -14,7 +14,11 @@ export class WorkerProcess {
   // A short lock, so that a killed worker's row moves on within seconds; long enough that a worker starved of
   // CPU by a loaded machine still renews it in time.
   constructor(url: string, store: string, lockSeconds = 8) {
-    this.proc = spawn(process.execPath, [CLI, 'worker', '--queue', url, '--store', store, '--lock-seconds', String(lockSeconds)], { stdio: ['ignore', 'ignore', 'pipe'] });
+    this.proc = spawn(
+      process.execPath,
+      [CLI, 'worker', '--queue', url, '--store', store, '--lock-seconds', String(lockSeconds)],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
     this.proc.stderr!.on('data', (d: Buffer) => (this.log += d.toString()));
     this.exited = new Promise((resolve) => this.proc.once('close', (code, signal) => resolve({ code, signal }))); // after its stderr has ended
     after(() => {

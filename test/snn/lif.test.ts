@@ -21,7 +21,8 @@ before(async () => {
 
 const close = (actual: ArrayLike<number>, expected: number[], tol = 1e-6) => {
   assert.equal(actual.length, expected.length);
-  for (let i = 0; i < expected.length; i++) assert.ok(Math.abs(actual[i] - expected[i]) <= tol, `index ${i}: ${actual[i]} vs ${expected[i]}`);
+  for (let i = 0; i < expected.length; i++)
+    assert.ok(Math.abs(actual[i] - expected[i]) <= tol, `index ${i}: ${actual[i]} vs ${expected[i]}`);
 };
 
 // decay 0.5, Vth 1, one neuron, inputs 0.6 0.6 0.6 1.2 0.3. By hand, h[t] = 0.5 u[t-1] + x[t]:
@@ -66,15 +67,27 @@ test('time-major folding: row t*B + b is step t of sample b, and samples do not 
   const T = 5;
   const a = inputs; // sample 0
   const b = [1.5, 0, 0.2, 0.9, 0.9]; // sample 1
-  const steps = tf.tensor3d(a.map((v, t) => [[v], [b[t]]]), [T, 2, 1]);
+  const steps = tf.tensor3d(
+    a.map((v, t) => [[v], [b[t]]]),
+    [T, 2, 1],
+  );
   const folded = foldTime(steps); // [T*2, 1]
-  close(folded.dataSync(), a.flatMap((v, t) => [v, b[t]]));
+  close(
+    folded.dataSync(),
+    a.flatMap((v, t) => [v, b[t]]),
+  );
   assert.deepEqual(unfoldTime(folded, T).shape, [T, 2, 1]);
   const p = lifParams({ decay: 0.5, vth: 1 });
   const both = Array.from(lifMultiStep(folded, T, p).spikes.dataSync());
   const alone = (seq: number[]) => Array.from(lifMultiStep(tf.tensor2d(seq, [T, 1]), T, p).spikes.dataSync());
-  assert.deepEqual(both.filter((_, i) => i % 2 === 0), alone(a));
-  assert.deepEqual(both.filter((_, i) => i % 2 === 1), alone(b));
+  assert.deepEqual(
+    both.filter((_, i) => i % 2 === 0),
+    alone(a),
+  );
+  assert.deepEqual(
+    both.filter((_, i) => i % 2 === 1),
+    alone(b),
+  );
   assert.throws(() => unfoldTime(folded, 3), /T = 3 dividing the rows/);
 });
 
@@ -103,8 +116,12 @@ test('the lifSpikes kernel equals autodiff through lifStep: spikes and input gra
         const p = lifParams({ decay: 0.7, vth: 0.5, reset, detachReset, surrogate });
         const what = `${reset}${detachReset ? ' detached' : ''} ${surrogate.name}`;
         assert.deepEqual(lifSpikes(x, T, p).dataSync(), lifMultiStep(x, T, p).spikes.dataSync(), what);
-        const viaKernel = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(lifSpikes(v, T, p), dy)))(x).dataSync();
-        const viaSteps = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(lifMultiStep(v, T, p).spikes, dy)))(x).dataSync();
+        const viaKernel = tf
+          .grad((v: tf.Tensor) => tf.sum(tf.mul(lifSpikes(v, T, p), dy)))(x)
+          .dataSync();
+        const viaSteps = tf
+          .grad((v: tf.Tensor) => tf.sum(tf.mul(lifMultiStep(v, T, p).spikes, dy)))(x)
+          .dataSync();
         close(viaKernel, Array.from(viaSteps), 1e-5);
       }
     }

@@ -18,10 +18,13 @@ test('hand-checkable rates: spikes / (neurons x T) over the batch, accumulated o
   const out = net.forward(x, { training: false, T: 2, observer: monitor });
   assert.deepEqual(Array.from(out.dataSync()), [1, 0, 0, 1, 0, 1, 0, 0]);
   const rates = monitor.read();
-  assert.deepEqual(rates.map((r) => [r.name, r.spikes, r.neurons, r.samples, r.T]), [
-    ['a', 3, 2, 2, 2],
-    ['b', 3, 2, 2, 2],
-  ]);
+  assert.deepEqual(
+    rates.map((r) => [r.name, r.spikes, r.neurons, r.samples, r.T]),
+    [
+      ['a', 3, 2, 2, 2],
+      ['b', 3, 2, 2, 2],
+    ],
+  );
   assert.equal(monitor.rate('a'), 3 / 8);
   net.forward(tf.zeros([4, 2]), { training: false, T: 2, observer: monitor }); // 4 more samples-steps, no spikes
   assert.equal(monitor.rate('a'), 3 / 16);
@@ -39,7 +42,10 @@ test('on a spiking ResNet-18 the monitor sees every LIF layer, agrees with the s
   assert.deepEqual(observed, plain);
   const rates = monitor.read();
   const names = ['stem.lif', ...Array.from({ length: 8 }, (_, i) => [`RB${i + 1}.lif1`, `RB${i + 1}.lif2`]).flat()];
-  assert.deepEqual(rates.map((r) => r.name), names);
+  assert.deepEqual(
+    rates.map((r) => r.name),
+    names,
+  );
   // RB8's output is the split point's spikes: its rate is their mean.
   const rb8 = model.forwardTo(x, 'RB8');
   assert.equal(rates.at(-1)!.neurons, 4 * 4 * 32);

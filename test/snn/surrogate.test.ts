@@ -20,7 +20,8 @@ before(async () => {
 });
 
 const values = (t: tf.Tensor) => Array.from(t.dataSync());
-const near = (a: number, b: number, tol: number, what: string) => assert.ok(Math.abs(a - b) <= tol, `${what}: ${a} vs ${b}`);
+const near = (a: number, b: number, tol: number, what: string) =>
+  assert.ok(Math.abs(a - b) <= tol, `${what}: ${a} vs ${b}`);
 
 test('the forward pass is the exact Heaviside step for every surrogate', () => {
   for (const s of [rectangularSurrogate(), sigmoidSurrogate(), arctanSurrogate()]) {
@@ -51,7 +52,8 @@ test('each surrogate derivative integrates to 1, is the derivative of its primit
     let riemann = 0;
     for (let x = -3; x < 3; x += 1e-3) riemann += s.derivative(x + 5e-4) * 1e-3;
     near(riemann, s.primitive(3) - s.primitive(-3), 1e-3, `${s.name} integral of the derivative`);
-    for (const x of pts) near(s.derivative(x), (s.primitive(x + 1e-6) - s.primitive(x - 1e-6)) / 2e-6, 1e-5, `${s.name} g' at ${x}`);
+    for (const x of pts)
+      near(s.derivative(x), (s.primitive(x + 1e-6) - s.primitive(x - 1e-6)) / 2e-6, 1e-5, `${s.name} g' at ${x}`);
     const back = values(tf.grad((x: tf.Tensor) => s.spike(x))(tf.tensor1d(pts)));
     back.forEach((v, i) => near(v, s.derivative(pts[i]), 1e-6, `${s.name} backward at ${pts[i]}`));
   }
@@ -98,7 +100,15 @@ interface Net {
 }
 
 /** float64 reference; `base` holds (and with `record`, collects) the exact pass's membranes, one list per layer. */
-function reference(net: Net, w1: number[], w2: number[], g: Prim, o: { decay: number; vth: number; reset: 'hard' | 'soft'; detach: boolean }, base: number[][], record: boolean): number {
+function reference(
+  net: Net,
+  w1: number[],
+  w2: number[],
+  g: Prim,
+  o: { decay: number; vth: number; reset: 'hard' | 'soft'; detach: boolean },
+  base: number[][],
+  record: boolean,
+): number {
   let loss = 0;
   const layer = (inputs: number[][], w: number[], nIn: number, nOut: number, l: number): { spikes: number[][] } => {
     const u = new Array(nOut).fill(0);
@@ -136,7 +146,14 @@ const IMPLS: Record<string, Impl> = {
   'lifStep autodiff': (x, p) => lifMultiStep(x, T, p).spikes,
 };
 
-function tfLoss(net: Net, w1: tf.Tensor, w2: tf.Tensor, o: { decay: number; vth: number; reset: 'hard' | 'soft'; detach: boolean }, surrogate: Surrogate, impl: Impl): tf.Scalar {
+function tfLoss(
+  net: Net,
+  w1: tf.Tensor,
+  w2: tf.Tensor,
+  o: { decay: number; vth: number; reset: 'hard' | 'soft'; detach: boolean },
+  surrogate: Surrogate,
+  impl: Impl,
+): tf.Scalar {
   const p = lifParams({ decay: o.decay, vth: o.vth, reset: o.reset, detachReset: o.detach, surrogate });
   const x = tf.tensor2d(net.x); // [T*B, 3] with B = 1
   const s1 = impl(tf.matMul(x, w1 as tf.Tensor2D), p);
@@ -145,53 +162,63 @@ function tfLoss(net: Net, w1: tf.Tensor, w2: tf.Tensor, o: { decay: number; vth:
 }
 
 for (const [implName, impl] of Object.entries(IMPLS)) {
-for (const name of Object.keys(surrogates)) {
-  for (const reset of ['hard', 'soft'] as const) {
-    for (const detach of [false, true]) {
-      test(`unrolled T=${T} LIF network (${implName}): ${name} surrogate gradients match finite differences (${reset} reset${detach ? ', detached' : ''})`, () => {
-        const o = { decay: 0.6, vth: 0.5, reset, detach };
-        const rng = new Rng(7);
-        const u = (lo: number, hi: number) => lo + (hi - lo) * rng.next();
-        const net: Net = {
-          x: Array.from({ length: T }, () => [u(0, 1), u(0, 1), u(0, 1)]),
-          w1: Array.from({ length: 9 }, () => u(-0.2, 0.8)),
-          w2: Array.from({ length: 6 }, () => u(-0.2, 0.9)),
-          c: [0.7, -1.3],
-          d: [0.5, -0.4, 0.9],
-        };
-        const base: number[][] = [[], []];
-        const g = primitives[name];
-        const exactLoss = reference(net, net.w1, net.w2, g, o, base, true);
-        // The base point must be clear of the threshold (and of the rectangular window's edges).
-        for (const h of base.flat()) {
-          assert.ok(Math.abs(h - o.vth) > 1e-3 && Math.abs(Math.abs(h - o.vth) - 0.5) > 1e-3, `membrane ${h} too close to a kink`);
-        }
-        const w1 = tf.tensor2d(net.w1, [3, 3]);
-        const w2 = tf.tensor2d(net.w2, [3, 2]);
-        near(tfLoss(net, w1, w2, o, surrogates[name], impl).dataSync()[0], exactLoss, 1e-5, 'loss');
-        const [g1, g2] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tfLoss(net, a, b, o, surrogates[name], impl))([w1, w2]);
-        const eps = 1e-6;
-        const fd = (which: 'w1' | 'w2', i: number) => {
-          const plus = { w1: [...net.w1], w2: [...net.w2] };
-          const minus = { w1: [...net.w1], w2: [...net.w2] };
-          plus[which][i] += eps;
-          minus[which][i] -= eps;
-          return (reference(net, plus.w1, plus.w2, g, o, base, false) - reference(net, minus.w1, minus.w2, g, o, base, false)) / (2 * eps);
-        };
-        let nonzero = 0;
-        values(g1).forEach((v, i) => {
-          const want = fd('w1', i);
-          if (Math.abs(want) > 1e-3) nonzero++;
-          near(v, want, 1e-4 + 1e-3 * Math.abs(want), `dL/dw1[${i}]`);
+  for (const name of Object.keys(surrogates)) {
+    for (const reset of ['hard', 'soft'] as const) {
+      for (const detach of [false, true]) {
+        test(`unrolled T=${T} LIF network (${implName}): ${name} surrogate gradients match finite differences (${reset} reset${detach ? ', detached' : ''})`, () => {
+          const o = { decay: 0.6, vth: 0.5, reset, detach };
+          const rng = new Rng(7);
+          const u = (lo: number, hi: number) => lo + (hi - lo) * rng.next();
+          const net: Net = {
+            x: Array.from({ length: T }, () => [u(0, 1), u(0, 1), u(0, 1)]),
+            w1: Array.from({ length: 9 }, () => u(-0.2, 0.8)),
+            w2: Array.from({ length: 6 }, () => u(-0.2, 0.9)),
+            c: [0.7, -1.3],
+            d: [0.5, -0.4, 0.9],
+          };
+          const base: number[][] = [[], []];
+          const g = primitives[name];
+          const exactLoss = reference(net, net.w1, net.w2, g, o, base, true);
+          // The base point must be clear of the threshold (and of the rectangular window's edges).
+          for (const h of base.flat()) {
+            assert.ok(
+              Math.abs(h - o.vth) > 1e-3 && Math.abs(Math.abs(h - o.vth) - 0.5) > 1e-3,
+              `membrane ${h} too close to a kink`,
+            );
+          }
+          const w1 = tf.tensor2d(net.w1, [3, 3]);
+          const w2 = tf.tensor2d(net.w2, [3, 2]);
+          near(tfLoss(net, w1, w2, o, surrogates[name], impl).dataSync()[0], exactLoss, 1e-5, 'loss');
+          const [g1, g2] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tfLoss(net, a, b, o, surrogates[name], impl))([
+            w1,
+            w2,
+          ]);
+          const eps = 1e-6;
+          const fd = (which: 'w1' | 'w2', i: number) => {
+            const plus = { w1: [...net.w1], w2: [...net.w2] };
+            const minus = { w1: [...net.w1], w2: [...net.w2] };
+            plus[which][i] += eps;
+            minus[which][i] -= eps;
+            return (
+              (reference(net, plus.w1, plus.w2, g, o, base, false) -
+                reference(net, minus.w1, minus.w2, g, o, base, false)) /
+              (2 * eps)
+            );
+          };
+          let nonzero = 0;
+          values(g1).forEach((v, i) => {
+            const want = fd('w1', i);
+            if (Math.abs(want) > 1e-3) nonzero++;
+            near(v, want, 1e-4 + 1e-3 * Math.abs(want), `dL/dw1[${i}]`);
+          });
+          values(g2).forEach((v, i) => {
+            const want = fd('w2', i);
+            if (Math.abs(want) > 1e-3) nonzero++;
+            near(v, want, 1e-4 + 1e-3 * Math.abs(want), `dL/dw2[${i}]`);
+          });
+          assert.ok(nonzero >= 4, `only ${nonzero} gradients are non-zero: the check is too weak`);
         });
-        values(g2).forEach((v, i) => {
-          const want = fd('w2', i);
-          if (Math.abs(want) > 1e-3) nonzero++;
-          near(v, want, 1e-4 + 1e-3 * Math.abs(want), `dL/dw2[${i}]`);
-        });
-        assert.ok(nonzero >= 4, `only ${nonzero} gradients are non-zero: the check is too weak`);
-      });
+      }
     }
   }
-}
 }

@@ -7,7 +7,8 @@ before(async () => {
   await initBackend('cpu', () => {});
 });
 
-const near = (a: number, b: number, tol: number, what: string) => assert.ok(Math.abs(a - b) <= tol, `${what}: ${a} vs ${b}`);
+const near = (a: number, b: number, tol: number, what: string) =>
+  assert.ok(Math.abs(a - b) <= tol, `${what}: ${a} vs ${b}`);
 const SHAPE = [4, 2, 2, 3]; // [T*B, H, W, C]: T = 2, B = 2
 const C = 3;
 const N = 16; // elements per channel
@@ -27,7 +28,14 @@ function stats(x: number[]): { mean: number[]; variance: number[] } {
 }
 
 /** y = gamma * alpha * Vth * (x - mean) / sqrt(var + eps) + beta, written out. */
-function formula(x: number[], mean: number[], variance: number[], gamma: number[], beta: number[], scale: number): number[] {
+function formula(
+  x: number[],
+  mean: number[],
+  variance: number[],
+  gamma: number[],
+  beta: number[],
+  scale: number,
+): number[] {
   return x.map((v, i) => {
     const c = i % C;
     return (gamma[c] * scale * (v - mean[c])) / Math.sqrt(variance[c] + EPS) + beta[c];
@@ -61,7 +69,11 @@ test('tdBN training-mode gradient flows through the batch statistics (finite dif
     const { mean, variance } = stats(v);
     return formula(v, mean, variance, gamma, beta, scale).reduce((s, y, i) => s + y * r[i], 0);
   };
-  const grad = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(bn.forward(t, { training: true, T: 2 }), tf.tensor(r, SHAPE))))(tf.tensor(x, SHAPE)).dataSync();
+  const grad = tf
+    .grad((t: tf.Tensor) => tf.sum(tf.mul(bn.forward(t, { training: true, T: 2 }), tf.tensor(r, SHAPE))))(
+      tf.tensor(x, SHAPE),
+    )
+    .dataSync();
   const eps = 1e-6;
   for (let i = 0; i < 48; i++) {
     const plus = [...x];
@@ -82,7 +94,10 @@ test('running statistics after 3 training steps inside tf.variableGrads, then in
     const x = randomValues(rng, 48);
     const { value, grads } = tf.variableGrads(
       () => tf.sum(tf.square(bn.forward(tf.tensor(x, SHAPE), { training: true, T: 2 }))) as tf.Scalar,
-      bn.namedVariables().map((v) => v.variable).filter((v) => v.trainable),
+      bn
+        .namedVariables()
+        .map((v) => v.variable)
+        .filter((v) => v.trainable),
     );
     assert.equal(Object.keys(grads).length, 2, 'gamma and beta only');
     value.dispose();

@@ -24,12 +24,17 @@ test('the same seed gives the same interval; another seed another one', () => {
   const v = [1, 0, 0, 1, 1, 1, 0, 1];
   const f = (ix: Uint32Array) => mean(v, ix);
   assert.deepEqual(bootstrapInterval(8, f, { seed: 1 }), bootstrapInterval(8, f, { seed: 1 }));
-  assert.notDeepEqual(bootstrapInterval(8, f, { seed: 1, resamples: 50 }), bootstrapInterval(8, f, { seed: 2, resamples: 50 }));
+  assert.notDeepEqual(
+    bootstrapInterval(8, f, { seed: 1, resamples: 50 }),
+    bootstrapInterval(8, f, { seed: 2, resamples: 50 }),
+  );
 });
 
 test('coverage: the interval of a proportion holds the true one about 95% of the time', () => {
   const rng = new Rng(11);
-  const p = 0.3, n = 200, trials = 300;
+  const p = 0.3,
+    n = 200,
+    trials = 300;
   let covered = 0;
   for (let t = 0; t < trials; t++) {
     const x = Float64Array.from({ length: n }, () => (rng.next() < p ? 1 : 0));
@@ -41,8 +46,11 @@ test('coverage: the interval of a proportion holds the true one about 95% of the
 });
 
 test('paired difference: centred on (b - c) / n, as wide as its normal approximation, blind to shared errors', () => {
-  const n = 1000, b = 80, c = 40; // b images right only under the first, c only under the second
-  const first = new Uint8Array(n), second = new Uint8Array(n);
+  const n = 1000,
+    b = 80,
+    c = 40; // b images right only under the first, c only under the second
+  const first = new Uint8Array(n),
+    second = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     if (i < b) first[i] = 1;
     else if (i < b + c) second[i] = 1;
@@ -54,7 +62,8 @@ test('paired difference: centred on (b - c) / n, as wide as its normal approxima
   assert.ok(Math.abs((i.lower + i.upper) / 2 - d) < 0.15 * se, `centre ${(i.lower + i.upper) / 2}, expected ${d}`);
   assert.ok(Math.abs(i.upper - i.lower - 2 * 1.96 * se) < 0.08 * 2 * 1.96 * se, `width ${i.upper - i.lower}`);
   // Turning shared right answers into shared wrong ones changes both accuracies, not the paired interval.
-  const harder1 = first.map((v, k) => (k >= 500 ? 0 : v)), harder2 = second.map((v, k) => (k >= 500 ? 0 : v));
+  const harder1 = first.map((v, k) => (k >= 500 ? 0 : v)),
+    harder2 = second.map((v, k) => (k >= 500 ? 0 : v));
   assert.deepEqual(pairedBootstrapDifference(harder1, harder2, { seed: 5, resamples: 4000 }), i);
 });
 
@@ -80,5 +89,8 @@ test('sortedQuantile interpolates between order statistics', () => {
   assert.equal(sortedQuantile([1, 2, 3, 4], 1), 4);
   assert.equal(sortedQuantile([1, 2, 3, 4], 0.5), 2.5);
   assert.throws(() => bootstrapInterval(0, () => 0, { seed: 1 }), /needs at least one item, got 0/);
-  assert.throws(() => bootstrapInterval(3, () => 0, { seed: 1, level: 95 }), /confidence level must be in \(0, 1\), got 95/);
+  assert.throws(
+    () => bootstrapInterval(3, () => 0, { seed: 1, level: 95 }),
+    /confidence level must be in \(0, 1\), got 95/,
+  );
 });

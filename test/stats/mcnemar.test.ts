@@ -16,7 +16,11 @@ test('exact McNemar p-values equal the hand-computed binomial sums', () => {
 
 test('large discordant counts: exact rationals, no underflow', () => {
   // Computed with Python's fractions.Fraction and math.comb.
-  for (const [b, c, p] of [[1040, 960, 0.07728689056266842], [5100, 4900, 0.04658552770494739], [60, 0, 1.734723475976807e-18]]) {
+  for (const [b, c, p] of [
+    [1040, 960, 0.07728689056266842],
+    [5100, 4900, 0.04658552770494739],
+    [60, 0, 1.734723475976807e-18],
+  ]) {
     const got = mcnemarExactP(b, c);
     assert.ok(Math.abs(got - p) <= 1e-9 * p, `mcnemarExactP(${b}, ${c}) = ${got}, expected ${p}`);
   }

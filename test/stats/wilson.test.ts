@@ -4,7 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { wilsonInterval } from 'spikesplit';
 
-const close = (actual: number, expected: number, tol = 5e-5) => assert.ok(Math.abs(actual - expected) <= tol, `${actual} is not within ${tol} of ${expected}`);
+const close = (actual: number, expected: number, tol = 5e-5) =>
+  assert.ok(Math.abs(actual - expected) <= tol, `${actual} is not within ${tol} of ${expected}`);
 
 test('Wilson score intervals equal the published ones', () => {
   for (const [k, n, lower, upper] of [

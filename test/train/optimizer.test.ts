@@ -15,11 +15,20 @@ test('SGD with momentum and weight decay follows v = m v + (g + wd w), w -= lr v
   const g = tf.tensor([[0.5, 0.5]]);
   // step 1: v = g + 0.1 w = [0.6, 0.3]; w = w - 0.1 v = [0.94, -2.03]
   opt.step({ [w.variable.name]: g }, 0.1);
-  assert.deepEqual(Array.from(w.variable.dataSync()).map((x) => +x.toFixed(6)), [0.94, -2.03]);
+  assert.deepEqual(
+    Array.from(w.variable.dataSync()).map((x) => +x.toFixed(6)),
+    [0.94, -2.03],
+  );
   // step 2: v = 0.9 [0.6, 0.3] + [0.5 + 0.094, 0.5 - 0.203] = [1.134, 0.567]; w = [0.94 - 0.1134, -2.03 - 0.0567]
   opt.step({ [w.variable.name]: g }, 0.1);
-  assert.deepEqual(Array.from(w.variable.dataSync()).map((x) => +x.toFixed(5)), [0.8266, -2.0867]);
-  assert.deepEqual(opt.namedVariables().map((v) => v.name), ['optimizer.step', 'w.momentum']);
+  assert.deepEqual(
+    Array.from(w.variable.dataSync()).map((x) => +x.toFixed(5)),
+    [0.8266, -2.0867],
+  );
+  assert.deepEqual(
+    opt.namedVariables().map((v) => v.name),
+    ['optimizer.step', 'w.momentum'],
+  );
   opt.dispose();
 });
 
@@ -36,7 +45,9 @@ test('Adam matches its bias-corrected update computed by hand', async () => {
   await initBackend('cpu', () => undefined);
   const w = param('w', [1], [1, 1]);
   const opt = createOptimizer({ kind: 'adam', weightDecay: 0 }, [w]);
-  let m = 0, v = 0, x = 1;
+  let m = 0,
+    v = 0,
+    x = 1;
   for (let t = 1; t <= 3; t++) {
     const g = 2 * x; // gradient of x^2
     opt.step({ [w.variable.name]: tf.tensor([[g]]) }, 0.01);
@@ -49,7 +60,10 @@ test('Adam matches its bias-corrected update computed by hand', async () => {
 });
 
 test('bad optimizer settings name the setting', () => {
-  assert.throws(() => createOptimizer({ kind: 'sgd', momentum: 1.5, weightDecay: 0 }, []), /momentum must be in \[0, 1\), got 1.5/);
+  assert.throws(
+    () => createOptimizer({ kind: 'sgd', momentum: 1.5, weightDecay: 0 }, []),
+    /momentum must be in \[0, 1\), got 1.5/,
+  );
 });
 
 test('cosine, step and warm-up schedules', () => {

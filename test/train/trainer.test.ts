@@ -15,7 +15,10 @@ test('tensors are all disposed every epoch: the count after each epoch is the sa
   const { history } = await trainRun(undefined, () => counts.push(tf.memory().numTensors));
   assert.equal(history.length, CONFIG.epochs);
   assert.equal(counts.length, CONFIG.epochs);
-  assert.ok(counts.every((c) => c === counts[0]), `tensor counts after each epoch: ${counts}`);
+  assert.ok(
+    counts.every((c) => c === counts[0]),
+    `tensor counts after each epoch: ${counts}`,
+  );
   assert.equal(tf.memory().numTensors, before, 'the run leaves no tensor behind');
   assert.ok(history.every((r) => Number.isFinite(r.trainLoss) && r.testAccuracy >= 0 && r.testAccuracy <= 1));
 });
@@ -30,7 +33,9 @@ test('a run killed with SIGKILL in its second epoch resumes from epoch 1 and end
       if (chunk.toString().includes('epoch 1 done')) setTimeout(() => child.kill('SIGKILL'), 300);
       if (chunk.toString().includes('epoch 2 done')) reject(new Error('the run finished epoch 2 before it was killed'));
     });
-    child.on('exit', (code, signal) => (signal === 'SIGKILL' ? resolve() : reject(new Error(`the run exited with ${code} before it was killed`))));
+    child.on('exit', (code, signal) =>
+      signal === 'SIGKILL' ? resolve() : reject(new Error(`the run exited with ${code} before it was killed`)),
+    );
   });
   const killed = readCheckpoint<EpochRecord>(runDir);
   assert.equal(killed?.epochs, 1, 'the checkpoint after the kill is that of epoch 1');
@@ -40,12 +45,22 @@ test('a run killed with SIGKILL in its second epoch resumes from epoch 1 and end
 
   const resumed = await trainRun(runDir);
   assert.equal(resumed.resumedEpochs, 1);
-  const metrics = fs.readFileSync(path.join(runDir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as EpochRecord);
-  assert.deepEqual(metrics.map((r) => r.epoch), [1, 2, 3]);
+  const metrics = fs
+    .readFileSync(path.join(runDir, 'metrics.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as EpochRecord);
+  assert.deepEqual(
+    metrics.map((r) => r.epoch),
+    [1, 2, 3],
+  );
 
   const fresh = await trainRun(undefined);
   for (const [i, r] of resumed.history.entries()) {
-    assert.ok(Math.abs(r.trainLoss - fresh.history[i].trainLoss) < 1e-5, `epoch ${i + 1} train loss: resumed ${r.trainLoss}, uninterrupted ${fresh.history[i].trainLoss}`);
+    assert.ok(
+      Math.abs(r.trainLoss - fresh.history[i].trainLoss) < 1e-5,
+      `epoch ${i + 1} train loss: resumed ${r.trainLoss}, uninterrupted ${fresh.history[i].trainLoss}`,
+    );
     assert.equal(r.testAccuracy, fresh.history[i].testAccuracy);
     assert.equal(r.testCount, fresh.history[i].testCount);
   }

@@ -1,13 +1,20 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { durationClock, notebookProgress, NOTEBOOK_PROGRESS_INTERVAL_MS, Progress, type ProgressSink } from 'spikesplit';
+import {
+  durationClock,
+  notebookProgress,
+  NOTEBOOK_PROGRESS_INTERVAL_MS,
+  Progress,
+  type ProgressSink,
+} from 'spikesplit';
 
 /** A clock the test moves by hand, and a sink that records every line it is given. */
 function harness(sinkIntervalMs?: number) {
   let nowMs = 10_000;
   const lines: { line: string; final: boolean }[] = [];
   const record = (line: string, final: boolean) => void lines.push({ line, final });
-  const sink: ProgressSink = sinkIntervalMs === undefined ? record : Object.assign(record, { intervalMs: sinkIntervalMs });
+  const sink: ProgressSink =
+    sinkIntervalMs === undefined ? record : Object.assign(record, { intervalMs: sinkIntervalMs });
   return { lines, sink, now: () => nowMs, advance: (ms: number) => void (nowMs += ms) };
 }
 
@@ -48,7 +55,11 @@ test('bytes are shown in MB; an unknown total has no percent and no ETA', () => 
 });
 
 test('the interval: the Progress its own, else the sink its own, else 5 s off a terminal', () => {
-  for (const [sinkMs, optionMs, expected] of [[undefined, undefined, 5000], [300, undefined, 300], [300, 1000, 1000]] as const) {
+  for (const [sinkMs, optionMs, expected] of [
+    [undefined, undefined, 5000],
+    [300, undefined, 300],
+    [300, 1000, 1000],
+  ] as const) {
     const h = harness(sinkMs);
     const p = new Progress(10, { sink: h.sink, intervalMs: optionMs, now: h.now });
     h.advance(expected - 1);

@@ -13,13 +13,19 @@ const RED = [255, 0, 0];
 
 function redBars(title: string): Figure {
   return figure({
-    title, preset: 'tiny', backend: 'cpu', width: 400, height: 300,
+    title,
+    preset: 'tiny',
+    backend: 'cpu',
+    width: 400,
+    height: 300,
     data: [{ type: 'bar', x: ['a', 'b'], y: [1, 2], marker: { color: '#ff0000' } }],
   });
 }
 
 /** Parses SVG with the browser's strict XML parser; returns its parse error (or null) and what the checks need. */
-async function parseSvg(svg: string): Promise<{ error: string | null; root: string; width: string | null; texts: string[] }> {
+async function parseSvg(
+  svg: string,
+): Promise<{ error: string | null; root: string; width: string | null; texts: string[] }> {
   const browser = await launchChromium();
   try {
     const page = await browser.newPage();
@@ -40,9 +46,15 @@ async function parseSvg(svg: string): Promise<{ error: string | null; root: stri
 
 test("a figure's title carries the preset and backend; a missing one is an error", () => {
   assert.equal(redBars('Red bars').layout.title.text, 'Red bars (preset tiny, backend cpu)');
-  assert.throws(() => figure({ title: 't', preset: '', backend: 'cpu', data: [{ type: 'bar', y: [1] }] }), /preset as a non-empty string/);
+  assert.throws(
+    () => figure({ title: 't', preset: '', backend: 'cpu', data: [{ type: 'bar', y: [1] }] }),
+    /preset as a non-empty string/,
+  );
   assert.throws(() => figure({ title: 't', preset: 'tiny', backend: 'cpu', data: [] }), /at least one trace/);
-  assert.throws(() => figure({ title: 't', preset: 'tiny', backend: 'cpu', width: 10.5, data: [{ type: 'bar', y: [1] }] }), /layout.width/);
+  assert.throws(
+    () => figure({ title: 't', preset: 'tiny', backend: 'cpu', width: 10.5, data: [{ type: 'bar', y: [1] }] }),
+    /layout.width/,
+  );
 });
 
 test('exportFigure writes a PNG of the layout size with the bars drawn, and an SVG with the title', async () => {
@@ -57,7 +69,8 @@ test('exportFigure writes a PNG of the layout size with the bars drawn, and an S
     assert.equal(png.width, 400);
     assert.equal(png.height, 300);
     const colours = new Set<number>();
-    let nonWhite = 0, red = 0;
+    let nonWhite = 0,
+      red = 0;
     for (let i = 0; i < png.data.length; i += 4) {
       const [r, g, b] = png.data.subarray(i, i + 3);
       colours.add((r << 16) | (g << 8) | b);
@@ -74,7 +87,10 @@ test('exportFigure writes a PNG of the layout size with the bars drawn, and an S
     assert.equal(svg.error, null);
     assert.equal(svg.root, 'svg');
     assert.equal(svg.width, '400');
-    assert.ok(svg.texts.includes('Red bars (preset tiny, backend cpu)'), `title missing from SVG texts: ${svg.texts.join(' | ')}`);
+    assert.ok(
+      svg.texts.includes('Red bars (preset tiny, backend cpu)'),
+      `title missing from SVG texts: ${svg.texts.join(' | ')}`,
+    );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -96,7 +112,9 @@ test('plotlyHtml inlines plotly.js once and draws every figure in a browser, wha
   try {
     const page = await browser.newPage();
     await page.setContent(`<!doctype html><html><body>${first}${second}</body></html>`);
-    const titles = await page.evaluate(`['first', 'second'].map((id) => document.querySelector('#' + id + ' .gtitle')?.textContent ?? null)`);
+    const titles = await page.evaluate(
+      `['first', 'second'].map((id) => document.querySelector('#' + id + ' .gtitle')?.textContent ?? null)`,
+    );
     // plotly reads <b> in a title as bold; the text survives, and '</script>' did not end the script early.
     assert.deepEqual(titles, ['First (preset tiny, backend cpu)', 'Second </script>bold (preset tiny, backend cpu)']);
   } finally {

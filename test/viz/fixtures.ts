@@ -3,7 +3,17 @@
  * 200 test images, and a model with accuracy a is right on exactly the first 200 a of them (so a row's correct
  * images are a subset of the backbone's: its drop has no image it gets right that the backbone gets wrong).
  */
-import { accuracyEstimate, encodeCorrectness, rowUncertainty, selectPerSplit, type BackboneSummary, type LinkErrors, type ResultRow, type Results, type SweepRow } from 'spikesplit';
+import {
+  accuracyEstimate,
+  encodeCorrectness,
+  rowUncertainty,
+  selectPerSplit,
+  type BackboneSummary,
+  type LinkErrors,
+  type ResultRow,
+  type Results,
+  type SweepRow,
+} from 'spikesplit';
 
 export const TEST_IMAGES = 200;
 
@@ -50,8 +60,28 @@ export const BACKBONE: BackboneSummary = {
   model: { name: 'resnet50', width: 1 / 16, T: 2, classes: 10 },
   data: 'hand-made data',
   history: [
-    { epoch: 1, lr: 0.1, trainLoss: 2.2, trainAccuracy: 0.2, testLoss: 2.1, testAccuracy: 0.25, testCount: TEST_IMAGES, seconds: 60, imagesPerSecond: 10 },
-    { epoch: 2, lr: 0.05, trainLoss: 1.8, trainAccuracy: 0.4, testLoss: 1.9, testAccuracy: 0.45, testCount: TEST_IMAGES, seconds: 40, imagesPerSecond: 12 },
+    {
+      epoch: 1,
+      lr: 0.1,
+      trainLoss: 2.2,
+      trainAccuracy: 0.2,
+      testLoss: 2.1,
+      testAccuracy: 0.25,
+      testCount: TEST_IMAGES,
+      seconds: 60,
+      imagesPerSecond: 10,
+    },
+    {
+      epoch: 2,
+      lr: 0.05,
+      trainLoss: 1.8,
+      trainAccuracy: 0.4,
+      testLoss: 1.9,
+      testAccuracy: 0.45,
+      testCount: TEST_IMAGES,
+      seconds: 40,
+      imagesPerSecond: 12,
+    },
   ],
   accuracyByT: { '2': 0.62, '4': 0.66 },
   correctByT: { '2': encodeCorrectness(firstCorrect(0.62)), '4': encodeCorrectness(firstCorrect(0.66)) },
@@ -70,7 +100,10 @@ const SWEEP_ROWS = [
  * By the selection rule (3%, relaxed 4%): no configuration at RB3 (the least drop is RB3-32x32x4-T2), and
  * RB16-2x2x8-T2 at RB16 under the relaxed threshold. Pareto front: RB16-2x2x8-T2 (64 bits), RB16-4x4x32-T4 (2048).
  */
-const ROWS: ResultRow[] = SWEEP_ROWS.map((r) => ({ ...r, ...rowUncertainty(BACKBONE.correctByT[r.T], r.correct, { baseline: 'backbone', row: r.id }, 1) }));
+const ROWS: ResultRow[] = SWEEP_ROWS.map((r) => ({
+  ...r,
+  ...rowUncertainty(BACKBONE.correctByT[r.T], r.correct, { baseline: 'backbone', row: r.id }, 1),
+}));
 
 export const RESULTS: Results = {
   preset: 'tiny',
@@ -90,15 +123,37 @@ export const LINK_ERRORS: LinkErrors = {
   testImages: 4,
   splits: [
     {
-      split: 'RB16', rowId: 'RB16-2x2x8-T2', choice: 'relaxed', T: 2, sentShape: [2, 2, 8], frameBytes: 48, frames: 4,
-      sweepAccuracy: 0.585, baselineAccuracy: 0.62, wallSeconds: 3,
+      split: 'RB16',
+      rowId: 'RB16-2x2x8-T2',
+      choice: 'relaxed',
+      T: 2,
+      sentShape: [2, 2, 8],
+      frameBytes: 48,
+      frames: 4,
+      sweepAccuracy: 0.585,
+      baselineAccuracy: 0.62,
+      wallSeconds: 3,
       points: [
         { channel: 'bit-errors', policy: 'erase', rate: 0, accuracy: 0.75, lostFrames: 0, flippedBitsPerFrame: 0 },
         { channel: 'bit-errors', policy: 'erase', rate: 1e-2, accuracy: 0.25, lostFrames: 3, flippedBitsPerFrame: 4 },
         { channel: 'bit-errors', policy: 'erase', rate: 1e-3, accuracy: 0.5, lostFrames: 1, flippedBitsPerFrame: 0.5 },
         { channel: 'bit-errors', policy: 'ignore-crc', rate: 0, accuracy: 0.75, lostFrames: 0, flippedBitsPerFrame: 0 },
-        { channel: 'bit-errors', policy: 'ignore-crc', rate: 1e-3, accuracy: 0.75, lostFrames: 0, flippedBitsPerFrame: 0.25 },
-        { channel: 'bit-errors', policy: 'ignore-crc', rate: 1e-2, accuracy: 0.5, lostFrames: 0, flippedBitsPerFrame: 1 },
+        {
+          channel: 'bit-errors',
+          policy: 'ignore-crc',
+          rate: 1e-3,
+          accuracy: 0.75,
+          lostFrames: 0,
+          flippedBitsPerFrame: 0.25,
+        },
+        {
+          channel: 'bit-errors',
+          policy: 'ignore-crc',
+          rate: 1e-2,
+          accuracy: 0.5,
+          lostFrames: 0,
+          flippedBitsPerFrame: 1,
+        },
         { channel: 'frame-loss', policy: null, rate: 0.5, accuracy: 0.25, lostFrames: 2, flippedBitsPerFrame: 0 },
         { channel: 'frame-loss', policy: null, rate: 0, accuracy: 0.75, lostFrames: 0, flippedBitsPerFrame: 0 },
       ],

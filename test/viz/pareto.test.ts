@@ -12,8 +12,18 @@ test('paretoFront keeps the points that no point with fewer or equal bits beats,
     { id: 'f', bits: 64, accuracy: 0.4 }, // same bits as b, lower accuracy
     { id: 'g', bits: 4096, accuracy: 0.72 },
   ];
-  assert.deepEqual(paretoFront(points).map((p) => p.id), ['b', 'd', 'a', 'g']);
+  assert.deepEqual(
+    paretoFront(points).map((p) => p.id),
+    ['b', 'd', 'a', 'g'],
+  );
   assert.deepEqual(paretoFront([]), []);
-  assert.deepEqual(paretoFront([{ id: 'x', bits: 8, accuracy: 0.1 }, { id: 'y', bits: 8, accuracy: 0.1 }]).map((p) => p.id), ['x'], 'of equal points the first is kept');
+  assert.deepEqual(
+    paretoFront([
+      { id: 'x', bits: 8, accuracy: 0.1 },
+      { id: 'y', bits: 8, accuracy: 0.1 },
+    ]).map((p) => p.id),
+    ['x'],
+    'of equal points the first is kept',
+  );
   assert.throws(() => paretoFront([{ bits: NaN, accuracy: 0.1 }]), /point 0 has bits NaN/);
 });

@@ -96,7 +96,9 @@ function orientY(orientation: Dvs128Orientation, a: number, b: number): number {
 
 function checkOrientation(orientation: string, where: string): void {
   if (orientation !== 'spikingjelly' && orientation !== 'dat2mat' && orientation !== 'raw') {
-    throw new RangeError(`${where}: orientation '${orientation}' is unknown; expected 'spikingjelly', 'dat2mat' or 'raw'`);
+    throw new RangeError(
+      `${where}: orientation '${orientation}' is unknown; expected 'spikingjelly', 'dat2mat' or 'raw'`,
+    );
   }
 }
 
@@ -123,7 +125,9 @@ export function readAedat2Header(bytes: Uint8Array): Aedat2Header {
   }
   if (lines.length === 0 || !lines[0].startsWith(VERSION_PREFIX)) {
     const found = lines.length === 0 ? `byte 0x${(bytes[0] ?? 0).toString(16)}` : `'${lines[0].slice(0, 40)}'`;
-    throw new RangeError(`AEDAT header: expected a first line '${VERSION_LINE}', found ${bytes.length === 0 ? 'an empty file' : found}`);
+    throw new RangeError(
+      `AEDAT header: expected a first line '${VERSION_LINE}', found ${bytes.length === 0 ? 'an empty file' : found}`,
+    );
   }
   const header: Aedat2Header = { version: lines[0].slice(VERSION_PREFIX.length).trim(), lines, byteLength: pos };
   for (const line of lines) {
@@ -215,10 +219,14 @@ export function writeAedat2(stream: EventStream, options: Aedat2WriteOptions = {
   for (let i = 0; i < n; i++) {
     const { x, y, p, t } = stream;
     if (x[i] >= DVS128_SIZE_PX || y[i] >= DVS128_SIZE_PX) {
-      throw new RangeError(`writeAedat2: event ${i} at (x ${x[i]}, y ${y[i]}) is off the DVS128; expected x, y < ${DVS128_SIZE_PX}`);
+      throw new RangeError(
+        `writeAedat2: event ${i} at (x ${x[i]}, y ${y[i]}) is off the DVS128; expected x, y < ${DVS128_SIZE_PX}`,
+      );
     }
     if (!Number.isInteger(t[i]) || t[i] < 0 || t[i] > MAX_TIMESTAMP_US) {
-      throw new RangeError(`writeAedat2: event ${i} has timestamp ${t[i]}; expected whole microseconds in [0, ${MAX_TIMESTAMP_US}]`);
+      throw new RangeError(
+        `writeAedat2: event ${i} has timestamp ${t[i]}; expected whole microseconds in [0, ${MAX_TIMESTAMP_US}]`,
+      );
     }
     const rawX = orientX(orientation, x[i], y[i]);
     const rawY = orientY(orientation, x[i], y[i]);

@@ -33,10 +33,14 @@ const LUMA_RGB = [0.299, 0.587, 0.114];
 function grayIntensity(pixels: Uint8Array, shape: readonly [number, number, number]): Float32Array {
   const [height, width, channels] = shape;
   if (![height, width].every((d) => Number.isInteger(d) && d >= 1) || (channels !== 1 && channels !== 3)) {
-    throw new RangeError(`emulateDvs: image shape [${shape.join(', ')}] is invalid; expected [H, W, C] with H, W >= 1 and C 1 (gray) or 3 (RGB)`);
+    throw new RangeError(
+      `emulateDvs: image shape [${shape.join(', ')}] is invalid; expected [H, W, C] with H, W >= 1 and C 1 (gray) or 3 (RGB)`,
+    );
   }
   if (pixels.length !== height * width * channels) {
-    throw new RangeError(`emulateDvs: image has ${pixels.length} bytes; expected H*W*C = ${height * width * channels} for shape [${shape.join(', ')}]`);
+    throw new RangeError(
+      `emulateDvs: image has ${pixels.length} bytes; expected H*W*C = ${height * width * channels} for shape [${shape.join(', ')}]`,
+    );
   }
   const gray = new Float32Array(height * width);
   for (let i = 0; i < gray.length; i++) {
@@ -46,7 +50,15 @@ function grayIntensity(pixels: Uint8Array, shape: readonly [number, number, numb
 }
 
 /** The image (gray, [H, W]) as the sensor ([height, width]) sees it with the scene shifted by (dxPx, dyPx). */
-function renderShifted(gray: Float32Array, imageH: number, imageW: number, height: number, width: number, dxPx: number, dyPx: number): Float32Array {
+function renderShifted(
+  gray: Float32Array,
+  imageH: number,
+  imageW: number,
+  height: number,
+  width: number,
+  dxPx: number,
+  dyPx: number,
+): Float32Array {
   const out = new Float32Array(height * width);
   const clamp = (value: number, max: number) => Math.min(max, Math.max(0, value));
   for (let row = 0; row < height; row++) {
@@ -68,16 +80,25 @@ function renderShifted(gray: Float32Array, imageH: number, imageW: number, heigh
 }
 
 /** Events a DVS would record of a static image ([H, W, C] bytes, C = 1 or 3) under seeded small camera motion. */
-export function emulateDvs(pixels: Uint8Array, shape: readonly [number, number, number], options: DvsEmulatorOptions): EventStream {
+export function emulateDvs(
+  pixels: Uint8Array,
+  shape: readonly [number, number, number],
+  options: DvsEmulatorOptions,
+): EventStream {
   const gray = grayIntensity(pixels, shape);
   const [imageH, imageW] = shape;
   const { height, width } = options.sensorSize ?? { height: imageH, width: imageW };
   const durationUs = options.durationUs ?? 1_000_000;
-  if (!(durationUs > 0) || !Number.isFinite(durationUs)) throw new RangeError(`emulateDvs: durationUs is ${durationUs}; expected a finite number > 0`);
+  if (!(durationUs > 0) || !Number.isFinite(durationUs))
+    throw new RangeError(`emulateDvs: durationUs is ${durationUs}; expected a finite number > 0`);
   const rng = new Rng(options.seed);
   const trajectory = options.trajectory ?? smoothLoopTrajectory(options.steps ?? 100, options.amplitudePx ?? 1, rng);
   const steps = trajectory.dxPx.length;
-  if (steps < 2 || trajectory.dyPx.length !== steps || ![...trajectory.dxPx, ...trajectory.dyPx].every(Number.isFinite)) {
+  if (
+    steps < 2 ||
+    trajectory.dyPx.length !== steps ||
+    ![...trajectory.dxPx, ...trajectory.dyPx].every(Number.isFinite)
+  ) {
     throw new RangeError(
       `emulateDvs: trajectory has ${trajectory.dxPx.length} dx and ${trajectory.dyPx.length} dy shifts; ` +
         'expected equal counts of at least 2, all finite',
@@ -85,7 +106,10 @@ export function emulateDvs(pixels: Uint8Array, shape: readonly [number, number, 
   }
   function* frames(): Generator<IntensityFrame> {
     for (let i = 0; i < steps; i++) {
-      yield { intensity: renderShifted(gray, imageH, imageW, height, width, trajectory.dxPx[i], trajectory.dyPx[i]), tUs: (i * durationUs) / (steps - 1) };
+      yield {
+        intensity: renderShifted(gray, imageH, imageW, height, width, trajectory.dxPx[i], trajectory.dyPx[i]),
+        tUs: (i * durationUs) / (steps - 1),
+      };
     }
   }
   return eventsFromIntensityFrames(frames(), { height, width }, { ...options, rng });

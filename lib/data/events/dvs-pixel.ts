@@ -39,7 +39,10 @@ const MIN_THRESHOLD = 0.01;
 function pixelThresholds(count: number, nominal: number, sigma: number, rng: Rng | undefined): Float64Array {
   const thresholds = new Float64Array(count).fill(nominal);
   if (sigma > 0) {
-    if (!rng) throw new RangeError(`DVS pixel model: thresholdSigma is ${sigma} but no rng was given; expected an Rng to draw the mismatch`);
+    if (!rng)
+      throw new RangeError(
+        `DVS pixel model: thresholdSigma is ${sigma} but no rng was given; expected an Rng to draw the mismatch`,
+      );
     for (let i = 0; i < count; i++) thresholds[i] = Math.max(MIN_THRESHOLD, nominal + sigma * rng.normal());
   }
   return thresholds;
@@ -47,14 +50,20 @@ function pixelThresholds(count: number, nominal: number, sigma: number, rng: Rng
 
 function checkFrame(frame: IntensityFrame, index: number, pixels: number, previousUs: number): void {
   if (frame.intensity.length !== pixels) {
-    throw new RangeError(`eventsFromIntensityFrames: frame ${index} has ${frame.intensity.length} values; expected H*W = ${pixels}`);
+    throw new RangeError(
+      `eventsFromIntensityFrames: frame ${index} has ${frame.intensity.length} values; expected H*W = ${pixels}`,
+    );
   }
   if (!Number.isFinite(frame.tUs) || frame.tUs <= previousUs) {
-    throw new RangeError(`eventsFromIntensityFrames: frame ${index} is at ${frame.tUs} µs; expected a finite time after ${previousUs} µs`);
+    throw new RangeError(
+      `eventsFromIntensityFrames: frame ${index} is at ${frame.tUs} µs; expected a finite time after ${previousUs} µs`,
+    );
   }
   for (let i = 0; i < pixels; i++) {
     if (!(frame.intensity[i] >= 0) || frame.intensity[i] === Infinity) {
-      throw new RangeError(`eventsFromIntensityFrames: frame ${index} pixel ${i} has intensity ${frame.intensity[i]}; expected a finite value >= 0`);
+      throw new RangeError(
+        `eventsFromIntensityFrames: frame ${index} pixel ${i} has intensity ${frame.intensity[i]}; expected a finite value >= 0`,
+      );
     }
   }
 }
@@ -66,15 +75,26 @@ export function eventsFromIntensityFrames(
   options: DvsPixelOptions = {},
 ): EventStream {
   const { height, width } = size;
-  if (!Number.isInteger(height) || !Number.isInteger(width) || height < 1 || width < 1 || width > 0x10000 || height > 0x10000) {
-    throw new RangeError(`eventsFromIntensityFrames: size ${height}x${width} (HxW) is invalid; expected positive integers up to 65536`);
+  if (
+    !Number.isInteger(height) ||
+    !Number.isInteger(width) ||
+    height < 1 ||
+    width < 1 ||
+    width > 0x10000 ||
+    height > 0x10000
+  ) {
+    throw new RangeError(
+      `eventsFromIntensityFrames: size ${height}x${width} (HxW) is invalid; expected positive integers up to 65536`,
+    );
   }
   const { thresholdOn = 0.2, thresholdOff = 0.2, thresholdSigma = 0, refractoryUs = 0, logOffset = 0.01 } = options;
   for (const [name, value] of Object.entries({ thresholdOn, thresholdOff, logOffset })) {
-    if (!(value > 0) || !Number.isFinite(value)) throw new RangeError(`eventsFromIntensityFrames: ${name} is ${value}; expected a finite number > 0`);
+    if (!(value > 0) || !Number.isFinite(value))
+      throw new RangeError(`eventsFromIntensityFrames: ${name} is ${value}; expected a finite number > 0`);
   }
   for (const [name, value] of Object.entries({ thresholdSigma, refractoryUs })) {
-    if (!(value >= 0) || !Number.isFinite(value)) throw new RangeError(`eventsFromIntensityFrames: ${name} is ${value}; expected a finite number >= 0`);
+    if (!(value >= 0) || !Number.isFinite(value))
+      throw new RangeError(`eventsFromIntensityFrames: ${name} is ${value}; expected a finite number >= 0`);
   }
   const pixels = height * width;
   const onThresholds = pixelThresholds(pixels, thresholdOn, thresholdSigma, options.rng);
@@ -121,7 +141,14 @@ export function eventsFromIntensityFrames(
   }
   if (index === 0) throw new RangeError('eventsFromIntensityFrames: no frames; expected at least one');
   const n = eventTimes.length;
-  const stream: EventStream = { x: new Uint16Array(n), y: new Uint16Array(n), p: new Uint8Array(n), t: new Float64Array(n), width, height };
+  const stream: EventStream = {
+    x: new Uint16Array(n),
+    y: new Uint16Array(n),
+    p: new Uint8Array(n),
+    t: new Float64Array(n),
+    width,
+    height,
+  };
   for (let e = 0; e < n; e++) {
     stream.x[e] = eventPixels[e] % width;
     stream.y[e] = Math.floor(eventPixels[e] / width);

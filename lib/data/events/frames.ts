@@ -52,7 +52,14 @@ export function integrateEventFrames(stream: EventStream, options: EventFramesOp
     throw new RangeError(`integrateEventFrames: splitBy '${splitBy}' is unknown; expected 'number' or 'time'`);
   }
   const { height, width } = options.size ?? { height: stream.height, width: stream.width };
-  if (!Number.isInteger(height) || !Number.isInteger(width) || height < 1 || width < 1 || height > stream.height || width > stream.width) {
+  if (
+    !Number.isInteger(height) ||
+    !Number.isInteger(width) ||
+    height < 1 ||
+    width < 1 ||
+    height > stream.height ||
+    width > stream.width
+  ) {
     throw new RangeError(
       `integrateEventFrames: size ${height}x${width} (HxW) is invalid; expected positive integers at most the sensor's ` +
         `${stream.height}x${stream.width}`,

@@ -40,6 +40,7 @@ export function assertEventStream(stream: EventStream, where: string): void {
       );
     }
     if (p[i] > 1) throw new RangeError(`${where}: event ${i} has polarity ${p[i]}; expected 0 (OFF) or 1 (ON)`);
-    if (!Number.isFinite(t[i])) throw new RangeError(`${where}: event ${i} has timestamp ${t[i]}; expected a finite number of microseconds`);
+    if (!Number.isFinite(t[i]))
+      throw new RangeError(`${where}: event ${i} has timestamp ${t[i]}; expected a finite number of microseconds`);
   }
 }

@@ -18,13 +18,19 @@ const HARMONICS = 2;
  * Step i is at s = i / (steps - 1), so the last step is back at the start.
  */
 export function smoothLoopTrajectory(steps: number, amplitudePx: number, rng: Rng): Trajectory {
-  if (!Number.isInteger(steps) || steps < 2) throw new RangeError(`smoothLoopTrajectory: steps is ${steps}; expected an integer >= 2`);
+  if (!Number.isInteger(steps) || steps < 2)
+    throw new RangeError(`smoothLoopTrajectory: steps is ${steps}; expected an integer >= 2`);
   if (!(amplitudePx >= 0) || !Number.isFinite(amplitudePx)) {
     throw new RangeError(`smoothLoopTrajectory: amplitudePx is ${amplitudePx}; expected a finite number >= 0`);
   }
   const coefficients = Array.from({ length: HARMONICS }, (_, h) => {
     const scale = 1 / (h + 1);
-    return { xCos: rng.normal() * scale, xSin: rng.normal() * scale, yCos: rng.normal() * scale, ySin: rng.normal() * scale };
+    return {
+      xCos: rng.normal() * scale,
+      xSin: rng.normal() * scale,
+      yCos: rng.normal() * scale,
+      ySin: rng.normal() * scale,
+    };
   });
   const dxPx = new Float64Array(steps);
   const dyPx = new Float64Array(steps);
