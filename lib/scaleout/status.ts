@@ -7,7 +7,7 @@
 import type { Queue } from 'bullmq';
 import { runsRoot } from '../experiments/paths';
 import type { Preset } from '../experiments/preset';
-import { durationClock } from '../util/progress';
+import { durationClock, stderrMessage, stderrStatus, type ProgressSink } from '../util/progress';
 import type { QueueAddress } from './connection';
 import { QUEUED_EXPERIMENTS, type ExperimentName } from './experiments';
 import { backboneJobId, enqueueExperiment, openQueue, rowJobId, rowsJobId, type EnqueueOptions } from './jobs';
@@ -139,7 +139,10 @@ export function statusLine(s: ExperimentStatus, rate?: { rowsPerHour: number }):
 }
 
 export interface FollowOptions extends EnqueueOptions {
+  /** Messages (a lost connection, jobs enqueued again); stderr by default. */
   log?: (line: string) => void;
+  /** The status line (rows done, running, waiting, failed, rate, ETA); final when the experiment settles. By default rewritten in place on a terminal, else a line each time it changes. */
+  status?: ProgressSink;
   /** Between two looks at the queue (ms); 2000 by default. */
   pollMs?: number;
   /** Stops following (throwing the signal's reason); the jobs stay on the queue. */
@@ -156,7 +159,8 @@ export async function followExperiment(
   preset: Preset,
   options: FollowOptions = {},
 ): Promise<ExperimentStatus> {
-  const log = options.log ?? ((l: string) => console.error(l));
+  const log = options.log ?? stderrMessage;
+  const status = options.status ?? stderrStatus();
   const queue = openQueue(address);
   queue.on('error', (err) => log(`queue connection: ${err.message}`));
   try {
@@ -178,9 +182,9 @@ export async function followExperiment(
       }
       start ??= s.counts.finished;
       const counts = statusLine(s);
-      if (counts !== last || Date.now() - lastAt > 60_000) {
+      if (counts !== last || Date.now() - lastAt > 60_000 || s.settled) {
         const hours = (Date.now() - t0) / 3.6e6;
-        log(statusLine(s, { rowsPerHour: hours > 0 ? (s.counts.finished - start) / hours : 0 }));
+        status(statusLine(s, { rowsPerHour: hours > 0 ? (s.counts.finished - start) / hours : 0 }), s.settled);
         last = counts;
         lastAt = Date.now();
       }

@@ -153,6 +153,16 @@ function stderrInPlace(line: string, final: boolean): void {
   process.stderr.write(`\r${line}\x1b[K${final ? '\n' : ''}`);
 }
 
+/** Where a status line goes by default: rewritten in place on a terminal, one line each in a log. */
+export function stderrStatus(): ProgressSink {
+  return process.stderr.isTTY === true ? stderrInPlace : stderrLines;
+}
+
+/** A message on stderr that does not run into a status line being rewritten in place on a terminal. */
+export function stderrMessage(line: string): void {
+  process.stderr.write(process.stderr.isTTY === true ? `\r\x1b[K${line}\n` : `${line}\n`);
+}
+
 function stderrLines(line: string): void {
   process.stderr.write(`${line}\n`);
 }

@@ -55,7 +55,7 @@ function useStoreDir(name: string): string {
 }
 const rowDir = (store: string, row: string) => path.join(store, PRESET.name, 'sweep', row);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const quiet = { log: () => {}, pollMs: 200, retryDelayMs: 100 };
+const quiet = { log: () => {}, status: () => {}, pollMs: 200, retryDelayMs: 100 };
 
 /** What must not depend on where a row ran: ids, accuracies, bits, firing rates, every epoch's losses. */
 function comparable(rows: SweepRow[]) {
@@ -93,9 +93,12 @@ test(
     const address = parseQueueUrl(url);
     const workers = [new WorkerProcess(url, store), new WorkerProcess(url, store)];
     let settled = false;
-    const following = followExperiment(address, 'sweep', PRESET, { ...quiet, signal: t.signal }).finally(
-      () => (settled = true),
-    );
+    const statusLines: Array<[string, boolean]> = [];
+    const following = followExperiment(address, 'sweep', PRESET, {
+      ...quiet,
+      status: (line, final) => statusLines.push([line, final]),
+      signal: t.signal,
+    }).finally(() => (settled = true));
 
     // Catch a row between its first checkpoint and its end: freeze its worker, check, then SIGKILL it.
     let killed: { row: string; victim: WorkerProcess } | null = null;
@@ -122,6 +125,19 @@ test(
     assert.ok(killed, 'no row was caught between its first checkpoint and its end');
     assert.equal(status.counts.finished, IDS.length, JSON.stringify(status));
     assert.deepEqual(comparable(collectResults(PRESET).rows), comparable(local));
+    // One status line, rewritten as the counts change (in place on a terminal), final once the sweep settles.
+    assert.deepEqual(
+      statusLines.map(([, final]) => final),
+      [...statusLines.slice(1).map(() => false), true],
+    );
+    assert.match(
+      statusLines.at(-1)![0],
+      new RegExp(`^${PRESET.name} sweep: ${IDS.length}/${IDS.length} rows finished, 0 running, 0 waiting, 0 failed`),
+    );
+    assert.ok(
+      statusLines.some(([line]) => / waiting, /.test(line) && !line.startsWith(`${PRESET.name} sweep: ${IDS.length}/`)),
+      'a line before the end',
+    );
 
     const survivor = workers.find((w) => w !== killed!.victim)!;
     const job = jobId(killed.row);
