@@ -1,7 +1,7 @@
 // AssemblyScript: what every spike-engine kernel uses to read its arguments and take its share of the work.
 // Every kernel has the signature (args, tid, nt): `args` points at its i32/f32 arguments in the shared memory,
 // `tid` is this thread's index and `nt` the number of threads; a kernel does its own share of the work
-// (contiguous rows) and writes per-thread results (counts, partial sums) to slots indexed by tid.
+// (contiguous rows, or channels) and writes per-thread results (counts, partial sums) to slots indexed by tid.
 
 /** Rows [start, end) of `rows` that thread tid of nt takes. */
 @inline export function share(rows: i32, tid: i32, nt: i32): i64 {
