@@ -63,7 +63,7 @@ import { presetData, type PresetData } from './data';
 import { runsDir } from './paths';
 import { NEUCODEX_INPUTS, type NeucodexInput, type NeucodexPreset, type Preset } from './preset';
 import { provenance, type Provenance } from './provenance';
-import { checkArtefactFormat, readJsonArtefactIfPresent } from '../util/artefact';
+import { readCurrentJsonArtefact, readJsonArtefactIfPresent } from '../util/artefact';
 
 /** Bits of one AEDAT 2.0 event record: a 32-bit address and a 32-bit timestamp. */
 export const AEDAT2_BITS_PER_EVENT = 64;
@@ -180,10 +180,6 @@ export const neucodexDir = (preset: string) => path.join(runsDir(preset), 'neuco
 export const neucodexResultsFile = (preset: string) => path.join(runsDir(preset), 'neucodex.json');
 const groupDir = (preset: string, group: string) => path.join(neucodexDir(preset), group);
 const configDir = (preset: string, c: NeucodexConfig) => path.join(groupDir(preset, c.group), `T${c.sentSteps}`);
-
-function readJson<T>(file: string): T | null {
-  return readJsonArtefactIfPresent<T>(file);
-}
 
 /** Every configuration of the preset's `neucodex` section, in a fixed order; checks the section. */
 export function neucodexConfigs(preset: Preset): NeucodexConfig[] {
@@ -314,7 +310,7 @@ async function runBackbone(
   const nx = preset.neucodex;
   const dir = path.join(groupDir(preset.name, c.group), 'backbone');
   const summaryFile = path.join(dir, 'summary.json');
-  const done = readJson<NeucodexBackbone>(summaryFile);
+  const done = readJsonArtefactIfPresent<NeucodexBackbone>(summaryFile);
   if (done) return done;
   const log = options.log ?? ((l: string) => console.error(l));
   log(`neucodex: pretraining ${c.group} (width ${nx.width}, T ${nx.T}) on ${sources.description}`);
@@ -380,7 +376,7 @@ async function runConfig(
 ): Promise<NeucodexRow> {
   const nx = preset.neucodex;
   const dir = configDir(preset.name, c);
-  const done = readJson<NeucodexRow>(path.join(dir, 'row.json'));
+  const done = readJsonArtefactIfPresent<NeucodexRow>(path.join(dir, 'row.json'));
   if (done) return done;
   const t0 = Date.now();
   const seed = nx.finetune.seed;
@@ -497,14 +493,14 @@ export function collectNeucodex(preset: Preset): NeucodexResults {
   const groups = [...new Set(configs.map((c) => c.group))];
   const backboneFile = (group: string) => path.join(groupDir(preset.name, group), 'backbone', 'summary.json');
   const backbones = groups.flatMap((g) => {
-    const b = readJson<NeucodexBackbone>(backboneFile(g));
+    const b = readJsonArtefactIfPresent<NeucodexBackbone>(backboneFile(g));
     return b === null
       ? []
       : [{ ...b, accuracyEstimate: accuracyEstimate(decodeCorrectness(b.correct, backboneFile(g))) }];
   });
   const rows = configs.flatMap((c): NeucodexResultRow[] => {
     const file = path.join(configDir(preset.name, c), 'row.json');
-    const r = readJson<NeucodexRow>(file);
+    const r = readJsonArtefactIfPresent<NeucodexRow>(file);
     if (r === null) return [];
     const b = backbones.find((x) => x.group === c.group);
     if (b === undefined) throw new Error(`${file} has no backbone summary beside it at ${backboneFile(c.group)}`);
@@ -523,20 +519,13 @@ export function collectNeucodex(preset: Preset): NeucodexResults {
 
 /** The NeuCODEX results of a preset as last written, or null (notebook 06 collects the rows instead, training what is missing). */
 export function readNeucodex(preset: string): NeucodexResults | null {
-  const file = neucodexResultsFile(preset);
-  const results = readJson<NeucodexResults>(file);
-  if (results !== null) {
-    const current =
-      results.rows.every((r) => r.pairedDrop !== undefined) &&
-      results.backbones.every((b) => b.accuracyEstimate !== undefined);
-    checkArtefactFormat(
-      file,
-      current,
-      'intervals (per-image correctness)',
-      `run 'spikesplit neucodex --preset ${preset}' again (rows without per-image correctness must be deleted and rerun)`,
-    );
-  }
-  return results;
+  return readCurrentJsonArtefact<NeucodexResults>(
+    neucodexResultsFile(preset),
+    (r) =>
+      r.rows.every((row) => row.pairedDrop !== undefined) && r.backbones.every((b) => b.accuracyEstimate !== undefined),
+    'intervals (per-image correctness)',
+    `run 'spikesplit neucodex --preset ${preset}' again (rows without per-image correctness must be deleted and rerun)`,
+  );
 }
 
 /** The data and sources NeuCODEX rows read, loaded once per process and preset (`progress`: as `presetData`'s). */

@@ -5,7 +5,7 @@ import { backboneSummaryFile, resultsFile, sweepRowFile } from './paths';
 import type { Preset } from './preset';
 import { selectPerSplit, type Selection } from './selection';
 import { readRow, sweepConfigs, type SweepRow } from './sweep';
-import { checkArtefactFormat, readJsonArtefactIfPresent } from '../util/artefact';
+import { readCurrentJsonArtefact } from '../util/artefact';
 import type { AccuracyEstimate } from '../stats/correctness';
 import { rowUncertainty, type RowUncertainty } from '../stats/uncertainty';
 
@@ -57,16 +57,10 @@ export function collectResults(preset: Preset): Results {
 
 /** The results file of a preset as last written, or null (what the notebooks after the sweep read). */
 export function readResults(preset: string): Results | null {
-  const file = resultsFile(preset);
-  const results = readJsonArtefactIfPresent<Results>(file);
-  if (results !== null) {
-    const current = results.backboneAccuracy !== undefined && results.rows.every((r) => r.pairedDrop !== undefined);
-    checkArtefactFormat(
-      file,
-      current,
-      'intervals (per-image correctness)',
-      `run 'spikesplit sweep --preset ${preset}' again (rows without per-image correctness must be deleted and rerun)`,
-    );
-  }
-  return results;
+  return readCurrentJsonArtefact<Results>(
+    resultsFile(preset),
+    (r) => r.backboneAccuracy !== undefined && r.rows.every((row) => row.pairedDrop !== undefined),
+    'intervals (per-image correctness)',
+    `run 'spikesplit sweep --preset ${preset}' again (rows without per-image correctness must be deleted and rerun)`,
+  );
 }

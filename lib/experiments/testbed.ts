@@ -65,7 +65,7 @@ import { Rng } from '../util/rng';
 import { runsDir } from './paths';
 import type { Preset, PresetName } from './preset';
 import { provenance, type Provenance } from './provenance';
-import { checkArtefactFormat, readJsonArtefactIfPresent } from '../util/artefact';
+import { readCurrentJsonArtefact } from '../util/artefact';
 
 export interface TestbedConfig {
   /** The images: those the NeuCODEX models were trained on (its preset section's data set and source). */
@@ -196,15 +196,14 @@ export const neucodexModelsDir = (preset: string) => path.join(runsDir(preset), 
 
 /** The testbed result of a preset as last written, or null. */
 export function readTestbed(preset: string): Testbed | null {
-  const file = testbedFile(preset);
-  const testbed = readJsonArtefactIfPresent<Testbed>(file);
-  if (testbed !== null) {
-    const current =
-      testbed.rows.every((r) => r.latencyIntervals !== undefined) &&
-      testbed.earlyExit.candidates.every((c) => c.accuracyEstimate !== undefined);
-    checkArtefactFormat(file, current, 'latency intervals', `run 'spikesplit testbed --preset ${preset}' again`);
-  }
-  return testbed;
+  return readCurrentJsonArtefact<Testbed>(
+    testbedFile(preset),
+    (t) =>
+      t.rows.every((r) => r.latencyIntervals !== undefined) &&
+      t.earlyExit.candidates.every((c) => c.accuracyEstimate !== undefined),
+    'latency intervals',
+    `run 'spikesplit testbed --preset ${preset}' again`,
+  );
 }
 
 /** The trained models, or an Error naming what is missing and the command that makes it. */

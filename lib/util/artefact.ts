@@ -29,7 +29,18 @@ export function readJsonArtefactIfPresent<T>(file: string, remedy = RECOMPUTE): 
   return fs.existsSync(file) ? readJsonArtefact<T>(file, remedy) : null;
 }
 
-/** Throws a FileError naming `file` unless `current`: a file written by an older format, lacking `what`. */
-export function checkArtefactFormat(file: string, current: boolean, what: string, remedy: string): void {
-  if (!current) throw new FileError(file, `${file} was written before it recorded ${what}; ${remedy}`);
+/**
+ * `readJsonArtefactIfPresent` of a file whose format has grown: a FileError naming `file` when `isCurrent`
+ * says it was written by an older format, lacking `what`; `remedy` says what to run.
+ */
+export function readCurrentJsonArtefact<T>(
+  file: string,
+  isCurrent: (value: T) => boolean,
+  what: string,
+  remedy: string,
+): T | null {
+  const value = readJsonArtefactIfPresent<T>(file);
+  if (value !== null && !isCurrent(value))
+    throw new FileError(file, `${file} was written before it recorded ${what}; ${remedy}`);
+  return value;
 }
