@@ -128,32 +128,48 @@ function filterGrad(
   return tensorAt<tf.Rank.R4>(pool, dw, [g.k, g.k, g.Cin, g.Cout]);
 }
 
-/** conv2d(x, w, stride, pad) for binary `x` `[N, H, W, Cin]` and `w` `[k, k, Cin, Cout]`: `[N, OH, OW, Cout]`. */
-export function spikeConv2d(
-  x: tf.Tensor4D,
-  w: tf.Tensor4D,
-  { stride, pad, name, onAccumulates }: SpikeConvOptions,
-): tf.Tensor4D {
-  const [N, H, W, Cin] = x.shape;
-  const [k, , wCin, Cout] = w.shape;
-  if (wCin !== Cin) throw new RangeError(`${name}: the filter reads ${wCin} channels, the input has ${Cin}`);
-  const OH = Math.floor((H + 2 * pad - k) / stride) + 1,
-    OW = Math.floor((W + 2 * pad - k) / stride) + 1;
-  const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+/**
+ * The op both convolutions are, for geometry `g`: the forward pass and the filter gradient on the engine, the
+ * input gradient dense (`inputGrad`); `toFilter` turns the filter gradient from the kernels' `[k, k, Cin, Cout]`
+ * into the filter's own layout.
+ */
+function spikeOp(
+  g: Geometry,
+  { name, onAccumulates }: SpikeConvOptions,
+  inputGrad: (dy: tf.Tensor4D, w: tf.Tensor4D) => tf.Tensor,
+  toFilter: (dwKio: tf.Tensor4D) => tf.Tensor,
+): (x: tf.Tensor4D, w: tf.Tensor4D) => tf.Tensor4D {
+  return tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const [xs, ws] = args as [tf.Tensor4D, tf.Tensor4D];
-    const g: Geometry = { N, H, W, Cin, wpp: Math.ceil(Cin / 32), k, stride, pad, OH, OW, Cout, transposed: 0 };
     return withArena((pool) => {
       const wAt = blockedWeights(pool, ws, g);
       const { at, bits } = pack(pool, xs, g.wpp, name);
       return {
         value: forward(pool, at, g, wAt, onAccumulates),
         gradFunc: (dy: tf.Tensor) => [
-          tf.conv2dTranspose(dy as tf.Tensor4D, ws, [N, H, W, Cin], stride, pad),
-          withArena((p) => filterGrad(p, bits, g, dy, onAccumulates)),
+          inputGrad(dy as tf.Tensor4D, ws),
+          toFilter(withArena((p) => filterGrad(p, bits, g, dy, onAccumulates))),
         ],
       };
     });
   }) as (x: tf.Tensor4D, w: tf.Tensor4D) => tf.Tensor4D;
+}
+
+/** conv2d(x, w, stride, pad) for binary `x` `[N, H, W, Cin]` and `w` `[k, k, Cin, Cout]`: `[N, OH, OW, Cout]`. */
+export function spikeConv2d(x: tf.Tensor4D, w: tf.Tensor4D, options: SpikeConvOptions): tf.Tensor4D {
+  const { stride, pad, name } = options;
+  const [N, H, W, Cin] = x.shape;
+  const [k, , wCin, Cout] = w.shape;
+  if (wCin !== Cin) throw new RangeError(`${name}: the filter reads ${wCin} channels, the input has ${Cin}`);
+  const OH = Math.floor((H + 2 * pad - k) / stride) + 1,
+    OW = Math.floor((W + 2 * pad - k) / stride) + 1;
+  const g: Geometry = { N, H, W, Cin, wpp: Math.ceil(Cin / 32), k, stride, pad, OH, OW, Cout, transposed: 0 };
+  const op = spikeOp(
+    g,
+    options,
+    (dy, ws) => tf.conv2dTranspose(dy, ws, [N, H, W, Cin], stride, pad),
+    (dwKio) => dwKio,
+  );
   return op(x, w);
 }
 
@@ -166,27 +182,22 @@ export function spikeConvTranspose2d(
   x: tf.Tensor4D,
   w: tf.Tensor4D,
   [OH, OW]: readonly [number, number],
-  { stride, pad, name, onAccumulates }: SpikeConvOptions,
+  options: SpikeConvOptions,
 ): tf.Tensor4D {
+  const { stride, pad, name } = options;
   const [N, H, W, Cin] = x.shape;
   const [k, , Cout, wCin] = w.shape;
   if (wCin !== Cin) throw new RangeError(`${name}: the filter reads ${wCin} channels, the input has ${Cin}`);
-  const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
-    const [xs, ws] = args as [tf.Tensor4D, tf.Tensor4D];
-    const g: Geometry = { N, H, W, Cin, wpp: Math.ceil(Cin / 32), k, stride, pad, OH, OW, Cout, transposed: 1 };
-    return withArena((pool) => {
-      const wAt = blockedWeights(pool, ws, g);
-      const { at, bits } = pack(pool, xs, g.wpp, name);
-      return {
-        value: forward(pool, at, g, wAt, onAccumulates),
-        gradFunc: (dy: tf.Tensor) => {
-          const dwKio = withArena((p) => filterGrad(p, bits, g, dy, onAccumulates));
-          const dw = tf.transpose(dwKio, [0, 1, 3, 2]);
-          dwKio.dispose();
-          return [tf.conv2d(dy as tf.Tensor4D, ws, stride, pad), dw];
-        },
-      };
-    });
-  }) as (x: tf.Tensor4D, w: tf.Tensor4D) => tf.Tensor4D;
+  const g: Geometry = { N, H, W, Cin, wpp: Math.ceil(Cin / 32), k, stride, pad, OH, OW, Cout, transposed: 1 };
+  const op = spikeOp(
+    g,
+    options,
+    (dy, ws) => tf.conv2d(dy, ws, stride, pad),
+    (dwKio) => {
+      const dw = tf.transpose(dwKio, [0, 1, 3, 2]);
+      dwKio.dispose();
+      return dw;
+    },
+  );
   return op(x, w);
 }
