@@ -5,7 +5,7 @@
  *   DNN codes: bits = b h' w' c' (b-bit codes); uncompressed = float32 = 32 h w c.
  * `bytes` is the packed payload, ceil(bits / 8); a frame adds its header (20 + 4 rank + name bytes).
  *
- * Shapes come from building the model once per (name, width) and disposing it (ResNet-50 at width 1 takes
+ * Shapes come from building the model once per (name, width, stem stride) and disposing it (ResNet-50 at width 1 takes
  * about 2 s and 100 MB while it lives); only the shapes are kept.
  */
 import { Shape3 } from '../models/backbone';
@@ -26,12 +26,12 @@ export interface ModelSplitShapes {
 
 const shapesCache = new Map<string, ModelSplitShapes>();
 
-/** The split shapes of `createModel(model, { width })`, built once per process and disposed. */
-export function modelSplitShapes(model: string, width = 1): ModelSplitShapes {
-  const key = `${model}@${width}`;
+/** The split shapes of `createModel(model, { width, stemStride })`, built once per process and disposed. */
+export function modelSplitShapes(model: string, width = 1, stemStride: 1 | 2 = 1): ModelSplitShapes {
+  const key = `${model}@${width}/${stemStride}`;
   let entry = shapesCache.get(key);
   if (!entry) {
-    const m = createModel(model, { width });
+    const m = createModel(model, { width, stemStride });
     try {
       entry = {
         model,
@@ -63,6 +63,8 @@ export interface TransmissionConfig {
   readonly bitWidth?: number;
   /** Backbone width multiplier; default 1 (the papers'). */
   readonly width?: number;
+  /** ResNet stem stride; default 1 (the papers' CIFAR stem). */
+  readonly stemStride?: 1 | 2;
 }
 
 export interface TransmissionBits {
@@ -86,7 +88,7 @@ export interface TransmissionBits {
 
 /** Bits sent per image for `config`; throws a RangeError naming the field that is wrong and what it accepts. */
 export function transmissionBits(config: TransmissionConfig): TransmissionBits {
-  const info = modelSplitShapes(config.model, config.width ?? 1);
+  const info = modelSplitShapes(config.model, config.width ?? 1, config.stemStride ?? 1);
   const splitShape = info.shapes[config.splitPoint];
   if (!splitShape)
     throw new RangeError(

@@ -35,6 +35,8 @@ export interface Table3Network {
   readonly split: string;
   readonly model: string;
   readonly width: number;
+  /** ResNet stem stride (1, the papers', when absent). */
+  readonly stemStride?: 1 | 2;
   readonly T: number;
   /** The firing rate of every spike layer, by layer name, at `T`. */
   readonly firingRates: Readonly<Record<string, number>>;
@@ -95,13 +97,13 @@ export function paperTable3Reports(radio?: string | RadioProfile): Table3Reports
  * split points and shapes), the SNN reports that network's at its measured firing rates and sent bits.
  */
 export function table3ReportsPerSplit(
-  dnn: { model: string; width: number },
+  dnn: { model: string; width: number; stemStride?: 1 | 2 },
   networks: readonly Table3Network[],
   radio?: string | RadioProfile,
 ): Table3Reports[] {
-  const dnnRows = dnnReport(dnn.model, { width: dnn.width });
+  const dnnRows = dnnReport(dnn.model, { width: dnn.width, stemStride: dnn.stemStride });
   return networks.map((n) =>
-    withModel(n.model, { width: n.width, T: n.T }, (model) => {
+    withModel(n.model, { width: n.width, stemStride: n.stemStride, T: n.T }, (model) => {
       const firingRates: FiringRates = { per: 'layer', rates: n.firingRates, T: n.T };
       return { split: n.split, dnn: dnnRows, ...spikingReports(model, firingRates, radio, () => n.bits) };
     }),

@@ -40,7 +40,8 @@ export function loadBackbone(preset: Preset, classes: number, T = preset.model.T
     throw new Error(
       `no trained backbone for preset '${preset.name}' at ${file}; run 'spikesplit train --preset ${preset.name}' first`,
     );
-  const model = createModel(preset.model.name, { width: preset.model.width, T, classes, seed: preset.pretrain.seed });
+  const { name, width, stemStride } = preset.model;
+  const model = createModel(name, { width, stemStride, T, classes, seed: preset.pretrain.seed });
   loadWeights(model, file);
   return model;
 }
@@ -70,16 +71,19 @@ export async function pretrainBackbone(
   checkWritableDir(backboneDir(preset.name)); // before an epoch of training, not after it
   const log = options.log ?? ((l: string) => console.error(l));
   const data = options.data ?? (await presetData(preset, options.progress));
-  log(`pretraining ${preset.model.name} (width ${preset.model.width}, T ${preset.model.T}) on ${data.description}`);
+  log(
+    `pretraining ${preset.model.name} (width ${preset.model.width}, stem stride ${preset.model.stemStride ?? 1}, T ${preset.model.T}) on ${data.description}`,
+  );
   const model = createModel(preset.model.name, {
     width: preset.model.width,
+    stemStride: preset.model.stemStride,
     T: preset.model.T,
     classes: data.classes,
     seed: preset.pretrain.seed,
   });
   try {
     const t0 = Date.now();
-    const { history } = await train(model, data.train, data.test, preset.pretrain, {
+    const { history } = await train(model, data.train, data.monitor, preset.pretrain, {
       ...options,
       runDir: backboneDir(preset.name),
     });

@@ -18,6 +18,8 @@ export interface PresetData {
   /** What each sweep row fine-tunes on: a stratified subset of `train` (or all of it). */
   finetune: LabelledSource;
   test: LabelledSource;
+  /** What training evaluates after every epoch (its curve): a stratified subset of `test` (or all of it). */
+  monitor: LabelledSource;
   classes: number;
   /** The drawn images themselves (what an event source emulates recordings of). */
   images: { train: ImageDataset; finetune: ImageDataset; test: ImageDataset };
@@ -49,12 +51,14 @@ export async function presetData(preset: Preset, progress?: ProgressSink): Promi
   const train = pick(fullTrain, preset.data.trainPerClass);
   const test = pick(fullTest, preset.data.testPerClass);
   const finetune = pick(train, preset.data.finetunePerClass);
+  const monitor = pick(test, preset.data.monitorPerClass);
   const normalization = preset.data.dataset === 'cifar10' ? CIFAR10_NORMALIZATION : CIFAR100_NORMALIZATION;
   const description = `${fullTrain.source} (${train.count} of ${fullTrain.count} train, ${test.count} of ${fullTest.count} test)`;
   return {
     train: imageSource(train, normalization, `${description}: train`),
     finetune: imageSource(finetune, normalization, `${description}: ${finetune.count} fine-tuning`),
     test: imageSource(test, normalization, `${description}: test`),
+    monitor: imageSource(monitor, normalization, `${description}: ${monitor.count} monitored after each epoch`),
     classes: fullTrain.classes.length,
     images: { train, finetune, test },
     description,

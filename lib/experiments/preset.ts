@@ -58,8 +58,11 @@ export interface Preset {
     testPerClass: number | null;
     /** Images per class of the training subset that each sweep row fine-tunes on; null for all of it. */
     finetunePerClass: number | null;
+    /** Images per class of the test subset evaluated after every epoch (the training curves); null for all of it. */
+    monitorPerClass: number | null;
   };
-  model: { name: ModelName; width: number; T: number };
+  /** The backbone; `stemStride` 2 halves every stage's h and w (default 1, the papers' CIFAR stem). */
+  model: { name: ModelName; width: number; T: number; stemStride?: 1 | 2 };
   /** Step 1: the backbone alone. */
   pretrain: TrainConfig;
   /** Step 2: after inserting a bottleneck, the whole model end to end. */
@@ -87,7 +90,14 @@ export const PRESETS: Record<PresetName, Preset> = {
     name: 'tiny',
     description:
       "seconds: the embedded CIFAR-10 sample, a 1/16-width spiking ResNet-50 (SEW IAND joins, as cpu's), two split points",
-    data: { dataset: 'cifar10', source: 'sample', trainPerClass: 10, testPerClass: 5, finetunePerClass: null },
+    data: {
+      dataset: 'cifar10',
+      source: 'sample',
+      trainPerClass: 10,
+      testPerClass: 5,
+      finetunePerClass: null,
+      monitorPerClass: null,
+    },
     model: { name: 'sew-resnet50', width: 1 / 16, T: 2 },
     pretrain: {
       epochs: 1,
@@ -125,7 +135,14 @@ export const PRESETS: Record<PresetName, Preset> = {
       width: 1 / 16,
       T: 2,
       sentSteps: [2, 1],
-      data: { dataset: 'cifar10', source: 'sample', trainPerClass: 10, testPerClass: 5, finetunePerClass: null },
+      data: {
+        dataset: 'cifar10',
+        source: 'sample',
+        trainPerClass: 10,
+        testPerClass: 5,
+        finetunePerClass: null,
+        monitorPerClass: null,
+      },
       events: { seed: 1, splitBy: 'number' },
       pretrain: {
         epochs: 1,
@@ -150,22 +167,29 @@ export const PRESETS: Record<PresetName, Preset> = {
   cpu: {
     name: 'cpu',
     description:
-      'under an hour on 2 cores: real CIFAR-10 (a stratified subset), a 1/8-width spiking ResNet-50 (SEW IAND joins), T = 2',
-    data: { dataset: 'cifar10', source: 'auto', trainPerClass: 400, testPerClass: 100, finetunePerClass: 100 },
-    model: { name: 'sew-resnet50', width: 1 / 8, T: 2 },
+      'under an hour on 2 cores: all of real CIFAR-10, a 1/8-width spiking ResNet-50 (SEW IAND joins, stem stride 2), T = 2',
+    data: {
+      dataset: 'cifar10',
+      source: 'auto',
+      trainPerClass: null,
+      testPerClass: null,
+      finetunePerClass: 50,
+      monitorPerClass: 100,
+    },
+    model: { name: 'sew-resnet50', width: 1 / 8, T: 2, stemStride: 2 },
     pretrain: {
       epochs: 2,
       batchSize: 32,
       optimizer: ADAM,
-      schedule: { kind: 'cosine', lr: 2e-3, epochs: 2 },
+      schedule: { kind: 'cosine', lr: 2e-3, epochs: 2, warmupEpochs: 0.1 },
       seed: 1,
       augment: true,
     },
     finetune: {
-      epochs: 1,
+      epochs: 4,
       batchSize: 32,
       optimizer: ADAM,
-      schedule: { kind: 'cosine', lr: 5e-4, epochs: 1 },
+      schedule: { kind: 'cosine', lr: 1e-3, epochs: 4 },
       seed: 1,
       augment: true,
     },
@@ -175,6 +199,7 @@ export const PRESETS: Record<PresetName, Preset> = {
       compressions: [
         { channelDivisor: 4, spatialDivisor: 1 },
         { channelDivisor: 16, spatialDivisor: 2 },
+        { channelDivisor: 64, spatialDivisor: 2 },
       ],
       T: [2],
     },
@@ -189,7 +214,14 @@ export const PRESETS: Record<PresetName, Preset> = {
       width: 1 / 8,
       T: 4,
       sentSteps: [4, 2, 1],
-      data: { dataset: 'cifar10', source: 'auto', trainPerClass: 150, testPerClass: 50, finetunePerClass: 80 },
+      data: {
+        dataset: 'cifar10',
+        source: 'auto',
+        trainPerClass: 150,
+        testPerClass: 100,
+        finetunePerClass: 80,
+        monitorPerClass: null,
+      },
       events: { seed: 1, splitBy: 'number' },
       pretrain: {
         epochs: 3,
@@ -215,7 +247,14 @@ export const PRESETS: Record<PresetName, Preset> = {
     name: 'paper',
     description:
       "the papers' setting: ResNet-50 on CIFAR-100, T = 4, all 16 split points (hours to days; for tfjs-node)",
-    data: { dataset: 'cifar100', source: 'auto', trainPerClass: null, testPerClass: null, finetunePerClass: null },
+    data: {
+      dataset: 'cifar100',
+      source: 'auto',
+      trainPerClass: null,
+      testPerClass: null,
+      finetunePerClass: null,
+      monitorPerClass: null,
+    },
     model: { name: 'resnet50', width: 1, T: 4 },
     pretrain: {
       epochs: 200,
@@ -252,7 +291,14 @@ export const PRESETS: Record<PresetName, Preset> = {
       width: 1,
       T: 4,
       sentSteps: [4, 2, 1],
-      data: { dataset: 'cifar10', source: 'auto', trainPerClass: null, testPerClass: null, finetunePerClass: null },
+      data: {
+        dataset: 'cifar10',
+        source: 'auto',
+        trainPerClass: null,
+        testPerClass: null,
+        finetunePerClass: null,
+        monitorPerClass: null,
+      },
       events: { seed: 1, splitBy: 'number' },
       pretrain: {
         epochs: 200,

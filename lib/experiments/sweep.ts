@@ -37,6 +37,7 @@ export interface SweepConfig {
 export interface SweepRow extends Provenance, SweepConfig {
   model: string;
   width: number;
+  stemStride: 1 | 2;
   data: string;
   /** Bits sent per image (c' h' w' x T, or x T' with temporal compression) and the ratio to the split point's uncompressed spikes (T h w c). */
   bits: number;
@@ -82,7 +83,8 @@ export function sweepConfigs(preset: Preset): SweepConfig[] {
 
 /** Bits sent at T' = `sent` steps (T' h' w' c'), and their ratio to the split point's spikes over all T steps. */
 export function sweepBits(preset: Preset, split: string, compression: Compression, T: number, sent = T) {
-  const splitShape = modelSplitShapes(preset.model.name, preset.model.width).shapes[split];
+  const { name, width, stemStride = 1 } = preset.model;
+  const splitShape = modelSplitShapes(name, width, stemStride).shapes[split];
   if (!splitShape) throw new RangeError(`preset '${preset.name}': ${preset.model.name} has no split point '${split}'`);
   const [h, w, c] = splitShape;
   const channels = Math.max(1, Math.round(c / compression.channelDivisor));
@@ -90,7 +92,7 @@ export function sweepBits(preset: Preset, split: string, compression: Compressio
     Math.max(1, Math.round(h / compression.spatialDivisor)),
     Math.max(1, Math.round(w / compression.spatialDivisor)),
   ];
-  const config = { model: preset.model.name, splitPoint: split, channels, size, width: preset.model.width };
+  const config = { model: name, splitPoint: split, channels, size, width, stemStride };
   const bits = transmissionBits({ ...config, T: sent });
   const uncompressedBits = sent === T ? bits.uncompressedBits : transmissionBits({ ...config, T }).uncompressedBits;
   return { ...bits, uncompressedBits, ratio: uncompressedBits / bits.bits };
@@ -125,7 +127,7 @@ export async function runSweepRow(
     config.sentSteps === undefined ? split : new TemporallyCompressedModel(split, { sentSteps: config.sentSteps });
   try {
     const dir = sweepRowDir(preset.name, config.id);
-    const { history } = await train(model, data.finetune, data.test, preset.finetune, { ...options, runDir: dir });
+    const { history } = await train(model, data.finetune, data.monitor, preset.finetune, { ...options, runDir: dir });
     const monitor = new FiringRateMonitor();
     const test = evaluate(model, data.test, preset.finetune.batchSize, { observer: monitor });
     const firingRates = Object.fromEntries(monitor.read().map((r) => [r.name, r.rate]));
@@ -136,6 +138,7 @@ export async function runSweepRow(
       ...config,
       model: preset.model.name,
       width: preset.model.width,
+      stemStride: preset.model.stemStride ?? 1,
       data: data.description,
       bits: bits.bits,
       bytes: bits.bytes,

@@ -20,6 +20,8 @@ export interface BackboneOptions {
   readonly lif?: Partial<LifParams>;
   /** Running-statistics momentum of tdBN/BN (default 0.1). */
   readonly momentum?: number;
+  /** Stride of the ResNet stem's 3x3 conv (default 1, the CIFAR stem; 2 halves every stage's h and w, a quarter of the compute). */
+  readonly stemStride?: 1 | 2;
 }
 
 export function scaledWidth(base: number, width: number): number {

@@ -206,7 +206,14 @@ function resnet(
   const inputShape = o.inputShape ?? [32, 32, 3];
   const [w1, w2, w3, w4] = [64, 128, 256, 512].map((c) => scaledWidth(c, o.width ?? 1));
   const stem = new Sequential('stem', [
-    new Conv2d('stem.conv', { inChannels: inputShape[2], outChannels: w1, kernel: 3, role: 'stem', rng }),
+    new Conv2d('stem.conv', {
+      inChannels: inputShape[2],
+      outChannels: w1,
+      kernel: 3,
+      stride: o.stemStride ?? 1,
+      role: 'stem',
+      rng,
+    }),
     kit.norm('stem.bn', w1),
     kit.activation(`stem.${kit.act}`),
   ]);

@@ -89,6 +89,7 @@ function bottleNetPPBytes(row: SweepRow): number {
     size: [h, w],
     bitWidth: PAPER_TABLE1_BIT_WIDTH,
     width: row.width,
+    stemStride: row.stemStride,
   });
   if (dnn.splitShape.join() !== row.splitShape.join()) {
     throw new Error(

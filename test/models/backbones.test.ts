@@ -35,6 +35,22 @@ test("spiking ResNet-50 split points have the paper's shapes (RB16: 4x4x2048 per
   model.dispose();
 });
 
+test('stem stride 2 halves every split shape and the stem output; the forward pass gives those shapes', () => {
+  const model = createModel('sew-resnet50', { width: 1 / 16, T: 2, stemStride: 2 });
+  const plain = createModel('sew-resnet50', { width: 1 / 16, T: 2 });
+  for (const p of model.splitPoints) {
+    const [h, w, c] = plain.splitShape(p);
+    assert.deepEqual(model.splitShape(p), [h / 2, w / 2, c], p);
+  }
+  const x = image(1);
+  const h = model.forwardTo(x, 'RB3');
+  assert.deepEqual(h.shape, [2, 16, 16, 16]);
+  assert.deepEqual(model.forward(x).shape, [1, 10]);
+  tf.dispose([x, h]);
+  model.dispose();
+  plain.dispose();
+});
+
 test('ResNet-18 and VGG-16 split points and shapes', () => {
   const r18 = spikingResNet18();
   assert.deepEqual(r18.splitPoints, ['RB1', 'RB2', 'RB3', 'RB4', 'RB5', 'RB6', 'RB7', 'RB8']);

@@ -41,6 +41,7 @@ export function sweepRow(id: string, fields: { bits: number; accuracy: number; b
     splitShape: split === 'RB3' ? [32, 32, 16] : [4, 4, 128],
     model: 'resnet50',
     width: 1 / 16,
+    stemStride: 1,
     data: 'hand-made',
     bits: fields.bits,
     bytes: Math.ceil(fields.bits / 8),
