@@ -18,6 +18,8 @@ from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernel
 
 # After the last cell, how long a promise that nothing awaits still has to reject and fail the notebook.
 FINAL_GRACE_S = 2.0
+# How long tslab's kernel may take to start (nbclient's default, 60 s, is not enough on a loaded machine).
+KERNEL_STARTUP_S = 300
 
 
 def cell_error(cell):
@@ -29,7 +31,13 @@ def cell_error(cell):
 
 
 async def execute(nb, notebook_dir, timeout_s, errors_file):
-    client = NotebookClient(nb, timeout=timeout_s, kernel_name='tslab', resources={'metadata': {'path': notebook_dir}})
+    client = NotebookClient(
+        nb,
+        timeout=timeout_s,
+        startup_timeout=KERNEL_STARTUP_S,
+        kernel_name='tslab',
+        resources={'metadata': {'path': notebook_dir}},
+    )
     seen = 0
 
     async def guard_errors():
