@@ -34,11 +34,12 @@ export function lifForward(args: usize, tid: i32, nt: i32): void {
     for (let c = 0; c < C; c += 4) {
       const lanes = C - c, off = <usize>c << 2;
       const laneBits = lanes >= 4 ? 15 : (1 << lanes) - 1;
+      const scale = a ? v128.load(a + off) : one, shift = a ? v128.load(d + off) : f32x4.splat(0);
       let u = f32x4.splat(0);
       let at = (<usize>p * <usize>C << 2) + off;
       for (let t = 0; t < T; t++, at += step) {
         let xt = loadLanes(x + at, lanes);
-        if (a) xt = f32x4.add(f32x4.mul(v128.load(a + off), xt), v128.load(d + off));
+        if (a) xt = f32x4.add(f32x4.mul(scale, xt), shift);
         if (plus) xt = f32x4.add(xt, loadLanes(plus + at, lanes));
         const h = f32x4.add(f32x4.mul(decay, u), xt);
         const fired = f32x4.ge(h, vth);
