@@ -6,14 +6,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { withArena } from './engine';
 import type { KernelPool } from './pool';
-import { copyIn, tensorAt } from './transfer';
+import { copyIn, quadsIn, tensorAt } from './transfer';
 
 /** `[C]` per-channel values, copied to fresh arena memory padded with zeros to whole quads. */
 function quads(pool: KernelPool, t: tf.Tensor1D): number {
-  const at = pool.alloc(Math.ceil(t.size / 4) * 16);
-  pool.f32(at, Math.ceil(t.size / 4) * 4).fill(0);
-  pool.f32(at, t.size).set(t.dataSync());
-  return at;
+  return quadsIn(pool, t.dataSync() as Float32Array);
 }
 
 /** The rows and channels of `u` `[..., C]`, which `v` must share. */
@@ -55,8 +52,23 @@ export function channelAffineKernel(
   return withArena((pool) => {
     const us = copyIn(pool, u);
     const vs = u === v ? us : copyIn(pool, v);
-    const out = pool.alloc(u.size * 4);
-    pool.run('channelAffine', [us, vs, rows, C, quads(pool, a), quads(pool, b), quads(pool, d), out]);
+    const out = channelAffineAt(pool, [us, vs], rows, C, [quads(pool, a), quads(pool, b), quads(pool, d)]);
     return tensorAt(pool, out, u.shape);
   });
+}
+
+/**
+ * a * u + b * v + d per channel of the floats at `u`, `v` `[rows, C]` in the engine's memory, with `a`, `b`,
+ * `d` `[C]` quads there, into fresh arena memory: its address.
+ */
+export function channelAffineAt(
+  pool: KernelPool,
+  [u, v]: readonly [number, number],
+  rows: number,
+  C: number,
+  [a, b, d]: readonly [number, number, number],
+): number {
+  const out = pool.alloc(rows * C * 4);
+  pool.run('channelAffine', [u, v, rows, C, a, b, d, out]);
+  return out;
 }

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { withArena } from './engine';
-import { F32 } from './pool';
+import { F32, type KernelPool } from './pool';
 import { copyIn, tensorAt } from './transfer';
 
 export interface LifKernelParams {
@@ -20,12 +20,53 @@ export interface LifKernelParams {
 
 const SURROGATES = ['rectangular', 'sigmoid', 'arctan'] as const;
 
+/**
+ * Where `lifAt` writes the spikes of input current `[T, P, C]` (P pixels of C channels a step): floats
+ * `[T, P, C]` and/or bits `[T*P, ceil(C / 32)]` (assembly/spikes.ts's packing); 0 for neither.
+ */
+export interface LifOutputs {
+  readonly spikes: number;
+  readonly bits: number;
+}
+
+/**
+ * The LIF over T steps from rest, in the engine's memory, of the input current at `x` `[T, P, C]`, optionally
+ * first mapped per channel, x' = a[c] x + d[c] (the `[C]` quads at `a`, `d`; a = 0: x' = x), plus the floats
+ * at `plus` `[T, P, C]` (when not 0): an
+ * inference-mode tdBN and a residual addition applied on the way in, with the same f32 operations in the same
+ * order as the separate ops.
+ */
+export function lifAt(
+  pool: KernelPool,
+  x: number,
+  [T, P, C]: readonly [number, number, number],
+  p: LifKernelParams,
+  out: LifOutputs,
+  { a, d, plus }: { readonly a: number; readonly d: number; readonly plus: number } = { a: 0, d: 0, plus: 0 },
+): void {
+  pool.run('lifForward', [
+    x,
+    T,
+    P,
+    C,
+    new F32(p.decay),
+    new F32(p.vth),
+    p.hard ? 1 : 0,
+    a,
+    d,
+    plus,
+    out.spikes,
+    out.bits,
+  ]);
+}
+
 /** Spikes `[T*B, ...]` of time-folded `x` from rest. */
 export function lifForwardKernel(x: tf.Tensor, T: number, p: LifKernelParams): tf.Tensor {
   return withArena((pool) => {
     const xs = copyIn(pool, x);
     const spikes = pool.alloc(x.size * 4);
-    pool.run('lifForward', [xs, T, x.size / T, new F32(p.decay), new F32(p.vth), p.hard ? 1 : 0, spikes]);
+    const C = x.shape[x.rank - 1];
+    lifAt(pool, xs, [T, x.size / T / C, C], p, { spikes, bits: 0 });
     return tensorAt(pool, spikes, x.shape);
   });
 }

@@ -38,6 +38,8 @@ export class KernelPool {
   private base = ARENA_BYTES;
   /** The arena's next free byte; `reset` rewinds it to `base`. */
   private top = ARENA_BYTES;
+  /** How many times `reset` ran: what was handed out since is valid while it stays the same. */
+  private resets = 0;
 
   private constructor(
     readonly threads: number,
@@ -125,6 +127,17 @@ export class KernelPool {
   /** Frees everything `alloc` handed out. */
   reset(): void {
     this.top = this.base;
+    this.resets++;
+  }
+
+  /** Changes at every `reset`: tells whether two moments fall within one op. */
+  get arenaEpoch(): number {
+    return this.resets;
+  }
+
+  /** Whether nothing of the arena is handed out (so `keep` may be called). */
+  get arenaEmpty(): boolean {
+    return this.top === this.base;
   }
 
   /**
@@ -132,7 +145,7 @@ export class KernelPool {
    * allocation), below the arena, which then starts after it.
    */
   keep(bytes: number): number {
-    if (this.top !== this.base) throw new Error('kernel pool: keep() is only allowed while the arena is empty');
+    if (!this.arenaEmpty) throw new Error('kernel pool: keep() is only allowed while the arena is empty');
     const at = this.alloc(bytes);
     this.base = this.top;
     return at;
@@ -145,7 +158,7 @@ export class KernelPool {
 
   /** Frees everything `keep` handed out (the arena must be empty). */
   dropKept(): void {
-    if (this.top !== this.base) throw new Error('kernel pool: dropKept() is only allowed while the arena is empty');
+    if (!this.arenaEmpty) throw new Error('kernel pool: dropKept() is only allowed while the arena is empty');
     this.base = this.top = ARENA_BYTES;
   }
 

@@ -26,7 +26,7 @@ export interface SpikeConvOptions {
 }
 
 /** A convolution's shape: input `[N, H, W, Cin]`, `wpp` words of bits per input pixel, output `[N, OH, OW, Cout]`. */
-interface Geometry {
+export interface Geometry {
   N: number;
   H: number;
   W: number;
@@ -61,23 +61,28 @@ function total(pool: KernelPool, at: number): number {
 }
 
 /**
- * Bit-packs binary `x` `[N, H, W, C]`, `wpp` words per pixel, in the arena (`at`) and as a copy kept for the
- * filter gradient (`bits`). Throws, naming the layer, on a value that is neither 0 nor 1.
+ * Bit-packs the binary floats at `xs` (`shape` `[N, H, W, C]`), `wpp` words per pixel, into fresh arena memory;
+ * returns its address. Throws, naming the layer, on a value that is neither 0 nor 1.
  */
-function pack(pool: KernelPool, x: tf.Tensor, wpp: number, name: string): { at: number; bits: Uint32Array } {
-  const [n, h, w, c] = x.shape;
+export function packAt(pool: KernelPool, xs: number, shape: readonly number[], wpp: number, name: string): number {
+  const [n, h, w, c] = shape;
   const pixels = n * h * w;
-  const xs = copyIn(pool, x);
   const bits = pool.alloc(pixels * wpp * 4);
   const bad = pool.alloc(pool.threads * 4);
   pool.run('pack', [xs, pixels, c, wpp, bits, bad]);
   const nonBinary = pool.i32(bad, pool.threads).reduce((a, b) => a + b, 0);
   if (nonBinary > 0) {
     throw new RangeError(
-      `${name}: a spike convolution reads binary spikes (0 or 1), but ${nonBinary} of the ${x.size} input values are neither`,
+      `${name}: a spike convolution reads binary spikes (0 or 1), but ${nonBinary} of the ${pixels * c} input values are neither`,
     );
   }
-  return { at: bits, bits: pool.u32(bits, pixels * wpp).slice() };
+  return bits;
+}
+
+/** Bit-packs binary `x` in the arena (`at`) and as a copy kept for the filter gradient (`bits`). */
+function pack(pool: KernelPool, x: tf.Tensor4D, wpp: number, name: string): { at: number; bits: Uint32Array } {
+  const at = packAt(pool, copyIn(pool, x), x.shape, wpp, name);
+  return { at, bits: pool.u32(at, (x.size / x.shape[3]) * wpp).slice() };
 }
 
 /** Channels of the kernels' blocked weight layout: Cout rounded up to whole 4-channel blocks (assembly/conv.ts). */
@@ -89,23 +94,25 @@ function paddedChannels(cout: number): number {
  * The blocked weights of the filter `w` (`[k, k, Cin, Cout]`, or tfjs's `[k, k, Cout, Cin]` of a transposed
  * convolution), kept between ops for a filter met again unchanged (weight-cache.ts); an op's first allocation.
  */
-function blockedWeights(pool: KernelPool, w: tf.Tensor, g: Geometry): number {
-  const rows = g.k * g.k * g.Cin;
-  return weightCache().blocked(w, g.transposed ? 'transposed' : 'plain', rows * paddedChannels(g.Cout) * 4, (at) => {
-    const wKio = g.transposed ? tf.transpose(w, [0, 1, 3, 2]) : w;
-    pool.run('relayout', [copyIn(pool, wKio), at, rows, g.Cout, 1]);
+export function blockedWeights(pool: KernelPool, w: tf.Tensor, transposed: 0 | 1): number {
+  const [k, , a, b] = w.shape;
+  const [Cin, Cout] = transposed ? [b, a] : [a, b];
+  const rows = k * k * Cin;
+  return weightCache().blocked(w, transposed ? 'transposed' : 'plain', rows * paddedChannels(Cout) * 4, (at) => {
+    const wKio = transposed ? tf.transpose(w, [0, 1, 3, 2]) : w;
+    pool.run('relayout', [copyIn(pool, wKio), at, rows, Cout, 1]);
     if (wKio !== w) wKio.dispose();
   });
 }
 
-/** The forward pass on the spikes packed at `bitsAt`, with the blocked weights at `wAt`. */
-function forward(pool: KernelPool, bitsAt: number, g: Geometry, wAt: number, sink?: AccumulateSink): tf.Tensor4D {
+/** The forward pass on the spikes packed at `bitsAt`, with the blocked weights at `wAt`: the output's address. */
+export function forwardAt(pool: KernelPool, bitsAt: number, g: Geometry, wAt: number, sink?: AccumulateSink): number {
   const spikes = geometryArgs(pool, bitsAt, g);
   const out = pool.alloc(g.N * g.OH * g.OW * g.Cout * 4);
   const acs = pool.alloc(pool.threads * 8);
   pool.run('convForward', [...spikes, wAt, out, acs, tapScratch(pool, g)]);
   sink?.(total(pool, acs), 'forward');
-  return tensorAt<tf.Rank.R4>(pool, out, [g.N, g.OH, g.OW, g.Cout]);
+  return out;
 }
 
 /** dL/dw in the kernels' layout `[k, k, Cin, Cout]`. */
@@ -142,10 +149,10 @@ function spikeOp(
   return tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const [xs, ws] = args as [tf.Tensor4D, tf.Tensor4D];
     return withArena((pool) => {
-      const wAt = blockedWeights(pool, ws, g);
+      const wAt = blockedWeights(pool, ws, g.transposed);
       const { at, bits } = pack(pool, xs, g.wpp, name);
       return {
-        value: forward(pool, at, g, wAt, onAccumulates),
+        value: tensorAt<tf.Rank.R4>(pool, forwardAt(pool, at, g, wAt, onAccumulates), [g.N, g.OH, g.OW, g.Cout]),
         gradFunc: (dy: tf.Tensor) => [
           inputGrad(dy as tf.Tensor4D, ws),
           toFilter(withArena((p) => filterGrad(p, bits, g, dy, onAccumulates))),
@@ -155,19 +162,26 @@ function spikeOp(
   }) as (x: tf.Tensor4D, w: tf.Tensor4D) => tf.Tensor4D;
 }
 
-/** conv2d(x, w, stride, pad) for binary `x` `[N, H, W, Cin]` and `w` `[k, k, Cin, Cout]`: `[N, OH, OW, Cout]`. */
-export function spikeConv2d(x: tf.Tensor4D, w: tf.Tensor4D, options: SpikeConvOptions): tf.Tensor4D {
-  const { stride, pad, name } = options;
-  const [N, H, W, Cin] = x.shape;
-  const [k, , wCin, Cout] = w.shape;
+/** The geometry of conv2d(x, w, stride, pad) for `x` `[N, H, W, Cin]` and `w` `[k, k, Cin, Cout]`. */
+export function convGeometry(
+  [N, H, W, Cin]: readonly number[],
+  [k, , wCin, Cout]: readonly number[],
+  { stride, pad, name }: Pick<SpikeConvOptions, 'stride' | 'pad' | 'name'>,
+): Geometry {
   if (wCin !== Cin) throw new RangeError(`${name}: the filter reads ${wCin} channels, the input has ${Cin}`);
   const OH = Math.floor((H + 2 * pad - k) / stride) + 1,
     OW = Math.floor((W + 2 * pad - k) / stride) + 1;
-  const g: Geometry = { N, H, W, Cin, wpp: Math.ceil(Cin / 32), k, stride, pad, OH, OW, Cout, transposed: 0 };
+  return { N, H, W, Cin, wpp: Math.ceil(Cin / 32), k, stride, pad, OH, OW, Cout, transposed: 0 };
+}
+
+/** conv2d(x, w, stride, pad) for binary `x` `[N, H, W, Cin]` and `w` `[k, k, Cin, Cout]`: `[N, OH, OW, Cout]`. */
+export function spikeConv2d(x: tf.Tensor4D, w: tf.Tensor4D, options: SpikeConvOptions): tf.Tensor4D {
+  const g = convGeometry(x.shape, w.shape, options);
+  const [N, H, W, Cin] = x.shape;
   const op = spikeOp(
     g,
     options,
-    (dy, ws) => tf.conv2dTranspose(dy, ws, [N, H, W, Cin], stride, pad),
+    (dy, ws) => tf.conv2dTranspose(dy, ws, [N, H, W, Cin], options.stride, options.pad),
     (dwKio) => dwKio,
   );
   return op(x, w);

@@ -38,6 +38,15 @@ export function copyArrayIn(pool: KernelPool, array: Float32Array | Uint32Array)
   return at;
 }
 
+/** `[C]` per-channel values in fresh arena memory, padded with zeros to whole quads (the kernels read quads). */
+export function quadsIn(pool: KernelPool, values: Float32Array): number {
+  const padded = Math.ceil(values.length / 4) * 4;
+  const at = pool.alloc(padded * 4);
+  pool.f32(at, padded).fill(0);
+  pool.f32(at, values.length).set(values);
+  return at;
+}
+
 /** A new tensor of `shape` from the floats at `at`. */
 export function tensorAt<R extends tf.Rank>(pool: KernelPool, at: number, shape: number[]): tf.Tensor<R> {
   const size = shape.reduce((a, b) => a * b, 1);

@@ -25,6 +25,7 @@ import { Conv2d } from './conv';
 import { dnnKit, NeuronKit, spikingKit } from './kit';
 import { BackboneOptions, scaledWidth } from './options';
 import { joinResidual, residualAlpha, ResidualKind, shortcutSpikes } from './residual';
+import { residentBlock, residentInference } from './resident-block';
 
 interface BlockArgs {
   readonly inPlanes: number;
@@ -64,8 +65,33 @@ function shortcut(
   ]);
 }
 
+/**
+ * What both blocks are: a branch (convs, norms and activations, ending in the norm before the join), a
+ * shortcut (null: the identity), the join and the activation after it. In inference on the engine the whole
+ * block runs as one op with its activations resident in the engine's memory (resident-block.ts).
+ */
+abstract class ResidualBlock extends Module {
+  abstract readonly branch: readonly Module[];
+  abstract readonly shortcut: Module | null;
+  abstract readonly residual: ResidualKind;
+  /** The activation after the join. */
+  abstract readonly last: Module;
+
+  forward(x: tf.Tensor, run: Run): tf.Tensor {
+    return tf.tidy(() => {
+      if (residentInference(run)) {
+        const out = residentBlock(this, x, run);
+        if (out) return out;
+      }
+      const identity = this.shortcut ? this.shortcut.forward(x, run) : x;
+      const out = this.branch.reduce((h, m) => m.forward(h, run), x);
+      return joinResidual(this.residual, out, identity, this.last, this.name, run);
+    });
+  }
+}
+
 /** Two 3x3 convs (ResNet-18/34). */
-export class BasicBlock extends Module {
+export class BasicBlock extends ResidualBlock {
   static readonly expansion = 1;
   readonly conv1: Conv2d;
   readonly bn1: Module;
@@ -75,6 +101,8 @@ export class BasicBlock extends Module {
   readonly shortcut: Module | null;
   readonly act2: Module;
   readonly residual: ResidualKind;
+  readonly branch: readonly Module[];
+  readonly last: Module;
 
   constructor(name: string, args: BlockArgs) {
     super(name);
@@ -94,15 +122,8 @@ export class BasicBlock extends Module {
     const sc = shortcut(name, inPlanes, planes, args);
     this.shortcut = sc && this.child(sc);
     this.act2 = this.child(kit.activation(`${name}.${kit.act}2`));
-  }
-
-  forward(x: tf.Tensor, run: Run): tf.Tensor {
-    return tf.tidy(() => {
-      const identity = this.shortcut ? this.shortcut.forward(x, run) : x;
-      let out = this.act1.forward(this.bn1.forward(this.conv1.forward(x, run), run), run);
-      out = this.bn2.forward(this.conv2.forward(out, run), run);
-      return joinResidual(this.residual, out, identity, this.act2, this.name, run);
-    });
+    this.branch = [this.conv1, this.bn1, this.act1, this.conv2, this.bn2];
+    this.last = this.act2;
   }
 
   outShape(inShape: readonly number[]): number[] {
@@ -111,7 +132,7 @@ export class BasicBlock extends Module {
 }
 
 /** 1x1 reduce, 3x3 (with the stride), 1x1 expand by 4 (ResNet-50). */
-export class Bottleneck extends Module {
+export class Bottleneck extends ResidualBlock {
   static readonly expansion = 4;
   readonly conv1: Conv2d;
   readonly bn1: Module;
@@ -124,6 +145,8 @@ export class Bottleneck extends Module {
   readonly shortcut: Module | null;
   readonly act3: Module;
   readonly residual: ResidualKind;
+  readonly branch: readonly Module[];
+  readonly last: Module;
 
   constructor(name: string, args: BlockArgs) {
     super(name);
@@ -149,16 +172,8 @@ export class Bottleneck extends Module {
     const sc = shortcut(name, inPlanes, outPlanes, args);
     this.shortcut = sc && this.child(sc);
     this.act3 = this.child(kit.activation(`${name}.${kit.act}3`));
-  }
-
-  forward(x: tf.Tensor, run: Run): tf.Tensor {
-    return tf.tidy(() => {
-      const identity = this.shortcut ? this.shortcut.forward(x, run) : x;
-      let out = this.act1.forward(this.bn1.forward(this.conv1.forward(x, run), run), run);
-      out = this.act2.forward(this.bn2.forward(this.conv2.forward(out, run), run), run);
-      out = this.bn3.forward(this.conv3.forward(out, run), run);
-      return joinResidual(this.residual, out, identity, this.act3, this.name, run);
-    });
+    this.branch = [this.conv1, this.bn1, this.act1, this.conv2, this.bn2, this.act2, this.conv3, this.bn3];
+    this.last = this.act3;
   }
 
   outShape(inShape: readonly number[]): number[] {

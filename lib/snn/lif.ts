@@ -97,14 +97,7 @@ export function lifSpikes(x: tf.Tensor, T: number, p: LifParams): tf.Tensor {
     throw new RangeError(`LIF expects [T*B, ...] with T = ${T} dividing the rows, got shape [${x.shape.join(', ')}]`);
   }
   if (!engineKernelsEnabled()) return lifMultiStep(x, T, p).spikes;
-  const { name, params } = p.surrogate;
-  const kernel: LifKernelParams = {
-    decay: p.decay,
-    vth: p.vth,
-    hard: p.reset === 'hard',
-    detachReset: p.detachReset,
-    surrogate: { kind: name, param: name === 'rectangular' ? params.a : params.alpha },
-  };
+  const kernel = lifKernelParams(p);
   const forward = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const [input, save] = args as [tf.Tensor, tf.GradSaveFunc];
     save([input]);
@@ -114,6 +107,18 @@ export function lifSpikes(x: tf.Tensor, T: number, p: LifParams): tf.Tensor {
     };
   });
   return forward(x);
+}
+
+/** The engine kernels' view of `p` (lib/engine/lif-kernels.ts). */
+export function lifKernelParams(p: LifParams): LifKernelParams {
+  const { name, params } = p.surrogate;
+  return {
+    decay: p.decay,
+    vth: p.vth,
+    hard: p.reset === 'hard',
+    detachReset: p.detachReset,
+    surrogate: { kind: name, param: name === 'rectangular' ? params.a : params.alpha },
+  };
 }
 
 /** A layer of LIF neurons over `[T*B, ...]`; every forward starts from rest, so passes never share state. */

@@ -56,6 +56,8 @@ export class TdBN extends Module {
   readonly scale: number;
   readonly momentum: number;
   readonly eps: number;
+  /** `inferenceMap`'s last result, with the variables' data ids it came from. */
+  private map: { ids: object[]; a: Float32Array; d: Float32Array } | null = null;
 
   constructor(
     name: string,
@@ -82,10 +84,24 @@ export class TdBN extends Module {
         `${this.name}: expected ${this.channels} channels (last axis), got shape [${x.shape.join(', ')}]`,
       );
     if (run.training) return this.normalizeBatch(x, this.gamma, this.beta);
-    return tf.tidy(() => {
+    const { a, d } = this.inferenceMap();
+    return tf.tidy(() => channelAffine(x, tf.tensor1d(a), tf.tensor1d(d)));
+  }
+
+  /**
+   * Inference mode's per-channel map y = a x + d, a = gamma alpha Vth / sqrt(runningVar + eps),
+   * d = beta - runningMean a, `[C]` each: computed by tfjs's ops, and again only once one of the four
+   * variables was assigned (an assignment gives a variable new data).
+   */
+  inferenceMap(): { a: Float32Array; d: Float32Array } {
+    const ids = [this.gamma, this.beta, this.runningMean, this.runningVar].map((v) => v.dataId);
+    if (this.map?.ids.every((id, i) => id === ids[i])) return this.map;
+    const [a, d] = tf.tidy(() => {
       const a = tf.mul(tf.mul(this.gamma, this.scale), tf.rsqrt(tf.add(this.runningVar, this.eps)));
-      return channelAffine(x, a as tf.Tensor1D, tf.sub(this.beta, tf.mul(this.runningMean, a)) as tf.Tensor1D);
+      return [a, tf.sub(this.beta, tf.mul(this.runningMean, a))].map((t) => t.dataSync() as Float32Array);
     });
+    this.map = { ids, a, d };
+    return this.map;
   }
 
   /**

@@ -1,5 +1,5 @@
 // AssemblyScript: the LIF recurrence over T steps (lib/snn/lif.ts states it), forward and backward through
-// time, four neurons to a v128 (the last quad of a thread's share masked to the neurons it has).
+// time, four neurons to a v128 (the last quad of a row or of a thread's share masked to the neurons it has).
 import { arg, argf, loadLanes, ptr, share, storeLanes } from './common';
 
 /** Neurons [i0, i1) of n that thread tid of nt takes, in whole quads: i0 << 32 | i1. */
@@ -15,24 +15,42 @@ import { arg, argf, loadLanes, ptr, share, storeLanes } from './common';
 }
 
 /**
- * LIF over T steps from rest: x f32 [T, n] -> spikes f32 [T, n]. args: x, T, n, decay (f32), vth (f32),
- * hard (1) or soft (0) reset, spikes.
+ * LIF over T steps from rest of the input current x'[t] = a[c] * x[t] + d[c] + plus[t] (per channel c; without
+ * `a`, x' = x), x f32 [T, P, C] (P pixels of C channels a step): the spikes as floats [T, P, C] and/or bit-packed
+ * [T*P, wpp] (wpp = ceil(C / 32) words a pixel, bit c of word c >> 5, as spikes.ts packs them). args: x, T, P,
+ * C, decay (f32), vth (f32), hard (1) or soft (0) reset, a f32 [C4] or 0, d f32 [C4], plus f32 [T, P, C] or 0,
+ * spikes or 0, bits or 0. Threads take whole pixels, so each writes whole words.
  */
 export function lifForward(args: usize, tid: i32, nt: i32): void {
-  const x = ptr(args, 0), T = arg(args, 1), n = arg(args, 2), decay = f32x4.splat(argf(args, 3)), vth = f32x4.splat(argf(args, 4));
-  const hard = arg(args, 5), spikes = ptr(args, 6);
-  const range = quadShare(n, tid, nt);
-  const step = <usize>n << 2;
+  const x = ptr(args, 0), T = arg(args, 1), P = arg(args, 2), C = arg(args, 3), decay = f32x4.splat(argf(args, 4));
+  const vth = f32x4.splat(argf(args, 5)), hard = arg(args, 6), a = ptr(args, 7), d = ptr(args, 8), plus = ptr(args, 9);
+  const spikes = ptr(args, 10), bits = ptr(args, 11);
+  const wpp = (C + 31) >> 5;
+  const range = share(P, tid, nt);
+  const step = <usize>P * <usize>C << 2;
   const one = f32x4.splat(1);
-  for (let i = <i32>(range >> 32), i1 = <i32>range; i < i1; i += 4) {
-    const lanes = i1 - i;
-    let u = f32x4.splat(0);
-    let at = <usize>i << 2;
-    for (let t = 0; t < T; t++, at += step) {
-      const h = f32x4.add(f32x4.mul(decay, u), loadLanes(x + at, lanes));
-      const s = v128.and(f32x4.ge(h, vth), one); // 1.0 where h >= vth
-      storeLanes(spikes + at, s, lanes);
-      u = reset(h, s, vth, hard);
+  for (let p = <i32>(range >> 32), p1 = <i32>range; p < p1; p++) {
+    if (bits) for (let t = 0; t < T; t++) memory.fill(bits + (<usize>((t * P + p) * wpp) << 2), 0, <usize>wpp << 2);
+    for (let c = 0; c < C; c += 4) {
+      const lanes = C - c, off = <usize>c << 2;
+      const laneBits = lanes >= 4 ? 15 : (1 << lanes) - 1;
+      const scale = a ? v128.load(a + off) : one, shift = a ? v128.load(d + off) : f32x4.splat(0);
+      let u = f32x4.splat(0);
+      let at = (<usize>p * <usize>C << 2) + off;
+      for (let t = 0; t < T; t++, at += step) {
+        let xt = loadLanes(x + at, lanes);
+        if (a) xt = f32x4.add(f32x4.mul(scale, xt), shift);
+        if (plus) xt = f32x4.add(xt, loadLanes(plus + at, lanes));
+        const h = f32x4.add(f32x4.mul(decay, u), xt);
+        const fired = f32x4.ge(h, vth);
+        const s = v128.and(fired, one); // 1.0 where h >= vth
+        if (spikes) storeLanes(spikes + at, s, lanes);
+        if (bits) {
+          const word = bits + (<usize>((t * P + p) * wpp + (c >> 5)) << 2);
+          store<u32>(word, load<u32>(word) | (<u32>(i32x4.bitmask(fired) & laneBits) << <u32>(c & 31)));
+        }
+        u = reset(h, s, vth, hard);
+      }
     }
   }
 }

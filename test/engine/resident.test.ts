@@ -1,0 +1,107 @@
+// Inference with resident activations (lib/models/resident-block.ts): a block as one engine op gives the
+// logits of the layers run one by one on the engine, to the bit, and those of tfjs's own ops within float
+// tolerance, at batch 1 and 3, on 1 and 2 threads; it counts the same accumulates; it packs spikes once a block.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  AccumulateCounter,
+  engineThreads,
+  initBackend,
+  kernelPool,
+  spikingResNet18,
+  spikingResNet50,
+  useEngineKernels,
+  useEngineThreads,
+  type ForwardObserver,
+  type SplittableModel,
+} from 'spikesplit';
+
+before(async () => {
+  await initBackend('wasm', () => undefined);
+});
+
+after(() => {
+  useEngineKernels(true);
+  useEngineThreads(engineThreads());
+});
+
+/** An observer of every conv's tensors: the blocks then run layer by layer. */
+const layerByLayer: ForwardObserver = { weightLayer: () => undefined };
+
+/** A small network whose running statistics are one batch's, so that it fires as a trained one does. */
+function calibrated(make: typeof spikingResNet18, B: number): { model: SplittableModel; x: tf.Tensor } {
+  const model = make({ width: 1 / 8, T: 4, classes: 10, momentum: 1, seed: 3 });
+  const x = tf.randomUniform([B, 32, 32, 3], 0, 1, 'float32', 11);
+  tf.tidy(() => void model.forward(x, { training: true }));
+  return { model, x };
+}
+
+function logits(model: SplittableModel, x: tf.Tensor, observer?: ForwardObserver): Float32Array {
+  return tf.tidy(() => model.forward(x, { observer }).dataSync() as Float32Array);
+}
+
+for (const [make, B] of [
+  [spikingResNet18, 1],
+  [spikingResNet18, 3],
+  [spikingResNet50, 1],
+  [spikingResNet50, 2],
+] as const) {
+  test(`${make.name} at batch ${B}: resident blocks give the layer-by-layer logits to the bit, and tfjs's within 1e-5`, () => {
+    const { model, x } = calibrated(make, B);
+    for (const threads of [1, 2]) {
+      useEngineThreads(threads);
+      const resident = logits(model, x);
+      assert.deepEqual(logits(model, x), resident, 'a filter kept at the second pass');
+      assert.deepEqual(logits(model, x, layerByLayer), resident, `layer by layer, ${threads} threads`);
+      useEngineKernels(false);
+      const plain = logits(model, x);
+      useEngineKernels(true);
+      const scale = Math.max(...plain.map(Math.abs));
+      resident.forEach((v, i) =>
+        assert.ok(Math.abs(v - plain[i]) <= 1e-5 * scale, `logit ${i}: ${v} against ${plain[i]}`),
+      );
+    }
+    model.dispose();
+    x.dispose();
+  });
+}
+
+test('resident blocks count the accumulates of the layer-by-layer pass, pack once a block, and see new weights', () => {
+  useEngineThreads(2);
+  const { model, x } = calibrated(spikingResNet18, 2);
+  const counts = (observer: ForwardObserver, counter: AccumulateCounter) => {
+    counter.clear();
+    logits(model, x, observer);
+    return counter.read();
+  };
+  const counter = new AccumulateCounter();
+  const resident = counts(counter, counter);
+  assert.deepEqual(resident, counts({ ...layerByLayer, accumulates: counter.accumulates.bind(counter) }, counter));
+  assert.ok(resident.every((l) => l.forward > 0));
+
+  const pool = kernelPool();
+  const run = pool.run;
+  const packs = (observer?: ForwardObserver) => {
+    let n = 0;
+    pool.run = (kernel, args, threads) => {
+      if (kernel === 'pack') n++;
+      run.call(pool, kernel, args, threads);
+    };
+    try {
+      logits(model, x, observer);
+    } finally {
+      pool.run = run;
+    }
+    return n;
+  };
+  assert.equal(packs(), 8, 'one pack a block');
+  assert.equal(packs(layerByLayer), 8 * 2 + 3, 'one a spike conv');
+
+  const conv = model.namedVariables().find((v) => v.name === 'RB5.conv2.weight')!.variable;
+  logits(model, x); // kept by now
+  conv.assign(tf.mul(conv, -1));
+  assert.deepEqual(logits(model, x), logits(model, x, layerByLayer), 'after the filter was assigned');
+  model.dispose();
+  x.dispose();
+});
