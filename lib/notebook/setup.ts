@@ -18,7 +18,7 @@ import { presetCaveat } from '../viz/caveat';
 import { kernelDisplay, type NotebookDisplay } from '../viz/display';
 import type { Figure } from '../viz/figure';
 import type { RunLabel } from '../viz/label';
-import { showFigure, type ExportedFigure } from '../viz/show';
+import { showFigure } from '../viz/show';
 import { showTable, type TableData, type TableOptions } from '../viz/table';
 
 /** What notebookSetup needs of tslab's public module (`import * as tslab from 'tslab'`). */
@@ -49,8 +49,10 @@ export interface Notebook {
   caveat: string | null;
   /** A table in the cell's output, titled by its caption and run label. */
   table(data: TableData, options: TableOptions): void;
-  /** A figure in the cell's output and in `figures/<preset>/<name>.svg` and `.png`. */
-  show(fig: Figure, name: string): Promise<ExportedFigure>;
+  /** Where `show` writes the figures' files: `../figures/<preset>` (from `notebooks/`). */
+  figuresDir: string;
+  /** A figure in the cell's output and in `<figuresDir>/<name>.svg` and `.png` (resolves to nothing, so a cell ending in it prints nothing more). */
+  show(fig: Figure, name: string): Promise<void>;
   /** A progress sink for training from a cell: one line per loop, rewritten in place. */
   progress(): ProgressSink;
 }
@@ -68,7 +70,10 @@ export async function notebookSetup(kernel: NotebookKernel, options: NotebookSet
     label: { preset: preset.name, backend },
     caveat,
     table: (data, tableOptions) => showTable(data, kernel.display, tableOptions),
-    show: (fig, name) => showFigure(fig, kernelDisplay(), { name, figuresDir }),
+    figuresDir,
+    show: async (fig, name) => {
+      await showFigure(fig, kernelDisplay(), { name, figuresDir });
+    },
     progress: () => notebookProgress(kernel.newDisplay),
   };
 }
