@@ -10,6 +10,7 @@ import { wilsonInterval } from '../stats/wilson';
 import type { AccuracyEstimate } from '../stats/correctness';
 import { seriesColor } from './palette';
 import type { FigureText } from './figure-text';
+import type { BackboneSummary } from '../experiments/backbone';
 
 /**
  * Train and test loss, or accuracy (%), per epoch. The test accuracy carries its 95% Wilson interval over the
@@ -59,6 +60,27 @@ export function learningCurveFigure(
     yaxis: { title: { text: options.metric === 'loss' ? 'cross-entropy loss (nats)' : 'accuracy (%)' } },
   });
 }
+
+/** What the pretrained backbone is and how it was trained: one row per item. */
+export function backboneSummaryRows(backbone: BackboneSummary): { item: string; value: string }[] {
+  const m = backbone.model;
+  return [
+    { item: 'model', value: `spiking ${m.name}, width ${m.width}, ${m.classes} classes, trained at T = ${m.T}` },
+    { item: 'data', value: backbone.data },
+    { item: 'epochs', value: String(backbone.history.length) },
+    { item: 'training time', value: `${backbone.trainSeconds.toFixed(0)} s` },
+    { item: 'backend', value: backbone.backend },
+    { item: 'seed', value: String(backbone.seed) },
+    { item: 'git revision', value: backbone.gitRevision },
+    { item: 'trained on', value: backbone.date },
+  ];
+}
+
+/** SpikeBottleNet's Table 2 as printed: the spiking ResNet-50's accuracy on CIFAR-100 by T. */
+export const PAPER_TABLE2_PRINTED: readonly PrintedAccuracy[] = [
+  { T: 4, accuracyPercent: 76.81 },
+  { T: 2, accuracyPercent: 74.69 },
+];
 
 /** A printed accuracy of the paper at T steps, in percent. */
 export interface PrintedAccuracy {

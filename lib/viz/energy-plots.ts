@@ -3,7 +3,9 @@
  * split point: BottleNet++ on 45 nm, SpikeBottleNet on 45 nm and on ROLLS, and the ratios) and as a figure of the
  * device's energy per split point with compute and transmission stacked.
  */
+import { PAPER_TABLE3_PRINTED } from '../energy/paper-table3';
 import type { EnergyReport, EnergyRow } from '../energy/report';
+import type { Table3Reports } from '../energy/table3';
 import { figure, type Figure } from './figure';
 import { roundTo, significant3 } from './format';
 import { seriesColor } from './palette';
@@ -70,6 +72,24 @@ export function table3Rows(entries: readonly Table3Entry[]): Record<string, stri
   }));
 }
 
+/** Table 3's columns (`paperTable3Reports`, `table3ReportsPerSplit`) as entries, one per split point. */
+export function table3Entries(columns: readonly Table3Reports[]): Table3Entry[] {
+  return columns.map((column) => table3Entry(column.split, column));
+}
+
+/** SpikeBottleNet's Table 3 as printed, in the columns of `table3Rows`. */
+export function paperTable3PrintedRows(): Record<string, string | number>[] {
+  const p = PAPER_TABLE3_PRINTED;
+  return p.splitPoints.map((split, i) => ({
+    split,
+    'BottleNet++, 45 nm (mJ)': p.bottleNetPP45nmMJ[i],
+    'SpikeBottleNet, 45 nm (mJ)': p.spikeBottleNet45nmMJ[i],
+    'ratio, 45 nm': p.ratio45nm[i],
+    'SpikeBottleNet, ROLLS (mJ)': p.spikeBottleNetRollsMJ[i],
+    'ratio, BottleNet++ 45 nm / ROLLS': p.ratioRolls[i],
+  }));
+}
+
 /** The device's energy per image at one split point: compute through the split point, and transmitting what it sends. */
 export interface DeviceEnergyEntry {
   split: string;
@@ -92,6 +112,11 @@ export function deviceEnergyEntry(report: EnergyReport, split: string): DeviceEn
     transmitPJ: row.transmitEnergyPJ,
     transmittedBits: row.transmittedBits,
   };
+}
+
+/** The device's energy at each column's split point, from its 45 nm SNN report (made with a radio profile). */
+export function deviceEnergyEntries(columns: readonly Table3Reports[]): DeviceEnergyEntry[] {
+  return columns.map((column) => deviceEnergyEntry(column.snn45nm, column.split));
 }
 
 /**

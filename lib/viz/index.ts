@@ -19,3 +19,6 @@ export * from './energy-plots';
 export * from './caveat';
 export * from './report';
 export * from './testbed-plots';
+export * from './backend-table';
+export * from './neucodex-tables';
+export * from './lif-trace';

@@ -21,3 +21,8 @@ export function labelled(text: string, run: RunLabel): string {
   }
   return `${text} (preset ${run.preset}, backend ${run.backend})`;
 }
+
+/** The run label of a stored result (anything that records its preset and backend), for its tables and figures. */
+export function runLabel(run: RunLabel): RunLabel {
+  return { preset: run.preset, backend: run.backend };
+}

@@ -112,6 +112,11 @@ export function frameLossFigure(study: LinkErrors, options: FigureText): Figure 
   });
 }
 
+/** The receiver policies of the study: what each does with a damaged frame. */
+export function linkPolicyRows(study: LinkErrors): { policy: string; meaning: string }[] {
+  return Object.entries(study.policies).map(([policy, meaning]) => ({ policy, meaning }));
+}
+
 /** Per split point: the configuration studied, its frame, and the clean accuracy beside the sweep's. */
 export function linkSummaryRows(study: LinkErrors): Record<string, string | number>[] {
   checkStudy(study);

@@ -1,4 +1,6 @@
 /** The Pareto front of configurations that trade bits sent against accuracy: fewer bits and higher accuracy are better. */
+import type { ResultRow } from '../experiments/results';
+import { percentWithInterval } from './format';
 
 export interface BitsAccuracy {
   bits: number;
@@ -24,4 +26,14 @@ export function paretoFront<P extends BitsAccuracy>(points: readonly P[]): P[] {
     if (front.length === 0 || p.accuracy > front[front.length - 1].accuracy) front.push(p);
   }
   return front;
+}
+
+/** The sweep's rows on the Pareto front, as a table: configuration, bits, accuracy and drop with their 95% intervals. */
+export function paretoRows(rows: readonly ResultRow[]): Record<string, string | number>[] {
+  return paretoFront(rows).map((r) => ({
+    configuration: r.id,
+    bits: r.bits,
+    'accuracy % [95% CI]': percentWithInterval(r.accuracy, r.accuracyEstimate),
+    'drop, points [95% CI]': percentWithInterval(r.pairedDrop.drop, r.pairedDrop),
+  }));
 }

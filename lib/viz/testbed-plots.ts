@@ -210,3 +210,20 @@ export function testbedThresholdRows(t: Testbed): Record<string, number | string
     chosen: c.threshold === t.earlyExit.threshold ? 'yes' : '',
   }));
 }
+
+/** Per mode and bandwidth: how many times lower than edge-only the latency is, beside NeuCODEX's "up to 3x". */
+export function testbedSpeedupRows(testbed: Testbed): Record<string, string | number>[] {
+  const edge = testbed.rows.find((r) => r.mode === 'edge-only');
+  if (edge === undefined) throw new RangeError('testbedSpeedupRows: the testbed has no edge-only row to compare with');
+  return testbed.rows
+    .filter((r) => r.bandwidthMbps !== null)
+    .map((r) => ({
+      mode: TESTBED_MODE_LABELS[r.mode],
+      'Mbit/s': r.bandwidthMbps!,
+      'p50 (ms)': roundTo(r.latency.p50Ms, 1),
+      'edge-only p50 (ms)': roundTo(edge.latency.p50Ms, 1),
+      'edge-only p50 / p50 (measured)': roundTo(r.p50SpeedupVsEdge, 2),
+      'edge-only mean / mean (measured)': roundTo(r.meanSpeedupVsEdge, 2),
+      'NeuCODEX (paper): up to': '3x lower than edge-only',
+    }));
+}

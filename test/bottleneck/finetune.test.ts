@@ -38,7 +38,7 @@ async function fineTune(model: BottleneckedModel, epochs: number, lr: number): P
     .namedVariables()
     .filter((v) => v.variable.trainable)
     .map((v) => ({ name: v.name, value: v.variable.dataSync().slice() }));
-  const { history } = await train(
+  const { history } = await train.train(
     model,
     data,
     data,

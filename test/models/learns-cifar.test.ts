@@ -24,7 +24,7 @@ test('spiking ResNet-18 at width 1/4, T=2 learns on 2,000 real CIFAR-10 images',
   const images = imageSource(stratifiedSubset(full, 200, new Rng(7)), CIFAR10_NORMALIZATION);
   const model = createModel('resnet18', { width: 1 / 4, T: 2, seed: 7 });
   try {
-    const { history } = await train(
+    const { history } = await train.train(
       model,
       images,
       images,

@@ -253,7 +253,7 @@ test("compression to T' = 1 trains end to end on a fixed batch: finite, falling 
       })),
   };
   const before = [model.encoder.mix.weight.dataSync().slice(), model.expander.weight.dataSync().slice()];
-  const { history } = await train(
+  const { history } = await train.train(
     model,
     data,
     data,
