@@ -102,27 +102,8 @@ async function checkStep(
   const indices = Array.from({ length: PAPER_STEP_BATCH }, (_, i) => i); // the reader's first images
   const gradNames: string[] = [];
   const t0 = Date.now();
-  const heldBytes = tf.memory().numBytes; // weights and optimizer state
-  let loss = NaN;
-  const profile = await tf.profile(() => {
-    loss = stepOnce();
-  });
-  peakBytes[label] = { held: heldBytes, peak: profile.peakBytes };
-  seconds[label] = (Date.now() - t0) / 1000;
-  optimizer.dispose();
-  assert.equal(gradNames.length, trainable.length);
-  assert.ok(Number.isFinite(loss), `${label}: loss ${loss}`);
-  const unchanged = trainable
-    .filter((p) => {
-      const was = before.get(p.name)!;
-      return (p.variable.dataSync() as Float32Array).every((v, i) => v === was[i]);
-    })
-    .map((p) => p.name);
-  assert.deepEqual(unchanged, [], `${label}: variables the step left unchanged`);
-  return loss;
-
-  function stepOnce(): number {
-    return tf.tidy(() => {
+  const stepOnce = (): number =>
+    tf.tidy(() => {
       const { x, labels } = source.batch(indices, config.augment ? new Rng(config.seed) : undefined);
       assert.deepEqual(x.shape, [PAPER_STEP_BATCH, 32, 32, 3]);
       return trainStep(
@@ -153,7 +134,24 @@ async function checkStep(
         },
       ).loss;
     });
-  }
+  const heldBytes = tf.memory().numBytes; // weights and optimizer state
+  let loss = NaN;
+  const profile = await tf.profile(() => {
+    loss = stepOnce();
+  });
+  peakBytes[label] = { held: heldBytes, peak: profile.peakBytes };
+  seconds[label] = (Date.now() - t0) / 1000;
+  optimizer.dispose();
+  assert.equal(gradNames.length, trainable.length);
+  assert.ok(Number.isFinite(loss), `${label}: loss ${loss}`);
+  const unchanged = trainable
+    .filter((p) => {
+      const was = before.get(p.name)!;
+      return (p.variable.dataSync() as Float32Array).every((v, i) => v === was[i]);
+    })
+    .map((p) => p.name);
+  assert.deepEqual(unchanged, [], `${label}: variables the step left unchanged`);
+  return loss;
 }
 
 let train: ImageDataset;

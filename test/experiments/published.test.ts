@@ -22,6 +22,7 @@ import {
   publishedDir,
   publishedNote,
   publishedRun,
+  presetCaveat,
   publishRun,
   readableRunFile,
   readBackboneSummary,
@@ -166,6 +167,7 @@ test('while runs/tiny has no result of its own, every reader opens the published
   model.dispose();
   assert.equal(publishedRun('tiny')?.gitRevision, gitRevision());
   assert.match(publishedNote('tiny')!, /^Showing the published tiny run .*revision ([0-9a-f]{7}|unknown)/);
+  assert.match(presetCaveat(preset)!, /at chance.*\. Showing the published tiny run/, "the notebooks' caveat says so");
   // What runs experiments reads its own folder only.
   assert.equal(readBackboneSummary(preset), null);
 });
@@ -192,6 +194,7 @@ test('a run of its own hides the published copy entirely (never a mix), and the 
   assert.equal(hasOwnResults('tiny'), true);
   assert.equal(publishedRun('tiny'), null);
   assert.equal(publishedNote('tiny'), null);
+  assert.doesNotMatch(presetCaveat(preset)!, /published/);
   assert.equal(readTestbed('tiny'), null);
   assert.equal(readResults('tiny')?.backbone, null);
   assert.equal(collectResults(preset).backbone, null);
