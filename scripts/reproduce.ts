@@ -3,11 +3,24 @@
  * experiments (the backbone and then the split sweep, beside NeuCODEX in a second process, since the backbone
  * trains on one core; then the link study; each resumes or skips finished work; then the edge-to-cloud
  * testbed, measured afresh on the NeuCODEX models), then executes every notebook headlessly, which read the results and export the figures to figures/<preset>/,
- * then writes figures/<preset>/report.html, one page with every figure. Prints each step's time.
+ * then writes figures/<preset>/report.html, one page with every figure. At a preset of PUBLISHED_PRESETS (cpu), it
+ * then replaces results/<preset>/, the published copy a fresh clone reads (lib/experiments/published.ts).
+ * Prints each step's time.
  */
 import { spawn } from 'child_process';
+import * as os from 'os';
 import * as path from 'path';
-import { engineThreads, getPreset, reportHtml, reportInput, writeFileAtomic, type ReportTime } from 'spikesplit';
+import {
+  engineThreads,
+  getPreset,
+  publishedDir,
+  PUBLISHED_PRESETS,
+  publishRun,
+  reportHtml,
+  reportInput,
+  writeFileAtomic,
+  type ReportTime,
+} from 'spikesplit';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const CLI = path.join(__dirname, 'cli.js');
@@ -35,6 +48,7 @@ async function main(): Promise<void> {
   const env = { ...process.env, SPIKESPLIT_PRESET: preset.name };
   console.error(`reproduce: preset ${preset.name}: ${preset.description}`);
   const runStarted = new Date();
+  const loadAverageAtStart = os.loadavg();
   const t0 = runStarted.getTime();
   const steps: ReportTime[] = [];
   const timed = async (label: string, args: string[], stepEnv = env) => {
@@ -57,6 +71,12 @@ async function main(): Promise<void> {
   const report = path.join(figures, 'report.html');
   writeFileAtomic(report, reportHtml(reportInput(preset, { steps, figuresDir: figures, runStarted })));
   console.error(`reproduce: wrote ${path.relative(ROOT, report)}`);
+  if (PUBLISHED_PRESETS.includes(preset.name)) {
+    publishRun(preset.name, { steps, runStarted, loadAverageAtStart, figuresDir: figures });
+    console.error(
+      `reproduce: published the run to ${path.relative(ROOT, publishedDir(preset.name))}/ (commit it with ${path.relative(ROOT, figures)}/)`,
+    );
+  }
   console.error(`reproduce: preset ${preset.name} finished in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
 }
 

@@ -11,6 +11,7 @@ import { train, type EpochRecord, type TrainOptions } from '../train/trainer';
 import { checkWritableDir, writeJsonAtomic } from '../util/atomic';
 import { presetData, type PresetData } from './data';
 import { backboneDir, backboneSummaryFile, backboneWeights } from './paths';
+import { readableRunFile } from './published';
 import type { Preset } from './preset';
 import { provenance, type Provenance } from './provenance';
 import { readJsonArtefactIfPresent } from '../util/artefact';
@@ -35,7 +36,7 @@ export interface BackboneSummary extends Provenance {
 
 /** A fresh backbone of the preset's architecture with `T` steps and the trained weights. */
 export function loadBackbone(preset: Preset, classes: number, T = preset.model.T): SplitBackbone {
-  const file = backboneWeights(preset.name);
+  const file = readableRunFile(preset.name, backboneWeights(preset.name));
   if (!fs.existsSync(file))
     throw new Error(
       `no trained backbone for preset '${preset.name}' at ${file}; run 'spikesplit train --preset ${preset.name}' first`,

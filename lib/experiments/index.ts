@@ -2,6 +2,7 @@ export * from './preset';
 export * from './provenance';
 export * from './data';
 export * from './paths';
+export * from './published';
 export * from './backbone';
 export * from './sweep';
 export * from './selection';

@@ -33,6 +33,7 @@ import { Rng } from '../util/rng';
 import { loadBackbone } from './backbone';
 import { presetData } from './data';
 import { runsDir, sweepRowDir } from './paths';
+import { readableRunFile } from './published';
 import type { Preset, PresetName } from './preset';
 import { provenance, type Provenance } from './provenance';
 import { collectResults, type Results } from './results';
@@ -133,7 +134,7 @@ export const linkErrorsFile = (preset: string) => path.join(runsDir(preset), 'li
 
 /** The link study of a preset as last written, or null. */
 export function readLinkErrors(preset: string): LinkErrors | null {
-  return readJsonArtefactIfPresent<LinkErrors>(linkErrorsFile(preset));
+  return readJsonArtefactIfPresent<LinkErrors>(readableRunFile(preset, linkErrorsFile(preset)));
 }
 
 /** One channel condition of the study. */
@@ -298,7 +299,7 @@ export async function runLinkErrors(
   preset: Preset,
   options: { config?: LinkErrorConfig; log?: (line: string) => void } = {},
 ): Promise<LinkErrors> {
-  const done = readLinkErrors(preset.name);
+  const done = readJsonArtefactIfPresent<LinkErrors>(linkErrorsFile(preset.name)); // this run's own, never the published one
   if (done) return done;
   const config = options.config ?? LINK_ERROR_CONFIGS[preset.name];
   checkConfig(config);

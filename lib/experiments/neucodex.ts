@@ -61,6 +61,7 @@ import { checkWritableDir, writeJsonAtomic } from '../util/atomic';
 import type { ProgressSink } from '../util/progress';
 import { presetData, type PresetData } from './data';
 import { runsDir } from './paths';
+import { readableRunFile } from './published';
 import { NEUCODEX_INPUTS, type NeucodexInput, type NeucodexPreset, type Preset } from './preset';
 import { provenance, type Provenance } from './provenance';
 import { readCurrentJsonArtefact, readJsonArtefactIfPresent } from '../util/artefact';
@@ -520,7 +521,7 @@ export function collectNeucodex(preset: Preset): NeucodexResults {
 /** The NeuCODEX results of a preset as last written, or null (notebook 06 collects the rows instead, training what is missing). */
 export function readNeucodex(preset: string): NeucodexResults | null {
   return readCurrentJsonArtefact<NeucodexResults>(
-    neucodexResultsFile(preset),
+    readableRunFile(preset, neucodexResultsFile(preset)),
     (r) =>
       r.rows.every((row) => row.pairedDrop !== undefined) && r.backbones.every((b) => b.accuracyEstimate !== undefined),
     'intervals (per-image correctness)',

@@ -2,6 +2,7 @@
 import { writeJsonAtomic } from '../util/atomic';
 import { backboneAccuracy, readBackboneSummary, type BackboneSummary } from './backbone';
 import { backboneSummaryFile, resultsFile, sweepRowFile } from './paths';
+import { readableRunFile } from './published';
 import type { Preset } from './preset';
 import { selectPerSplit, type Selection } from './selection';
 import { readRow, sweepConfigs, type SweepRow } from './sweep';
@@ -58,7 +59,7 @@ export function collectResults(preset: Preset): Results {
 /** The results file of a preset as last written, or null (what the notebooks after the sweep read). */
 export function readResults(preset: string): Results | null {
   return readCurrentJsonArtefact<Results>(
-    resultsFile(preset),
+    readableRunFile(preset, resultsFile(preset)),
     (r) => r.backboneAccuracy !== undefined && r.rows.every((row) => row.pairedDrop !== undefined),
     'intervals (per-image correctness)',
     `run 'spikesplit sweep --preset ${preset}' again (rows without per-image correctness must be deleted and rerun)`,

@@ -63,6 +63,7 @@ import { writeJsonAtomic } from '../util/atomic';
 import { Progress, type ProgressSink } from '../util/progress';
 import { Rng } from '../util/rng';
 import { runsDir } from './paths';
+import { readableRunFile } from './published';
 import type { Preset, PresetName } from './preset';
 import { provenance, type Provenance } from './provenance';
 import { readCurrentJsonArtefact } from '../util/artefact';
@@ -197,7 +198,7 @@ export const neucodexModelsDir = (preset: string) => path.join(runsDir(preset), 
 /** The testbed result of a preset as last written, or null. */
 export function readTestbed(preset: string): Testbed | null {
   return readCurrentJsonArtefact<Testbed>(
-    testbedFile(preset),
+    readableRunFile(preset, testbedFile(preset)),
     (t) =>
       t.rows.every((r) => r.latencyIntervals !== undefined) &&
       t.earlyExit.candidates.every((c) => c.accuracyEstimate !== undefined),

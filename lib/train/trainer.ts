@@ -7,12 +7,13 @@ import * as path from 'path';
 import * as tf from '@tensorflow/tfjs-core';
 import { epochBatches } from '../data';
 import type { HasNamedVariables } from '../models/weights';
+import type { ForwardObserver } from '../snn/module';
 import { writeFileAtomic } from '../util/atomic';
 import { Progress, type ProgressSink } from '../util/progress';
 import { Rng } from '../util/rng';
 import { readCheckpoint, restoreCheckpoint, writeCheckpoint } from './checkpoint';
 import { correctCount, crossEntropy, evaluate, type LogitModel } from './evaluate';
-import { createOptimizer, type OptimizerConfig } from './optimizer';
+import { createOptimizer, type Optimizer, type OptimizerConfig } from './optimizer';
 import { learningRate, type ScheduleConfig } from './schedule';
 import type { LabelledSource } from './source';
 
@@ -66,6 +67,46 @@ function checkConfig(c: TrainConfig): void {
   }
 }
 
+/** What one optimisation step reports: the batch's mean loss and how many of its rows the model got right. */
+export interface StepResult {
+  loss: number;
+  correct: number;
+}
+
+export interface StepOptions {
+  /** Sees the training forward pass (its activations, weight layers and spike-kernel accumulates). */
+  observer?: ForwardObserver;
+  /** Sees the logits `[B, classes]` and the gradients (keyed by variable name) before the update; must not keep them. */
+  inspect?: (logits: tf.Tensor, grads: tf.NamedTensorMap) => void;
+}
+
+/**
+ * One optimisation step, as `train` runs each batch: cross-entropy on the time-averaged logits of `x` in
+ * training mode, the gradients of `trainable`, the optimizer's update at `lr`.
+ */
+export function trainStep(
+  model: TrainableModel,
+  x: tf.Tensor,
+  labels: tf.Tensor1D,
+  trainable: tf.Variable[],
+  optimizer: Optimizer,
+  lr: number,
+  options: StepOptions = {},
+): StepResult {
+  return tf.tidy(() => {
+    let logits: tf.Tensor | null = null;
+    const { value, grads } = tf.variableGrads(() => {
+      logits = tf.keep(model.forward(x, { training: true, observer: options.observer }));
+      return crossEntropy(logits, labels);
+    }, trainable);
+    options.inspect?.(logits!, grads);
+    optimizer.step(grads, lr);
+    const result = { loss: value.dataSync()[0], correct: correctCount(logits!, labels) };
+    tf.dispose([logits!, value, ...Object.values(grads)]);
+    return result;
+  });
+}
+
 /** Trains `model` in place; with `runDir`, resumes from its last checkpoint. */
 export async function train(
   model: TrainableModel,
@@ -109,15 +150,9 @@ export async function train(
         const lr = learningRate(config.schedule, epoch + step / stepsPerEpoch);
         tf.tidy(() => {
           const { x, labels } = trainSet.batch(indices, config.augment ? rng : undefined);
-          let logits: tf.Tensor | null = null;
-          const { value, grads } = tf.variableGrads(() => {
-            logits = tf.keep(model.forward(x, { training: true }));
-            return crossEntropy(logits, labels);
-          }, trainable);
-          optimizer.step(grads, lr);
-          lossSum += value.dataSync()[0] * indices.length;
-          correct += correctCount(logits!, labels);
-          tf.dispose([logits!, value, ...Object.values(grads)]);
+          const result = trainStep(model, x, labels, trainable, optimizer, lr);
+          lossSum += result.loss * indices.length;
+          correct += result.correct;
         });
         step++;
         progress.tick(indices.length);
