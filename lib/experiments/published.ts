@@ -25,7 +25,7 @@ import { writeJsonAtomic } from '../util/atomic';
 import { readJsonArtefact } from '../util/artefact';
 import { projectRoot } from '../util/project-root';
 import { runsDir } from './paths';
-import { gitRevision } from './provenance';
+import type { Provenance } from './provenance';
 
 /** The presets whose main job `npm run reproduce` publishes. */
 export const PUBLISHED_PRESETS: readonly string[] = Object.freeze(['cpu']);
@@ -123,6 +123,14 @@ export function publishedRun(preset: string): PublishedRun | null {
   return readJsonArtefact<PublishedRun>(manifest);
 }
 
+/**
+ * What a notebook shows: the published copy's `read()` while `runs/<preset>/` has no result of its own and a
+ * copy is published (a fresh clone), else `own()`, which reads the user's run and computes what it lacks.
+ */
+export function publishedOr<T>(preset: string, read: () => T | null, own: () => T | Promise<T>): T | Promise<T> {
+  return (publishedRun(preset) !== null ? read() : null) ?? own();
+}
+
 /** One line for a notebook or a command: which run is shown, or null for the user's own. */
 export function publishedNote(preset: string): string | null {
   const run = publishedRun(preset);
@@ -179,14 +187,16 @@ export function publishRun(preset: string, options: PublishOptions): PublishedRu
           .filter((f) => /\.(png|svg|html)$/.test(f))
           .sort()
       : [];
+    // The run's own provenance (its backbone's), not this checkout's: a run may be published from a later one.
+    const trained = readJsonArtefact<Provenance>(path.join(from, 'backbone', 'summary.json'));
     const run: PublishedRun = {
       format: PUBLISHED_FORMAT,
       version: 1,
       preset,
-      gitRevision: gitRevision(),
+      gitRevision: trained.gitRevision,
       runStarted: options.runStarted.toISOString(),
       published: new Date().toISOString(),
-      backend: readJsonArtefact<{ backend: string }>(path.join(from, 'backbone', 'summary.json')).backend,
+      backend: trained.backend,
       machine: {
         platform: `${os.platform()} ${os.arch()}`,
         cpuModel: os.cpus()[0]?.model.trim() ?? 'unknown',
