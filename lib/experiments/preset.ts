@@ -3,6 +3,11 @@
  * main job (a width-reduced spiking ResNet-50 with SEW IAND joins on real CIFAR-10, on 2 cores with the wasm
  * backend; the standard join does not learn at that width and budget: lib/models/residual.ts), `paper`
  * is the papers' setting (ResNet-50, CIFAR-100, T = 4, all 16 split points; hours to days, for tfjs-node).
+ *
+ * Each preset holds every step's section: data, model, pretraining and fine-tuning, the sweep, the selection,
+ * NeuCODEX (`neucodex`), the link study (`linkErrors`) and the testbed (`testbed`). What the presets share is
+ * written once (`neucodexSection`, `linkErrorSection`, `testbedSection`); each preset gives what differs.
+ * Longer than 250 lines on purpose: it is the one declaration of every experiment, read side by side.
  */
 import type { FrameSplit } from '../data/events/frames';
 import type { ModelName } from '../models/registry';
@@ -19,7 +24,7 @@ export const NEUCODEX_INPUTS = ['static', 'events'] as const;
 export type NeucodexInput = (typeof NEUCODEX_INPUTS)[number];
 
 /**
- * The NeuCODEX experiment (`lib/experiments/neucodex.ts`): for each backbone x input, pretrain the
+ * The NeuCODEX experiment (`lib/experiments/neucodex/`): for each backbone x input, pretrain the
  * backbone, insert a spike bottleneck at its split point, wrap it with temporal compression to each T' (T' = T:
  * the plain split), fine-tune end to end, and measure accuracy, bits, device energy and early exit.
  */

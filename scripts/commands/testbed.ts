@@ -1,4 +1,4 @@
-/** `spikesplit testbed`: the edge-to-cloud testbed experiment (lib/experiments/testbed.ts) at a preset. */
+/** `spikesplit testbed`: the edge-to-cloud testbed experiment (lib/experiments/testbed/) at a preset. */
 import {
   percentWithInterval,
   withInterval,
