@@ -7,9 +7,10 @@ import {
   loadCifar100,
   stratifiedSubset,
   type ImageDataset,
+  type Normalization,
 } from '../data';
 import { imageSource, type LabelledSource } from '../train/source';
-import type { ProgressSink } from '../util/progress';
+import type { ProgressOptions, ProgressSink } from '../util/progress';
 import { Rng } from '../util/rng';
 import type { Preset } from './preset';
 
@@ -27,14 +28,21 @@ export interface PresetData {
   description: string;
 }
 
-async function load(
-  preset: Preset,
+/** The normalization a data set's images take. */
+export function normalizationOf(dataset: Preset['data']['dataset']): Normalization {
+  return dataset === 'cifar10' ? CIFAR10_NORMALIZATION : CIFAR100_NORMALIZATION;
+}
+
+/** A whole split of a data set (CIFAR-10 from `source`); progress on stderr unless `progress` says otherwise. */
+export function loadSplit(
+  data: Pick<Preset['data'], 'dataset' | 'source'>,
   split: 'train' | 'test',
-  progress: ProgressSink | undefined,
+  progress?: ProgressOptions | false,
 ): Promise<ImageDataset> {
-  const { dataset, source } = preset.data;
-  const options = { split, progress: progress && { sink: progress } };
-  return dataset === 'cifar10' ? loadCifar10({ ...options, source }) : loadCifar100({ ...options, labels: 'fine' });
+  const options = { split, progress };
+  return data.dataset === 'cifar10'
+    ? loadCifar10({ ...options, source: data.source })
+    : loadCifar100({ ...options, labels: 'fine' });
 }
 
 /**
@@ -45,14 +53,14 @@ export async function presetData(preset: Preset, progress?: ProgressSink): Promi
   const rng = new Rng(preset.pretrain.seed);
   const pick = (d: ImageDataset, perClass: number | null) =>
     perClass === null ? d : stratifiedSubset(d, Math.min(perClass, Math.min(...d.classCounts())), rng);
-  const fullTrain = await load(preset, 'train', progress);
-  const fullTest = await load(preset, 'test', progress);
+  const fullTrain = await loadSplit(preset.data, 'train', progress && { sink: progress });
+  const fullTest = await loadSplit(preset.data, 'test', progress && { sink: progress });
   checkSplits(fullTrain, fullTest);
   const train = pick(fullTrain, preset.data.trainPerClass);
   const test = pick(fullTest, preset.data.testPerClass);
   const finetune = pick(train, preset.data.finetunePerClass);
   const monitor = pick(test, preset.data.monitorPerClass);
-  const normalization = preset.data.dataset === 'cifar10' ? CIFAR10_NORMALIZATION : CIFAR100_NORMALIZATION;
+  const normalization = normalizationOf(preset.data.dataset);
   const description = `${fullTrain.source} (${train.count} of ${fullTrain.count} train, ${test.count} of ${fullTest.count} test)`;
   return {
     train: imageSource(train, normalization, `${description}: train`),

@@ -10,4 +10,3 @@ export * from './results';
 export * from './link-errors';
 export * from './testbed';
 export * from './neucodex';
-export * from './testbed-netns';

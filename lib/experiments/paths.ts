@@ -17,3 +17,10 @@ export const backboneSummaryFile = (preset: string) => path.join(backboneDir(pre
 export const sweepRowDir = (preset: string, id: string) => path.join(runsDir(preset), 'sweep', id);
 export const sweepRowFile = (preset: string, id: string) => path.join(sweepRowDir(preset, id), 'row.json');
 export const resultsFile = (preset: string) => path.join(runsDir(preset), 'results.json');
+
+/** NeuCODEX: `neucodex/<model>-<input>/` per backbone and input, each with `backbone/` and one `T<T'>/` per T'. */
+export const neucodexDir = (preset: string) => path.join(runsDir(preset), 'neucodex');
+export const neucodexResultsFile = (preset: string) => path.join(runsDir(preset), 'neucodex.json');
+/** The name of a backbone x input's folder, e.g. `resnet18-static`. */
+export const neucodexGroup = (model: string, input: string) => `${model}-${input}`;
+export const neucodexGroupDir = (preset: string, group: string) => path.join(neucodexDir(preset), group);

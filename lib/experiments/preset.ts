@@ -3,11 +3,18 @@
  * main job (a width-reduced spiking ResNet-50 with SEW IAND joins on real CIFAR-10, on 2 cores with the wasm
  * backend; the standard join does not learn at that width and budget: lib/models/residual.ts), `paper`
  * is the papers' setting (ResNet-50, CIFAR-100, T = 4, all 16 split points; hours to days, for tfjs-node).
+ *
+ * Each preset holds every step's section: data, model, pretraining and fine-tuning, the sweep, the selection,
+ * NeuCODEX (`neucodex`), the link study (`linkErrors`) and the testbed (`testbed`). What the presets share is
+ * written once (`neucodexSection`, `linkErrorSection`, `testbedSection`); each preset gives what differs.
+ * Longer than 250 lines on purpose: it is the one declaration of every experiment, read side by side.
  */
 import type { FrameSplit } from '../data/events/frames';
 import type { ModelName } from '../models/registry';
 import type { ExitConfidence } from '../neucodex/early-exit';
 import type { TrainConfig } from '../train/trainer';
+import type { LinkErrorConfig } from './link-errors/schema';
+import type { TestbedConfig } from './testbed/config';
 
 export const PRESET_NAMES = ['tiny', 'cpu', 'paper'] as const;
 export type PresetName = (typeof PRESET_NAMES)[number];
@@ -17,7 +24,7 @@ export const NEUCODEX_INPUTS = ['static', 'events'] as const;
 export type NeucodexInput = (typeof NEUCODEX_INPUTS)[number];
 
 /**
- * The NeuCODEX experiment (`lib/experiments/neucodex.ts`): for each backbone x input, pretrain the
+ * The NeuCODEX experiment (`lib/experiments/neucodex/`): for each backbone x input, pretrain the
  * backbone, insert a spike bottleneck at its split point, wrap it with temporal compression to each T' (T' = T:
  * the plain split), fine-tune end to end, and measure accuracy, bits, device energy and early exit.
  */
@@ -79,90 +86,152 @@ export interface Preset {
   /** Sweep rows run at once, each in its own process (the wasm backend uses one core). */
   jobs: number;
   neucodex: NeucodexPreset;
+  /** Step 3, the link study (`lib/experiments/link-errors/`). */
+  linkErrors: LinkErrorConfig;
+  /** The edge-to-cloud testbed (`lib/experiments/testbed/`). */
+  testbed: TestbedConfig;
 }
 
 const SGD = { kind: 'sgd', momentum: 0.9, weightDecay: 5e-4 } as const;
 const ADAM = { kind: 'adam', weightDecay: 0 } as const;
 const EXIT_THRESHOLDS = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 1];
 
+/** A training step's configuration; every preset seeds with 1 and augments. */
+function training(
+  epochs: number,
+  batchSize: number,
+  optimizer: TrainConfig['optimizer'],
+  schedule: TrainConfig['schedule'],
+): TrainConfig {
+  return { epochs, batchSize, optimizer, schedule, seed: 1, augment: true };
+}
+
+/** The NeuCODEX section: what every preset shares (backbones, inputs, events, early exit, hardware) and what it gives. */
+function neucodexSection(
+  own: Pick<NeucodexPreset, 'width' | 'T' | 'sentSteps' | 'data' | 'pretrain' | 'finetune'>,
+): NeucodexPreset {
+  return {
+    backbones: [
+      { model: 'resnet18', splitPoint: 'RB4', channelDivisor: 4 },
+      { model: 'vgg16', splitPoint: 'P3', channelDivisor: 4 },
+    ],
+    inputs: ['static', 'events'],
+    width: own.width,
+    T: own.T,
+    sentSteps: own.sentSteps,
+    data: own.data,
+    events: { seed: 1, splitBy: 'number' },
+    pretrain: own.pretrain,
+    finetune: own.finetune,
+    earlyExit: { confidence: 'max-softmax', thresholds: EXIT_THRESHOLDS },
+    hardware: '45nm',
+  };
+}
+
+/** The link study's section: the same rates everywhere; the preset gives the images and the batch. */
+function linkErrorSection(testImages: number | null, batchSize: number): LinkErrorConfig {
+  return {
+    bitErrorRates: [0, 1e-5, 1e-4, 1e-3, 1e-2, 3e-2, 1e-1],
+    frameLossRates: [0, 0.05, 0.1, 0.2, 0.4],
+    testImages,
+    batchSize,
+    seed: 7,
+  };
+}
+
+/** The testbed's section, on the images NeuCODEX trained its models on; the preset gives the request counts. */
+function testbedSection(neucodex: NeucodexPreset, requests: number, calibrationImages: number): TestbedConfig {
+  return {
+    data: { dataset: neucodex.data.dataset, source: neucodex.data.source },
+    requests,
+    bandwidthsMbps: [1, 10, 100],
+    latencyMs: 5,
+    slowdown: 4,
+    confidence: 'max-softmax',
+    thresholds: [0, 0.3, 0.5, 0.7, 0.8, 0.9, 0.95, 0.99, 1],
+    maxAccuracyDrop: 0.01,
+    calibrationImages,
+    seed: 1,
+  };
+}
+
+const TINY_DATA: Preset['data'] = {
+  dataset: 'cifar10',
+  source: 'sample',
+  trainPerClass: 10,
+  testPerClass: 5,
+  finetunePerClass: null,
+  monitorPerClass: null,
+};
+const TINY_TRAINING = training(1, 25, ADAM, { kind: 'constant', lr: 1e-3 });
+const TINY_NEUCODEX = neucodexSection({
+  width: 1 / 16,
+  T: 2,
+  sentSteps: [2, 1],
+  data: { ...TINY_DATA },
+  pretrain: { ...TINY_TRAINING },
+  finetune: { ...TINY_TRAINING },
+});
+
+const CPU_NEUCODEX = neucodexSection({
+  width: 1 / 8,
+  T: 4,
+  sentSteps: [4, 2, 1],
+  data: {
+    dataset: 'cifar10',
+    source: 'auto',
+    trainPerClass: 250,
+    testPerClass: 100,
+    finetunePerClass: 80,
+    monitorPerClass: null,
+  },
+  pretrain: training(3, 32, ADAM, { kind: 'cosine', lr: 2e-3, epochs: 3 }),
+  finetune: training(1, 32, ADAM, { kind: 'cosine', lr: 1e-3, epochs: 1 }),
+});
+
+const PAPER_DATA: Preset['data'] = {
+  dataset: 'cifar100',
+  source: 'auto',
+  trainPerClass: null,
+  testPerClass: null,
+  finetunePerClass: null,
+  monitorPerClass: null,
+};
+const PAPER_PRETRAIN = training(200, 64, SGD, { kind: 'cosine', lr: 0.1, epochs: 200 });
+const PAPER_FINETUNE = training(30, 64, SGD, { kind: 'cosine', lr: 0.01, epochs: 30 });
+const PAPER_NEUCODEX = neucodexSection({
+  width: 1,
+  T: 4,
+  sentSteps: [4, 2, 1],
+  data: { ...PAPER_DATA, dataset: 'cifar10' },
+  pretrain: { ...PAPER_PRETRAIN },
+  finetune: { ...PAPER_FINETUNE },
+});
+
+/** Compressions of the sweep: c / 4 at full size, c / 16 at half size (64x), and c / 64 at half size (256x). */
+const TWO_COMPRESSIONS: Compression[] = [
+  { channelDivisor: 4, spatialDivisor: 1 },
+  { channelDivisor: 16, spatialDivisor: 2 },
+];
+const THREE_COMPRESSIONS: Compression[] = [...TWO_COMPRESSIONS, { channelDivisor: 64, spatialDivisor: 2 }];
+const SELECTION = { threshold: 0.03, relaxedThreshold: 0.04 };
+
 export const PRESETS: Record<PresetName, Preset> = {
   tiny: {
     name: 'tiny',
     description:
       "seconds: the embedded CIFAR-10 sample, a 1/16-width spiking ResNet-50 (SEW IAND joins, as cpu's), two split points",
-    data: {
-      dataset: 'cifar10',
-      source: 'sample',
-      trainPerClass: 10,
-      testPerClass: 5,
-      finetunePerClass: null,
-      monitorPerClass: null,
-    },
+    data: TINY_DATA,
     model: { name: 'sew-resnet50', width: 1 / 16, T: 2 },
-    pretrain: {
-      epochs: 1,
-      batchSize: 25,
-      optimizer: ADAM,
-      schedule: { kind: 'constant', lr: 1e-3 },
-      seed: 1,
-      augment: true,
-    },
-    finetune: {
-      epochs: 1,
-      batchSize: 25,
-      optimizer: ADAM,
-      schedule: { kind: 'constant', lr: 1e-3 },
-      seed: 1,
-      augment: true,
-    },
+    pretrain: TINY_TRAINING,
+    finetune: { ...TINY_TRAINING },
     evalT: [2],
-    sweep: {
-      splitPoints: ['RB3', 'RB16'],
-      compressions: [
-        { channelDivisor: 4, spatialDivisor: 1 },
-        { channelDivisor: 16, spatialDivisor: 2 },
-      ],
-      T: [2],
-    },
-    selection: { threshold: 0.03, relaxedThreshold: 0.04 },
+    sweep: { splitPoints: ['RB3', 'RB16'], compressions: TWO_COMPRESSIONS, T: [2] },
+    selection: SELECTION,
     jobs: 1,
-    neucodex: {
-      backbones: [
-        { model: 'resnet18', splitPoint: 'RB4', channelDivisor: 4 },
-        { model: 'vgg16', splitPoint: 'P3', channelDivisor: 4 },
-      ],
-      inputs: ['static', 'events'],
-      width: 1 / 16,
-      T: 2,
-      sentSteps: [2, 1],
-      data: {
-        dataset: 'cifar10',
-        source: 'sample',
-        trainPerClass: 10,
-        testPerClass: 5,
-        finetunePerClass: null,
-        monitorPerClass: null,
-      },
-      events: { seed: 1, splitBy: 'number' },
-      pretrain: {
-        epochs: 1,
-        batchSize: 25,
-        optimizer: ADAM,
-        schedule: { kind: 'constant', lr: 1e-3 },
-        seed: 1,
-        augment: true,
-      },
-      finetune: {
-        epochs: 1,
-        batchSize: 25,
-        optimizer: ADAM,
-        schedule: { kind: 'constant', lr: 1e-3 },
-        seed: 1,
-        augment: true,
-      },
-      earlyExit: { confidence: 'max-softmax', thresholds: EXIT_THRESHOLDS },
-      hardware: '45nm',
-    },
+    neucodex: TINY_NEUCODEX,
+    linkErrors: linkErrorSection(null, 25),
+    testbed: testbedSection(TINY_NEUCODEX, 20, 100),
   },
   cpu: {
     name: 'cpu',
@@ -177,101 +246,25 @@ export const PRESETS: Record<PresetName, Preset> = {
       monitorPerClass: 100,
     },
     model: { name: 'sew-resnet50', width: 1 / 8, T: 2, stemStride: 2 },
-    pretrain: {
-      epochs: 2,
-      batchSize: 32,
-      optimizer: ADAM,
-      schedule: { kind: 'cosine', lr: 2e-3, epochs: 2, warmupEpochs: 0.1 },
-      seed: 1,
-      augment: true,
-    },
-    finetune: {
-      epochs: 4,
-      batchSize: 32,
-      optimizer: ADAM,
-      schedule: { kind: 'cosine', lr: 2e-3, epochs: 4 },
-      seed: 1,
-      augment: true,
-    },
+    pretrain: training(2, 32, ADAM, { kind: 'cosine', lr: 2e-3, epochs: 2, warmupEpochs: 0.1 }),
+    finetune: training(4, 32, ADAM, { kind: 'cosine', lr: 2e-3, epochs: 4 }),
     evalT: [2, 4],
-    sweep: {
-      splitPoints: ['RB3', 'RB7', 'RB13', 'RB16'],
-      compressions: [
-        { channelDivisor: 4, spatialDivisor: 1 },
-        { channelDivisor: 16, spatialDivisor: 2 },
-        { channelDivisor: 64, spatialDivisor: 2 },
-      ],
-      T: [2],
-    },
-    selection: { threshold: 0.03, relaxedThreshold: 0.04 },
+    sweep: { splitPoints: ['RB3', 'RB7', 'RB13', 'RB16'], compressions: THREE_COMPRESSIONS, T: [2] },
+    selection: SELECTION,
     jobs: 2,
-    neucodex: {
-      backbones: [
-        { model: 'resnet18', splitPoint: 'RB4', channelDivisor: 4 },
-        { model: 'vgg16', splitPoint: 'P3', channelDivisor: 4 },
-      ],
-      inputs: ['static', 'events'],
-      width: 1 / 8,
-      T: 4,
-      sentSteps: [4, 2, 1],
-      data: {
-        dataset: 'cifar10',
-        source: 'auto',
-        trainPerClass: 250,
-        testPerClass: 100,
-        finetunePerClass: 80,
-        monitorPerClass: null,
-      },
-      events: { seed: 1, splitBy: 'number' },
-      pretrain: {
-        epochs: 3,
-        batchSize: 32,
-        optimizer: ADAM,
-        schedule: { kind: 'cosine', lr: 2e-3, epochs: 3 },
-        seed: 1,
-        augment: true,
-      },
-      finetune: {
-        epochs: 1,
-        batchSize: 32,
-        optimizer: ADAM,
-        schedule: { kind: 'cosine', lr: 1e-3, epochs: 1 },
-        seed: 1,
-        augment: true,
-      },
-      earlyExit: { confidence: 'max-softmax', thresholds: EXIT_THRESHOLDS },
-      hardware: '45nm',
-    },
+    neucodex: CPU_NEUCODEX,
+    // Per split point of the sweep, 17 server passes of 300 images (the rate-0 points are one): minutes.
+    linkErrors: linkErrorSection(300, 50),
+    testbed: testbedSection(CPU_NEUCODEX, 100, 500),
   },
   paper: {
     name: 'paper',
     description:
       "the papers' setting: ResNet-50 on CIFAR-100, T = 4, all 16 split points (hours to days; for tfjs-node)",
-    data: {
-      dataset: 'cifar100',
-      source: 'auto',
-      trainPerClass: null,
-      testPerClass: null,
-      finetunePerClass: null,
-      monitorPerClass: null,
-    },
+    data: PAPER_DATA,
     model: { name: 'resnet50', width: 1, T: 4 },
-    pretrain: {
-      epochs: 200,
-      batchSize: 64,
-      optimizer: SGD,
-      schedule: { kind: 'cosine', lr: 0.1, epochs: 200 },
-      seed: 1,
-      augment: true,
-    },
-    finetune: {
-      epochs: 30,
-      batchSize: 64,
-      optimizer: SGD,
-      schedule: { kind: 'cosine', lr: 0.01, epochs: 30 },
-      seed: 1,
-      augment: true,
-    },
+    pretrain: PAPER_PRETRAIN,
+    finetune: PAPER_FINETUNE,
     evalT: [2, 4],
     sweep: {
       splitPoints: Array.from({ length: 16 }, (_, i) => `RB${i + 1}`),
@@ -280,53 +273,16 @@ export const PRESETS: Record<PresetName, Preset> = {
         .concat([{ channelDivisor: 64, spatialDivisor: 2 }]),
       T: [2, 4],
     },
-    selection: { threshold: 0.03, relaxedThreshold: 0.04 },
+    selection: SELECTION,
     jobs: 1,
-    neucodex: {
-      backbones: [
-        { model: 'resnet18', splitPoint: 'RB4', channelDivisor: 4 },
-        { model: 'vgg16', splitPoint: 'P3', channelDivisor: 4 },
-      ],
-      inputs: ['static', 'events'],
-      width: 1,
-      T: 4,
-      sentSteps: [4, 2, 1],
-      data: {
-        dataset: 'cifar10',
-        source: 'auto',
-        trainPerClass: null,
-        testPerClass: null,
-        finetunePerClass: null,
-        monitorPerClass: null,
-      },
-      events: { seed: 1, splitBy: 'number' },
-      pretrain: {
-        epochs: 200,
-        batchSize: 64,
-        optimizer: SGD,
-        schedule: { kind: 'cosine', lr: 0.1, epochs: 200 },
-        seed: 1,
-        augment: true,
-      },
-      finetune: {
-        epochs: 30,
-        batchSize: 64,
-        optimizer: SGD,
-        schedule: { kind: 'cosine', lr: 0.01, epochs: 30 },
-        seed: 1,
-        augment: true,
-      },
-      earlyExit: { confidence: 'max-softmax', thresholds: EXIT_THRESHOLDS },
-      hardware: '45nm',
-    },
+    neucodex: PAPER_NEUCODEX,
+    linkErrors: linkErrorSection(null, 100),
+    testbed: testbedSection(PAPER_NEUCODEX, 200, 2000),
   },
 };
 
-/** The preset named `name` (default: `SPIKESPLIT_PRESET`, else `fallback`). */
-export function getPreset(
-  name: string | undefined = process.env.SPIKESPLIT_PRESET,
-  fallback: PresetName = 'cpu',
-): Preset {
+/** The preset named `name`, else `fallback` (the CLI and the notebooks pass `SPIKESPLIT_PRESET` as `name`). */
+export function getPreset(name: string | undefined, fallback: PresetName = 'cpu'): Preset {
   const chosen = name ?? fallback;
   if (!(PRESET_NAMES as readonly string[]).includes(chosen)) {
     throw new RangeError(`unknown preset '${chosen}'; expected one of ${PRESET_NAMES.join(', ')}`);

@@ -130,3 +130,18 @@ export function deviceEnergyPerStepPJ(report: EnergyReport, split: string): numb
     );
   return row.cumulativeEnergyPJ / own.T!;
 }
+
+/**
+ * NeuCODEX's threshold rule: the smallest threshold whose accuracy is within `maxAccuracyDrop` (a fraction) of the
+ * full pass (threshold 1; without it, the largest threshold given). Exits come no later as the threshold falls,
+ * so this is also the row that uses the fewest steps among those within the drop.
+ */
+export function chooseExitThreshold<R extends { readonly threshold: number; readonly accuracy: number }>(
+  rows: readonly R[],
+  maxAccuracyDrop: number,
+): R {
+  if (rows.length === 0) throw new RangeError('chooseExitThreshold: expected at least one row, got none');
+  const ascending = [...rows].sort((a, b) => a.threshold - b.threshold);
+  const full = ascending.find((r) => r.threshold === 1) ?? ascending[ascending.length - 1];
+  return ascending.find((r) => r.accuracy >= full.accuracy - maxAccuracyDrop - 1e-12)!;
+}

@@ -2,7 +2,7 @@
 // compression at the split point, and event-frame inputs for the backbones.
 export { EXIT_CONFIDENCES, earlyExit, exitTrace, exitsAt } from './early-exit';
 export type { EarlyExit, EarlyExitOptions, ExitConfidence, ExitTrace } from './early-exit';
-export { earlyExitSweep, deviceEnergyPerStepPJ } from './exit-sweep';
+export { chooseExitThreshold, earlyExitSweep, deviceEnergyPerStepPJ } from './exit-sweep';
 export type { ExitSweepOptions, ExitSweepRow } from './exit-sweep';
 export { TimeMix, TemporalEncoder, temporalExpander } from './temporal-compression';
 export type { TemporalCompressionOptions } from './temporal-compression';

@@ -16,10 +16,16 @@ import {
   wholeModel,
   wilsonInterval,
   withInterval,
+  meanRequestTiming,
+  type DeviceClient,
+  type ExitRule,
+  type ImageDataset,
   type InferenceResult,
-  type RequestTiming,
+  type LinkConfig,
+  type TestbedModel,
+  type WholeModel,
 } from 'spikesplit';
-import { choiceOption, flagOption, numberOption, stringOption, UsageError, type Command } from './command';
+import { choiceOption, flagOption, numberOption, stringOption, UsageError, type Command, type Values } from './command';
 import {
   buildBackboneOption,
   buildModelOption,
@@ -61,6 +67,149 @@ function serverUrl(raw: unknown): string {
   return raw;
 }
 
+type Mode = (typeof MODES)[number];
+
+/** What `spikesplit device` was asked to do, its options read and checked. */
+interface DeviceSettings {
+  spec: ReturnType<typeof testbedModelSpec>;
+  mode: Mode;
+  requests: number;
+  warmup: number;
+  batch: number;
+  slowdown: number;
+  coding: 'packed' | 'entropy';
+  exit: ExitRule;
+  link: LinkConfig;
+  /** undefined for edge-only. */
+  url: string | undefined;
+  ca: Buffer | undefined;
+  token: string;
+}
+
+function deviceSettings(values: Values): DeviceSettings {
+  const spec = testbedModelSpec(values);
+  const mode = choiceOption(values, 'mode', MODES, 'split');
+  const requests = numberOption(values, 'requests', 10, { min: 1, max: 100_000, integer: true });
+  const warmup = numberOption(values, 'warmup', 0, { min: 0, max: 1000, integer: true });
+  const batch = numberOption(values, 'batch', 1, { min: 1, max: 256, integer: true });
+  const slowdown = numberOption(values, 'slowdown', 1, { min: 1, max: 1000 });
+  const coding = choiceOption(values, 'coding', ['packed', 'entropy'] as const, 'packed');
+  const exit = {
+    threshold: numberOption(values, 'threshold', 0.9, { min: 0, max: 1 }),
+    confidence: choiceOption(values, 'confidence', EXIT_CONFIDENCES, 'max-softmax'),
+  };
+  const link = linkConfig(values);
+  const url = mode === 'edge' ? undefined : serverUrl(values.server);
+  if (values.ca !== undefined && !url?.startsWith('wss:'))
+    throw new UsageError('--ca: only a wss:// --server is checked against a certificate authority');
+  const ca = typeof values.ca === 'string' ? readCa(values.ca) : undefined;
+  const token = mode === 'edge' ? '' : tokenOption(values);
+  if (values.backbone !== undefined && mode !== 'edge')
+    throw new UsageError(
+      `--backbone: only --mode edge runs the backbone on the device; with --mode ${mode} give it to the server (spikesplit serve --backbone)`,
+    );
+  return { spec, mode, requests, warmup, batch, slowdown, coding, exit, link, url, ca, token };
+}
+
+/** Sends `warmup` untimed requests, then `requests` recorded ones, each `batch` images; counts the correct predictions. */
+async function sendRequests(
+  s: DeviceSettings,
+  data: ImageDataset,
+  built: TestbedModel,
+  edgeModel: WholeModel,
+): Promise<{ results: InferenceResult[]; correct: number }> {
+  const { url, token, ca, coding, link, slowdown, batch } = s;
+  const client =
+    url === undefined ? undefined : await createDevice({ url, token, ca, head: built.head, coding, link, slowdown });
+  const results: InferenceResult[] = [];
+  let correct = 0;
+  try {
+    for (let r = -s.warmup; r < s.requests; r++) {
+      const indices = Array.from({ length: batch }, (_, k) => (Math.max(r, 0) * batch + k) % data.count);
+      const { images, labels } = imageBatch(data, indices, { normalization: CIFAR10_NORMALIZATION });
+      try {
+        const result = client
+          ? await request(client, s, images, () => data.subset(indices).images, data)
+          : await inferEdgeOnly(edgeModel, images, { slowdown });
+        if (r < 0) continue; // a warm-up request
+        const truth = labels.dataSync();
+        correct += result.predictions.filter((p, k) => p === truth[k]).length;
+        results.push(result);
+      } finally {
+        tf.dispose([images, labels]);
+      }
+    }
+  } finally {
+    await client?.close();
+  }
+  return { results, correct };
+}
+
+/** One request through the server in the link's modes: raw pixels, all steps in one frame, or early exit. */
+function request(
+  client: DeviceClient,
+  s: DeviceSettings,
+  images: tf.Tensor,
+  pixels: () => Uint8Array,
+  data: ImageDataset,
+): Promise<InferenceResult> {
+  if (s.mode === 'raw') return client.inferRaw(pixels(), [s.batch, data.height, data.width, data.channels]);
+  if (s.mode === 'exit') return client.inferEarlyExit(images, s.exit);
+  return client.infer(images);
+}
+
+type DeviceSummary = ReturnType<typeof deviceSummary>;
+
+/** What the run measured, as `--json` prints it. */
+function deviceSummary(
+  s: DeviceSettings,
+  models: { built: TestbedModel; backbone?: { source: string }; data: string },
+  results: InferenceResult[],
+  correct: number,
+) {
+  const { mode, spec, requests, batch } = s;
+  const latenciesMs = results.map((r) => r.timing.endToEndMs);
+  const mean = (pick: (r: InferenceResult) => number) => results.reduce((sum, r) => sum + pick(r), 0) / results.length;
+  return {
+    mode,
+    model: `${mode === 'edge' && models.backbone ? spec.model : models.built.name} (width ${spec.width}, T ${spec.T})`,
+    weights: models.backbone?.source ?? models.built.source,
+    exit: mode === 'exit' ? s.exit : undefined,
+    meanStepsUsed: mean((r) => r.steps),
+    link: mode === 'edge' ? 'none (edge-only)' : describeLink(s.link),
+    slowdown: s.slowdown,
+    data: models.data,
+    requests,
+    batch,
+    accuracy: correct / (requests * batch),
+    bytesPerRequest: mean((r) => r.bytesSent),
+    latency: summarizeLatencies(latenciesMs),
+    // 95% bootstrap intervals over the requests (seeded: the same latencies give the same intervals).
+    latencyIntervals: latencyIntervals(latenciesMs, { seed: 1 }),
+    meanTiming: meanRequestTiming(results),
+  };
+}
+
+function printSummary(summary: DeviceSummary, correct: number): void {
+  const { latency, requests, batch } = summary;
+  console.log(`mode ${summary.mode}: ${summary.model}, ${requests} requests of ${batch} image(s) from ${summary.data}`);
+  console.log(`model: ${summary.weights}`);
+  console.log(`link (requests): ${summary.link}; device slowdown x${summary.slowdown}`);
+  const images = requests * batch;
+  const accuracy = percentWithInterval(summary.accuracy, wilsonInterval(correct, images));
+  console.log(
+    `accuracy ${accuracy}% (95% Wilson interval, ${images} images), ${summary.bytesPerRequest} bytes per request`,
+  );
+  const f = (ms: number) => ms.toFixed(2);
+  const i = summary.latencyIntervals;
+  const p = (k: 'p50Ms' | 'p95Ms' | 'p99Ms') => withInterval(latency[k], i[k], 2);
+  console.log(
+    `end to end ms [95% bootstrap interval]: p50 ${p('p50Ms')}  p95 ${p('p95Ms')}  p99 ${p('p99Ms')}  mean ${f(latency.meanMs)}`,
+  );
+  const parts = Object.entries(summary.meanTiming).map(([k, v]) => `${k} ${f(v)}`);
+  console.log(`mean ms: ${parts.join(', ')}`);
+}
+
 export const device: Command = {
   name: 'device',
   summary:
@@ -91,112 +240,21 @@ export const device: Command = {
     json: flagOption('print the results as JSON'),
   },
   async run(values) {
-    const spec = testbedModelSpec(values);
-    const mode = choiceOption(values, 'mode', MODES, 'split');
-    const requests = numberOption(values, 'requests', 10, { min: 1, max: 100_000, integer: true });
-    const warmup = numberOption(values, 'warmup', 0, { min: 0, max: 1000, integer: true });
-    const batch = numberOption(values, 'batch', 1, { min: 1, max: 256, integer: true });
-    const slowdown = numberOption(values, 'slowdown', 1, { min: 1, max: 1000 });
-    const coding = choiceOption(values, 'coding', ['packed', 'entropy'] as const, 'packed');
-    const exit = {
-      threshold: numberOption(values, 'threshold', 0.9, { min: 0, max: 1 }),
-      confidence: choiceOption(values, 'confidence', EXIT_CONFIDENCES, 'max-softmax'),
-    };
-    const link = linkConfig(values);
-    const url = mode === 'edge' ? undefined : serverUrl(values.server);
-    if (values.ca !== undefined && !url?.startsWith('wss:'))
-      throw new UsageError('--ca: only a wss:// --server is checked against a certificate authority');
-    const ca = typeof values.ca === 'string' ? readCa(values.ca) : undefined;
-    const token = mode === 'edge' ? '' : tokenOption(values);
+    const settings = deviceSettings(values);
     await initBackend(undefined, () => undefined);
     const data = await loadCifar10({ split: 'test', source: 'sample', progress: false });
-    const built = buildModelOption(spec);
-    if (values.backbone !== undefined && mode !== 'edge')
-      throw new UsageError(
-        `--backbone: only --mode edge runs the backbone on the device; with --mode ${mode} give it to the server (spikesplit serve --backbone)`,
-      );
-    const backbone = typeof values.backbone === 'string' ? buildBackboneOption(spec, values.backbone) : undefined;
-    const edgeModel = wholeModel(backbone?.backbone ?? built.compressed ?? built.model);
-    const results: InferenceResult[] = [];
-    let correct = 0;
+    const built = buildModelOption(settings.spec);
+    let backbone: ReturnType<typeof buildBackboneOption> | undefined;
     try {
-      const client =
-        url === undefined
-          ? undefined
-          : await createDevice({ url, token, ca, head: built.head, coding, link, slowdown });
-      try {
-        for (let r = -warmup; r < requests; r++) {
-          const indices = Array.from({ length: batch }, (_, k) => (Math.max(r, 0) * batch + k) % data.count);
-          const { images, labels } = imageBatch(data, indices, { normalization: CIFAR10_NORMALIZATION });
-          try {
-            const result = !client
-              ? await inferEdgeOnly(edgeModel, images, { slowdown })
-              : mode === 'raw'
-                ? await client.inferRaw(data.subset(indices).images, [batch, data.height, data.width, data.channels])
-                : mode === 'exit'
-                  ? await client.inferEarlyExit(images, exit)
-                  : await client.infer(images);
-            if (r < 0) continue; // a warm-up request
-            const truth = labels.dataSync();
-            correct += result.predictions.filter((p, k) => p === truth[k]).length;
-            results.push(result);
-          } finally {
-            tf.dispose([images, labels]);
-          }
-        }
-      } finally {
-        await client?.close();
-      }
+      backbone = typeof values.backbone === 'string' ? buildBackboneOption(settings.spec, values.backbone) : undefined;
+      const edgeModel = wholeModel(backbone?.backbone ?? built.compressed ?? built.model);
+      const { results, correct } = await sendRequests(settings, data, built, edgeModel);
+      const summary = deviceSummary(settings, { built, backbone, data: data.source }, results, correct);
+      if (values.json) console.log(JSON.stringify(summary, null, 2));
+      else printSummary(summary, correct);
     } finally {
       backbone?.backbone.dispose();
       built.dispose();
     }
-    const latenciesMs = results.map((r) => r.timing.endToEndMs);
-    const latency = summarizeLatencies(latenciesMs);
-    const meanTiming = Object.fromEntries(
-      (Object.keys(results[0].timing) as (keyof RequestTiming)[]).map((k) => [
-        k,
-        results.reduce((s, r) => s + r.timing[k], 0) / results.length,
-      ]),
-    ) as unknown as RequestTiming;
-    const summary = {
-      mode,
-      model: `${mode === 'edge' && backbone ? spec.model : built.name} (width ${spec.width}, T ${spec.T})`,
-      weights: backbone?.source ?? built.source,
-      exit: mode === 'exit' ? exit : undefined,
-      meanStepsUsed: results.reduce((s, r) => s + r.steps, 0) / results.length,
-      link: mode === 'edge' ? 'none (edge-only)' : describeLink(link),
-      slowdown,
-      data: data.source,
-      requests,
-      batch,
-      accuracy: correct / (requests * batch),
-      bytesPerRequest: results.reduce((s, r) => s + r.bytesSent, 0) / results.length,
-      latency,
-      // 95% bootstrap intervals over the requests (seeded: the same latencies give the same intervals).
-      latencyIntervals: latencyIntervals(latenciesMs, { seed: 1 }),
-      meanTiming,
-    };
-    if (values.json) {
-      console.log(JSON.stringify(summary, null, 2));
-      return;
-    }
-    console.log(`mode ${mode}: ${summary.model}, ${requests} requests of ${batch} image(s) from ${summary.data}`);
-    console.log(`model: ${summary.weights}`);
-    console.log(`link (requests): ${summary.link}; device slowdown x${slowdown}`);
-    const images = requests * batch;
-    console.log(
-      `accuracy ${percentWithInterval(summary.accuracy, wilsonInterval(correct, images))}% (95% Wilson interval, ${images} images), ${summary.bytesPerRequest} bytes per request`,
-    );
-    const f = (ms: number) => ms.toFixed(2);
-    const i = summary.latencyIntervals;
-    console.log(
-      `end to end ms [95% bootstrap interval]: p50 ${withInterval(latency.p50Ms, i.p50Ms, 2)}  p95 ${withInterval(latency.p95Ms, i.p95Ms, 2)}  p99 ${withInterval(latency.p99Ms, i.p99Ms, 2)}  mean ${f(latency.meanMs)}`,
-    );
-    console.log(
-      `mean ms: ${Object.entries(meanTiming)
-        .map(([k, v]) => `${k} ${f(v)}`)
-        .join(', ')}`,
-    );
   },
 };

@@ -114,7 +114,8 @@ export const energy: Command = {
       `comma-separated layer roles that count (default ${PAPER_COUNTED_ROLES.join(',')}, as SpikeBottleNet section 4.3)`,
     ),
     radio: stringOption(
-      `add transmission of the split point's raw output: ${Object.keys(RADIO_PROFILES).join(', ')}, or a .json profile { name, description, source, energyPerBitNJ }`,
+      `add transmission of the split point's raw output: ${Object.keys(RADIO_PROFILES).join(', ')}, ` +
+        'or a .json profile { name, description, source, energyPerBitNJ }',
     ),
     backend: stringOption(`force a backend (${BACKENDS.join(', ')}); the model is traced once`),
     json: flagOption('print JSON: { rows: [{ split, ops, cumulativeOps, energyPJ, cumulativeEnergyPJ }, ...] }'),

@@ -38,7 +38,8 @@ function printTable(results: NeucodexResults): void {
 export const neucodex = experimentCommand({
   name: 'neucodex',
   summary:
-    "NeuCODEX: ResNet-18 and VGG-16 on static and event inputs, split with learned temporal compression to each T' of the preset, with early exit; reruns skip finished rows.",
+    'NeuCODEX: ResNet-18 and VGG-16 on static and event inputs, split with learned temporal compression ' +
+    "to each T' of the preset, with early exit; reruns skip finished rows.",
   queue: { experiment: 'neucodex', collect: collectNeucodex },
   run: runNeucodex,
   print: printTable,

@@ -81,7 +81,8 @@ export async function runQueued<R>(
     console.log(
       groups.length === 0
         ? `${preset.name} ${experiment}: every row is finished in the store; nothing to enqueue`
-        : `${preset.name} ${experiment}: enqueued ${groups.map((g) => `${g.backbone} and its ${g.rows.length} rows`).join(', ')} on ${address.url}; 'spikesplit ${experiment} --preset ${preset.name} --queue ${address.url} --status' shows where they stand`,
+        : `${preset.name} ${experiment}: enqueued ${groups.map((g) => `${g.backbone} and its ${g.rows.length} rows`).join(', ')} ` +
+            `on ${address.url}; 'spikesplit ${experiment} --preset ${preset.name} --queue ${address.url} --status' shows where they stand`,
     );
   } else {
     const s = await followExperiment(address, experiment, preset);

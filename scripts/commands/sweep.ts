@@ -42,7 +42,9 @@ function printTable(results: Results): void {
   if (results.selection.length === 0) return;
   console.log('');
   console.log(
-    `selection (the fewest bits within ${100 * results.selectionRule.threshold}%, else ${100 * results.selectionRule.relaxedThreshold}%); a drop is distinguishable from 0 when the exact McNemar p < 0.05:`,
+    `selection (the fewest bits within ${100 * results.selectionRule.threshold}%, ` +
+      `else ${100 * results.selectionRule.relaxedThreshold}%); ` +
+      'a drop is distinguishable from 0 when the exact McNemar p < 0.05:',
   );
   printRecords(selectionRows(results));
 }

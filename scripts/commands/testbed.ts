@@ -1,4 +1,4 @@
-/** `spikesplit testbed`: the edge-to-cloud testbed experiment (lib/experiments/testbed.ts) at a preset. */
+/** `spikesplit testbed`: the edge-to-cloud testbed experiment (lib/experiments/testbed/) at a preset. */
 import {
   percentWithInterval,
   withInterval,
@@ -99,7 +99,9 @@ function netnsOption(values: Values): boolean {
 export const testbed = experimentCommand<Testbed | NetnsTestbed, boolean>({
   name: 'testbed',
   summary:
-    'Edge-to-cloud testbed: latency of edge-only, raw offload, spike split and spike split with temporal compression and early exit, over an emulated link (a real serve process on loopback); --netns: across a kernel link between two network namespaces, beside the token bucket.',
+    'Edge-to-cloud testbed: latency of edge-only, raw offload, spike split and spike split with temporal ' +
+    'compression and early exit, over an emulated link (a real serve process on loopback); ' +
+    '--netns: across a kernel link between two network namespaces, beside the token bucket.',
   options: {
     netns: flagOption(
       'measure across two network namespaces joined by veth (tc tbf, TLS) beside loopback with the token bucket (needs root)',

@@ -4,7 +4,8 @@ import { numberOption, stringOption, UsageError, type Command } from './command'
 export const worker: Command = {
   name: 'worker',
   summary:
-    'Take sweep and NeuCODEX jobs from a Redis queue and run them (any number of workers, on any machine reaching Redis and the store); SIGTERM returns the running job to the queue.',
+    'Take sweep and NeuCODEX jobs from a Redis queue and run them (any number of workers, on any machine ' +
+    'reaching Redis and the store); SIGTERM returns the running job to the queue.',
   options: {
     queue: stringOption('redis://HOST:PORT[/DB] (required)'),
     concurrency: stringOption('jobs at once, each in its own thread (default 1; on the wasm backend, one per core)'),

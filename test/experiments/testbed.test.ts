@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'fs';
-import { getPreset, runTestbed, TESTBED_CONFIGS, TESTBED_MODES, testbedFile, type Testbed } from 'spikesplit';
+import { getPreset, PRESETS, runTestbed, TESTBED_MODES, testbedFile, type Testbed } from 'spikesplit';
 import { writeNeucodexModels } from '../coinfer/neucodex-models';
 import { useTempRunsDir } from './temp-runs';
 
@@ -24,7 +24,7 @@ test('the testbed at a minimal config writes a well-formed testbed.json', async 
     [2, 1],
   );
   const config = {
-    ...TESTBED_CONFIGS.tiny,
+    ...PRESETS.tiny.testbed,
     requests: 3,
     bandwidthsMbps: [10, 100],
     latencyMs: 1,

@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import {
   deviceEnergyPerStepPJ,
   earlyExit,
+  chooseExitThreshold,
   earlyExitSweep,
   energyReport,
   energyTable,
@@ -214,4 +215,19 @@ test('device energy per step is the report at T = 1', () => {
   assert.throws(() => deviceEnergyPerStepPJ(report, 'RB99'), /no split point 'RB99'; expected one of RB1/);
   x.dispose();
   model.dispose();
+});
+
+test('the threshold rule: the smallest threshold within the drop of threshold 1, a drop of exactly the limit included', () => {
+  const rows = [
+    { threshold: 0.9, accuracy: 0.58 },
+    { threshold: 0, accuracy: 0.3 },
+    { threshold: 1, accuracy: 0.6 },
+    { threshold: 0.5, accuracy: 0.5 },
+  ];
+  assert.equal(chooseExitThreshold(rows, 0.02).threshold, 0.9); // 0.6 - 0.58 is 0.020000000000000018
+  assert.equal(chooseExitThreshold(rows, 0.1).threshold, 0.5);
+  assert.equal(chooseExitThreshold(rows, 0).threshold, 1);
+  // Without threshold 1, the largest threshold is the full pass.
+  assert.equal(chooseExitThreshold(rows.slice(0, 2), 0.05).threshold, 0.9);
+  assert.throws(() => chooseExitThreshold([], 0.02), /expected at least one row/);
 });
