@@ -1,28 +1,20 @@
 // A whole small spiking model with a bottleneck (spike convs in the blocks, the shortcuts, the bottleneck's
 // encoder and decoder; the LIF recurrence) on the engine's kernels against tfjs's own ops (dense convolutions,
 // the LIF as tensor ops differentiated by autodiff): same logits, same gradient for every weight.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import {
   crossEntropy,
-  engineThreads,
-  initBackend,
   insertBottleneck,
   spikingResNet18,
   useEngineKernels,
   useEngineThreads,
   type BottleneckedModel,
 } from 'spikesplit';
+import { engineTestSession } from './engine-session';
 
-before(async () => {
-  await initBackend('wasm', () => undefined);
-});
-
-after(() => {
-  useEngineKernels(true);
-  useEngineThreads(engineThreads());
-});
+engineTestSession();
 
 /** The loss and every weight's gradient of one training-mode pass of `model` on `x`. */
 function lossAndGradients(

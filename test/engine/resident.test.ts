@@ -1,13 +1,11 @@
 // Inference with resident activations (lib/models/resident-block.ts): a block as one engine op gives the
 // logits of the layers run one by one on the engine, to the bit, and those of tfjs's own ops within float
 // tolerance, at batch 1 and 3, on 1 and 2 threads; it counts the same accumulates; it packs spikes once a block.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import {
   AccumulateCounter,
-  engineThreads,
-  initBackend,
   kernelPool,
   spikingResNet18,
   spikingResNet50,
@@ -16,15 +14,9 @@ import {
   type ForwardObserver,
   type SplittableModel,
 } from 'spikesplit';
+import { engineTestSession } from './engine-session';
 
-before(async () => {
-  await initBackend('wasm', () => undefined);
-});
-
-after(() => {
-  useEngineKernels(true);
-  useEngineThreads(engineThreads());
-});
+engineTestSession();
 
 /** An observer of every conv's tensors: the blocks then run layer by layer. */
 const layerByLayer: ForwardObserver = { weightLayer: () => undefined };
