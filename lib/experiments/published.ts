@@ -152,7 +152,11 @@ export interface PublishOptions {
   /** The main job's steps and their wall times. */
   steps: { label: string; seconds: number }[];
   runStarted: Date;
+  /** When the run ended; default now (a run published by its own main job). */
+  runFinished?: Date;
   loadAverageAtStart?: number[];
+  /** Default: the load average now. */
+  loadAverageAtEnd?: number[];
   /** Where the run's figures are (listed with their hashes, not copied); default `<project>/figures/<preset>`. */
   figuresDir?: string;
 }
@@ -204,10 +208,10 @@ export function publishRun(preset: string, options: PublishOptions): PublishedRu
         memoryGiB: Math.round((10 * os.totalmem()) / 2 ** 30) / 10,
         node: process.version,
         loadAverageAtStart: options.loadAverageAtStart ?? null,
-        loadAverageAtEnd: os.loadavg().map((l) => Math.round(100 * l) / 100),
+        loadAverageAtEnd: (options.loadAverageAtEnd ?? os.loadavg()).map((l) => Math.round(100 * l) / 100),
       },
       steps: options.steps,
-      wallSeconds: (Date.now() - options.runStarted.getTime()) / 1000,
+      wallSeconds: ((options.runFinished ?? new Date()).getTime() - options.runStarted.getTime()) / 1000,
       files: files.map((f) => describeFile(staging, f)),
       figures: {
         dir: path.relative(projectRoot(), figuresDir) || figuresDir,
