@@ -34,6 +34,12 @@ export interface BackboneSummary extends Provenance {
   trainSeconds: number;
 }
 
+/** A freshly initialised backbone of the preset's architecture (name, width, stem stride) with `T` steps. */
+function presetBackbone(preset: Preset, classes: number, T: number): SplitBackbone {
+  const { name, width, stemStride } = preset.model;
+  return createModel(name, { width, stemStride, T, classes, seed: preset.pretrain.seed });
+}
+
 /** A fresh backbone of the preset's architecture with `T` steps and the trained weights. */
 export function loadBackbone(preset: Preset, classes: number, T = preset.model.T): SplitBackbone {
   const file = readableRunFile(preset.name, backboneWeights(preset.name));
@@ -41,8 +47,7 @@ export function loadBackbone(preset: Preset, classes: number, T = preset.model.T
     throw new Error(
       `no trained backbone for preset '${preset.name}' at ${file}; run 'spikesplit train --preset ${preset.name}' first`,
     );
-  const { name, width, stemStride } = preset.model;
-  const model = createModel(name, { width, stemStride, T, classes, seed: preset.pretrain.seed });
+  const model = presetBackbone(preset, classes, T);
   loadWeights(model, file);
   return model;
 }
@@ -75,13 +80,7 @@ export async function pretrainBackbone(
   log(
     `pretraining ${preset.model.name} (width ${preset.model.width}, stem stride ${preset.model.stemStride ?? 1}, T ${preset.model.T}) on ${data.description}`,
   );
-  const model = createModel(preset.model.name, {
-    width: preset.model.width,
-    stemStride: preset.model.stemStride,
-    T: preset.model.T,
-    classes: data.classes,
-    seed: preset.pretrain.seed,
-  });
+  const model = presetBackbone(preset, data.classes, preset.model.T);
   try {
     const t0 = Date.now();
     const { history } = await train(model, data.train, data.monitor, preset.pretrain, {
