@@ -18,6 +18,8 @@ import { densePool } from './dense-pool';
 
 type TensorInfo = tf.TensorInfo;
 type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: object; attrs?: tf.NamedAttrMap };
+/** Runs one backend kernel inside `scoped`. */
+type Op = (name: string, inputs: tf.NamedTensorInfoMap, attrs?: object) => TensorInfo;
 type Pad = 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
 
 /** Runs one of the wasm backend's own kernels; the caller owns (and disposes) the result. */
@@ -28,10 +30,7 @@ function run(backend: BackendWasm, name: string, inputs: tf.NamedTensorInfoMap, 
 }
 
 /** Runs the kernels of `body` with a scratch list; every intermediate but the returned one is freed. */
-function scoped(
-  backend: BackendWasm,
-  body: (op: (name: string, inputs: tf.NamedTensorInfoMap, attrs?: object) => TensorInfo) => TensorInfo,
-): TensorInfo {
+function scoped(backend: BackendWasm, body: (op: Op) => TensorInfo): TensorInfo {
   const scratch: TensorInfo[] = [];
   const op = (name: string, inputs: tf.NamedTensorInfoMap, attrs?: object) => {
     const out = run(backend, name, inputs, attrs);
@@ -76,11 +75,7 @@ function isPointwise(info: ConvInfo): boolean {
 /**
  * Pads (or, for a negative amount, crops) the spatial dims of an NHWC tensor: `[top, bottom, left, right]`.
  */
-function padOrCrop(
-  op: (name: string, inputs: tf.NamedTensorInfoMap, attrs?: object) => TensorInfo,
-  x: TensorInfo,
-  [top, bottom, left, right]: number[],
-): TensorInfo {
+function padOrCrop(op: Op, x: TensorInfo, [top, bottom, left, right]: number[]): TensorInfo {
   const [n, h, w, c] = x.shape;
   let out = x;
   if (Math.min(top, bottom, left, right) < 0) {
@@ -102,12 +97,7 @@ function padOrCrop(
 }
 
 /** Inserts `sh - 1` zero rows and `sw - 1` zero columns after every row and column: `[N, H*sh, W*sw, C]`. */
-function dilate(
-  op: (name: string, inputs: tf.NamedTensorInfoMap, attrs?: object) => TensorInfo,
-  x: TensorInfo,
-  sh: number,
-  sw: number,
-): TensorInfo {
+function dilate(op: Op, x: TensorInfo, sh: number, sw: number): TensorInfo {
   if (sh === 1 && sw === 1) return x;
   const [n, h, w, c] = x.shape;
   const x6 = op('Reshape', { x }, { shape: [n, h, 1, w, 1, c] });
@@ -223,7 +213,12 @@ export function conv2dBackpropInputWasm(args: KernelArgs): TensorInfo {
   );
 }
 
-/** The input gradient on this thread. */
+/**
+ * The input gradient on this thread. Input row i receives dy[o] * W[k] wherever o * s + k = i + padTop, so
+ * the rows with (i + padTop) mod s = r (a phase) see only the taps k = r, r + s, ...: each phase is one
+ * stride-1 convolution of dy with those taps, flipped, and the phases interleave into dx. No multiply meets
+ * a zero of a stride-dilated dy; at stride 1 it is a single convolution with the flipped filter.
+ */
 function conv2dBackpropInputRows({ inputs, backend, attrs }: KernelArgs): TensorInfo {
   const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
   const { strides, pad, dimRoundingMode, inputShape, dataFormat } = attrs as unknown as {
@@ -234,16 +229,8 @@ function conv2dBackpropInputRows({ inputs, backend, attrs }: KernelArgs): Tensor
     dataFormat: unknown;
   };
   const info = convInfo(inputShape, filter.shape, strides, pad, dimRoundingMode, dataFormat);
-  const {
-    batchSize: n,
-    inChannels: ci,
-    outChannels: co,
-    outHeight: oh,
-    outWidth: ow,
-    strideHeight: sh,
-    strideWidth: sw,
-  } = info;
-  const { filterHeight: kh, filterWidth: kw, inHeight: ih, inWidth: iw } = info;
+  const { batchSize: n, inChannels: ci, outChannels: co, outHeight: oh, outWidth: ow } = info;
+  const { strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw, inHeight: ih, inWidth: iw } = info;
   return scoped(backend as BackendWasm, (op) => {
     if (isPointwise(info)) {
       // dx_s = dy W^T at the sampled pixels, zero elsewhere.
@@ -255,16 +242,84 @@ function conv2dBackpropInputRows({ inputs, backend, attrs }: KernelArgs): Tensor
       const spread = dilate(op, dxs, sh, sw);
       return padOrCrop(op, spread, [0, ih - oh * sh, 0, iw - ow * sw]);
     }
-    // As a forward conv of the stride-dilated dy with the flipped filter, input and output channels swapped.
-    const p = info.padInfo;
-    const spread = dilate(op, dy, sh, sw); // [N, OH*sh, OW*sw, Co]
-    const top = kh - 1 - p.top,
-      left = kw - 1 - p.left;
-    const padded = padOrCrop(op, spread, [top, ih + kh - 1 - top - oh * sh, left, iw + kw - 1 - left - ow * sw]);
-    const flipped = op('Reverse', { x: filter }, { dims: [0, 1] });
-    const swapped = op('Transpose', { x: flipped }, { perm: [0, 1, 3, 2] }); // [KH, KW, Co, Ci]
-    return op('Conv2D', { x: padded, filter: swapped }, { strides: 1, pad: 'valid', dataFormat: 'NHWC', dilations: 1 });
+    const rows = phaseRange(info.padInfo.top, ih, sh, kh),
+      cols = phaseRange(info.padInfo.left, iw, sw, kw);
+    // phases[r][c]: dx at the rows of phase r and the columns of phase c, [N, rows.count, cols.count, Ci].
+    const phases = rows.taps.map((th, r) =>
+      cols.taps.map((tw, c) => {
+        // A filter smaller than its stride never reaches these pixels.
+        if (th === 0 || tw === 0)
+          return op('Fill', {}, { shape: [n, rows.count, cols.count, ci], value: 0, dtype: 'float32' });
+        const taps = op(
+          'StridedSlice',
+          { x: filter },
+          {
+            begin: [r, c, 0, 0],
+            end: [kh, kw, ci, co],
+            strides: [sh, sw, 1, 1],
+            beginMask: 0,
+            endMask: 0,
+            ellipsisMask: 0,
+            newAxisMask: 0,
+            shrinkAxisMask: 0,
+          },
+        );
+        const flipped = op('Reverse', { x: taps }, { dims: [0, 1] });
+        const swapped = op('Transpose', { x: flipped }, { perm: [0, 1, 3, 2] }); // [th, tw, Co, Ci]
+        const top = th - 1 - rows.first,
+          left = tw - 1 - cols.first;
+        return convPadded(op, dy, swapped, [top, rows.count + rows.first - oh, left, cols.count + cols.first - ow]);
+      }),
+    );
+    const grid = interleave(op, phases, [n, rows.count * sh, cols.count * sw, ci]);
+    return padOrCrop(op, grid, [
+      -rows.offset,
+      ih + rows.offset - rows.count * sh,
+      -cols.offset,
+      iw + cols.offset - cols.count * sw,
+    ]);
   });
+}
+
+/**
+ * One spatial axis of the phase split, for `size` input pixels, `padStart` zeros before them, stride `s` and
+ * `k` taps: each phase r computes dy positions q in [first, first + count), that is padded input positions
+ * q * s + r; `offset` is where input pixel 0 falls in the interleaved grid; taps[r] = ceil((k - r) / s).
+ */
+function phaseRange(padStart: number, size: number, s: number, k: number) {
+  const first = Math.floor(padStart / s);
+  return {
+    first,
+    count: Math.ceil((padStart + size) / s) - first,
+    offset: padStart - first * s,
+    taps: Array.from({ length: s }, (_, r) => Math.max(0, Math.ceil((k - r) / s))),
+  };
+}
+
+/** A stride-1 convolution of `x` padded (or, for a negative amount, cropped) by `[top, bottom, left, right]`. */
+function convPadded(op: Op, x: TensorInfo, filter: TensorInfo, [top, bottom, left, right]: number[]): TensorInfo {
+  const cropped = padOrCrop(op, x, [Math.min(0, top), Math.min(0, bottom), Math.min(0, left), Math.min(0, right)]);
+  const explicit = [
+    [0, 0],
+    [Math.max(0, top), Math.max(0, bottom)],
+    [Math.max(0, left), Math.max(0, right)],
+    [0, 0],
+  ];
+  return op('Conv2D', { x: cropped, filter }, { strides: 1, pad: explicit, dataFormat: 'NHWC', dilations: 1 });
+}
+
+/** The grid `shape` [N, Q*sh, P*sw, C] whose pixel (q*sh + r, p*sw + c) is pixel (q, p) of `phases[r][c]`. */
+function interleave(op: Op, phases: TensorInfo[][], shape: number[]): TensorInfo {
+  if (phases.length === 1 && phases[0].length === 1) return phases[0][0];
+  const concat = (parts: TensorInfo[], axis: number) =>
+    parts.length === 1 ? parts[0] : op('Concat', parts as unknown as tf.NamedTensorInfoMap, { axis });
+  const rowsOf = phases.map((row) =>
+    concat(
+      row.map((p) => op('Reshape', { x: p }, { shape: [p.shape[0], p.shape[1], 1, p.shape[2], 1, p.shape[3]] })),
+      4,
+    ),
+  );
+  return op('Reshape', { x: concat(rowsOf, 2) }, { shape });
 }
 
 /** The wasm backend's own BatchMatMul, kept when the wrapper below replaces it. */

@@ -8,8 +8,8 @@ type Case = {
   x: [number, number, number, number];
   k: [number, number];
   co: number;
-  stride: 1 | 2;
-  pad: 'same' | 'valid';
+  stride: 1 | 2 | 3;
+  pad: 'same' | 'valid' | number;
 };
 
 /** max |a - b| / max |b|: the relative error of a whole tensor. */
@@ -69,6 +69,12 @@ const FIXED: Case[] = [
   { x: [2, 8, 8, 5], k: [1, 1], co: 6, stride: 1, pad: 'same' },
   { x: [2, 9, 9, 5], k: [1, 1], co: 6, stride: 2, pad: 'same' },
   { x: [1, 12, 12, 4], k: [5, 5], co: 2, stride: 2, pad: 'same' },
+  { x: [2, 8, 8, 3], k: [3, 3], co: 4, stride: 2, pad: 1 }, // ResNet's strided 3x3: one zero on every side
+  { x: [2, 9, 8, 3], k: [3, 3], co: 4, stride: 2, pad: 1 },
+  { x: [2, 8, 8, 3], k: [3, 3], co: 4, stride: 1, pad: 1 },
+  { x: [2, 11, 10, 3], k: [3, 3], co: 4, stride: 3, pad: 'same' },
+  { x: [2, 10, 10, 3], k: [1, 3], co: 4, stride: 2, pad: 'same' }, // rows: a filter smaller than its stride
+  { x: [2, 10, 10, 3], k: [2, 2], co: 4, stride: 3, pad: 1 }, // every third row and column gets no gradient
 ];
 
 for (const [i, c] of [...FIXED, ...randomCases(30, 7)].entries()) {

@@ -72,19 +72,6 @@ export function relayout(args: usize, tid: i32, nt: i32): void {
   return m;
 }
 
-/** Spikes met by output rows [r0, r1) (of N * OH) through all taps: each is Cout accumulates. */
-@inline function spikesMet(args: usize, r0: i32, r1: i32, taps: usize): i64 {
-  const OH = arg(args, 7), OW = arg(args, 8);
-  let met: i64 = 0;
-  for (let r = r0; r < r1; r++) {
-    for (let ow = 0; ow < OW; ow++) {
-      const m = tapsOf(args, r / OH, r % OH, ow, taps);
-      for (let e = 0; e < m; e++) met += <i64>load<u32>(taps + <usize>(e * 12), 4);
-    }
-  }
-  return met;
-}
-
 /**
  * Accumulate-only forward: out[n, oh, ow, :] = sum over taps and the spikes c of the input pixel each tap
  * reads of w[tap, c, :]. args: the geometry and the input's spike lists, then w blocked (13), out (14), acs
@@ -97,6 +84,7 @@ export function convForward(args: usize, tid: i32, nt: i32): void {
   const range = share(N * OH, tid, nt);
   const r0 = <i32>(range >> 32), r1 = <i32>range;
   const rows = k * k * Cin;
+  let met: i64 = 0; // spikes met, counted in the first block
   for (let co = 0; co < Cout; co += blockWidth(co, Cout)) {
     const width = blockWidth(co, Cout);
     const block = w + (<usize>(rows * co) << 2);
@@ -110,6 +98,7 @@ export function convForward(args: usize, tid: i32, nt: i32): void {
           const tap = taps + <usize>(e * 12);
           const list = <usize>load<u32>(tap), cnt = load<u32>(tap, 4);
           const wt = block + <usize>load<u32>(tap, 8) * tapBytes;
+          if (co == 0) met += <i64>cnt;
           if (width == 32) {
             for (let j: u32 = 0; j < cnt; j++) {
               const row = wt + <usize>load<u16>(list + (<usize>j << 1)) * rowBytes;
@@ -132,7 +121,7 @@ export function convForward(args: usize, tid: i32, nt: i32): void {
       }
     }
   }
-  store<f64>(acsOut + (<usize>tid << 3), <f64>(spikesMet(args, r0, r1, taps) * <i64>Cout));
+  store<f64>(acsOut + (<usize>tid << 3), <f64>(met * <i64>Cout));
 }
 
 /**
@@ -150,6 +139,7 @@ export function filterGrad(args: usize, tid: i32, nt: i32): void {
   const rows = k * k * Cin;
   const range = share(paddedChannels(Cout) >> 2, tid, nt);
   const c0 = <i32>(range >> 32) << 2, c1 = <i32>range << 2;
+  let met: i64 = 0; // spikes met, counted in the thread's first block
   for (let co = c0; co < c1; ) {
     const width = blockWidth(co, Cout), start = co & ~(width - 1);
     const wide = width == 32 && co == start && c1 >= start + 32; // the whole block is this thread's
@@ -169,6 +159,7 @@ export function filterGrad(args: usize, tid: i32, nt: i32): void {
           const tap = taps + <usize>(e * 12);
           const list = <usize>load<u32>(tap), cnt = load<u32>(tap, 4);
           const wt = base + <usize>load<u32>(tap, 8) * tapBytes;
+          if (co == c0) met += <i64>cnt;
           if (wide) {
             for (let j: u32 = 0; j < cnt; j++) {
               const row = wt + <usize>load<u16>(list + (<usize>j << 1)) * rowBytes;
@@ -189,5 +180,5 @@ export function filterGrad(args: usize, tid: i32, nt: i32): void {
     co += wide ? 32 : 4;
   }
   const channels = max(0, min(c1, Cout) - c0);
-  store<f64>(acsOut + (<usize>tid << 3), <f64>(spikesMet(args, 0, N * OH, taps) * <i64>channels));
+  store<f64>(acsOut + (<usize>tid << 3), <f64>(met * <i64>channels));
 }
