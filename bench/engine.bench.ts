@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- engine [--reps=N] [--threads=1,2] [--cases=conv,train_r18,infer_r18_b1,infer_r18_b32,infer_r50_b8]`:
+ * `npm run bench -- engine [--rounds=3] [--reps=2] [--threads=1,2] [--cases=conv,train_r18,infer_r18_b1,...]`:
  * the spike engine against the peer (PyTorch, `bench/peer.ts`) in the same invocation, at the same shapes, T
  * and thread counts. Rows:
  * - one 3x3 convolution `[T*B=128, 32, 32, 64 -> 64]` on binary input at firing rates 0.05, 0.1, 0.2, 0.4:
@@ -13,9 +13,12 @@
  * network: the inference models are built with tdBN momentum 1, and one training-mode pass over the input
  * (no weight update) sets their running statistics to the batch's, as a trained network's are; they then
  * fire at about 19% (a trained SNN's rates are 10-20%). The firing rate printed is the one our network
- * fired at (spikes over neurons x T, all LIF layers) in this run. Medians of `--reps` timed runs after one
- * warm-up. Ratios are ours / the peer's: below 1 we are faster (the peer's dense kernels cost the same at any
- * firing rate).
+ * fired at (spikes over neurons x T, all LIF layers) in this run. Each case runs `--rounds` rounds after one
+ * warm-up; a round times `--reps` runs of ours, then of the peer's, at each thread count in turn (the engine
+ * switches thread counts without new workers), so a machine whose speed drifts moves both sides of a ratio
+ * alike. Ratios are ours / the peer's, the median over rounds with the lowest and highest: below 1 we are
+ * faster (the peer's dense kernels cost the same at any firing rate). `speedupOver1` is the median over
+ * rounds of our one-thread time over this thread count's.
  */
 import * as os from 'os';
 import * as tf from '@tensorflow/tfjs-core';
@@ -43,9 +46,8 @@ function median(values: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
-/** Median ms of `reps` runs of `fn` after one warm-up. */
+/** Median ms of `reps` runs of `fn`. */
 function timeMs(fn: () => void, reps: number): number {
-  fn();
   const times: number[] = [];
   for (let i = 0; i < reps; i++) {
     const t0 = process.hrtime.bigint();
@@ -53,6 +55,39 @@ function timeMs(fn: () => void, reps: number): number {
     times.push(Number(process.hrtime.bigint() - t0) / 1e6);
   }
   return median(times);
+}
+
+/**
+ * One measured configuration (a case at a thread count) over the rounds: our median ms and the peer's in
+ * each round, measured one right after the other, so that a machine whose speed drifts between rounds (a
+ * shared host: the same convolution was seen 30% apart minutes apart) moves both sides of a ratio alike.
+ */
+class Samples {
+  readonly ours: number[] = [];
+  readonly peer: (number | null)[] = [];
+
+  add(ours: number, peer: number | null): void {
+    this.ours.push(ours);
+    this.peer.push(peer);
+  }
+
+  /** Our median ms, the peer's, and the median, lowest and highest over rounds of their ratio. */
+  row(): Row {
+    const ratios = this.ours.flatMap((o, i) => (this.peer[i] === null ? [] : [o / this.peer[i]!]));
+    const peers = this.peer.filter((p): p is number => p !== null);
+    return {
+      oursMs: median(this.ours),
+      peerMs: peers.length ? median(peers) : null,
+      ratio: ratios.length ? median(ratios) : null,
+      ratioLow: ratios.length ? Math.min(...ratios) : null,
+      ratioHigh: ratios.length ? Math.max(...ratios) : null,
+    };
+  }
+
+  /** The median over rounds of `one`'s ms over ours, round by round: the speed-up over one thread. */
+  speedupOver(one: Samples): number {
+    return median(this.ours.map((o, i) => one.ours[i] / o));
+  }
 }
 
 function binary(shape: number[], rate: number, seed: number): tf.Tensor4D {
@@ -86,12 +121,14 @@ function trainStep(model: SplittableModel, x: tf.Tensor, labels: tf.Tensor1D, lr
 
 interface Network {
   model: SplittableModel;
+  /** Timed runs per round: at batch 1, 20 at least, as the peer's. */
+  reps: number;
   x: tf.Tensor;
   training: boolean;
   step: () => void;
 }
 
-function network(name: (typeof NETWORK_CASES)[number]): Network {
+function network(name: (typeof NETWORK_CASES)[number], reps: number): Network {
   const [kind, arch, b] = name.split('_');
   const batch = b ? Number(b.slice(1)) : 32;
   const momentum = kind === 'train' ? 0.1 : 1; // 1: the calibration pass below sets the running statistics
@@ -107,15 +144,22 @@ function network(name: (typeof NETWORK_CASES)[number]): Network {
       Array.from({ length: batch }, (_, i) => i % 10),
       'int32',
     );
-    return { model, x, training: true, step: () => trainStep(model, x, labels, 0.01) };
+    return { model, x, reps, training: true, step: () => trainStep(model, x, labels, 0.01) };
   }
   tf.tidy(() => model.forward(x, { training: true }));
-  return { model, x, training: false, step: () => tf.tidy(() => void model.forward(x).dataSync()) };
+  return {
+    model,
+    x,
+    reps: batch === 1 ? Math.max(reps, 20) : reps,
+    training: false,
+    step: () => tf.tidy(() => void model.forward(x).dataSync()),
+  };
 }
 
 export async function main(args: string[]): Promise<void> {
   const option = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
-  const reps = Number(option('reps') ?? 3);
+  const reps = Number(option('reps') ?? 2);
+  const rounds = Number(option('rounds') ?? 3);
   const all = engineThreads();
   const threadCounts = (option('threads') ?? [...new Set([1, all])].join(',')).split(',').map(Number);
   const cases = (option('cases') ?? ['conv', ...NETWORK_CASES].join(',')).split(',');
@@ -124,23 +168,30 @@ export async function main(args: string[]): Promise<void> {
   console.log(peerWhy ? `peer: not measured: ${peerWhy}` : 'peer: PyTorch, measured in this run');
   const load0 = os.loadavg()[0];
   const rows: Row[] = [];
-  const ratio = (ours: number, peer: number | null) => (peer === null ? null : ours / peer);
   const peerMs = (found: PeerRow[], match: (r: PeerRow) => boolean) => found.find(match)?.median_ms ?? null;
 
   // The training step first, so that the peak RSS read after it is its own.
   for (const name of cases.filter((c) => c !== 'conv') as (typeof NETWORK_CASES)[number][]) {
     if (!NETWORK_CASES.includes(name))
       throw new Error(`unknown case '${name}'; expected conv or one of ${NETWORK_CASES.join(', ')}`);
-    const net = network(name);
+    const net = network(name, reps);
     const rate = firingRate(net.model, net.x, net.training);
+    const samples = new Map(threadCounts.map((t) => [t, new Samples()]));
+    for (let round = 0; round < rounds; round++) {
+      for (const threads of threadCounts) {
+        useEngineThreads(threads);
+        if (round === 0) net.step(); // warm-up
+        const ms = timeMs(net.step, net.reps);
+        const peer = peerWhy ? null : peerMs(peerNetworks([name], threads, T, 1, reps), () => true);
+        samples.get(threads)!.add(ms, peer);
+        console.error(JSON.stringify({ case: name, round, threads, oursMs: ms, peerMs: peer }));
+      }
+    }
     for (const threads of threadCounts) {
-      useEngineThreads(threads);
-      const ms = timeMs(net.step, reps);
-      const peer = peerWhy ? null : peerMs(peerNetworks([name], threads, T, 1, Math.max(reps, 3)), () => true);
-      const row: Row = { case: name, threads, oursMs: ms, peerMs: peer, ratio: ratio(ms, peer), firingRate: rate };
+      const row: Row = { case: name, threads, ...samples.get(threads)!.row(), firingRate: rate };
+      if (threads > 1 && samples.has(1)) row.speedupOver1 = samples.get(threads)!.speedupOver(samples.get(1)!);
       if (name === 'train_r18') row.peakRssMB = process.resourceUsage().maxRSS / 1024;
       rows.push(row);
-      console.error(JSON.stringify(row));
     }
     net.model.dispose();
     tf.dispose(net.x);
@@ -149,38 +200,40 @@ export async function main(args: string[]): Promise<void> {
   if (cases.includes('conv')) {
     const [n, h, w, cin, cout] = CONV_SHAPE;
     const weight = tf.randomNormal([3, 3, cin, cout], 0, 0.1, 'float32', 2) as tf.Tensor4D;
-    const dense = new Map<number, number>();
-    for (const threads of threadCounts) {
-      useEngineThreads(threads);
-      const peer = peerWhy ? [] : peerConv(CONV_RATES, threads, CONV_SHAPE, Math.max(reps, 3));
-      for (const rate of CONV_RATES) {
-        const x = binary([n, h, w, cin], rate, 3);
-        const measured = x.mean().dataSync()[0];
-        // tidy must not return the values: it would walk all 8M of them looking for tensors.
-        if (!dense.has(rate))
-          dense.set(
-            rate,
-            timeMs(() => tf.tidy(() => void tf.conv2d(x, weight, 1, 1).dataSync()), reps),
-          );
-        const ms = timeMs(
-          () => tf.tidy(() => void spikeConv2d(x, weight, { stride: 1, pad: 1, name: 'bench' }).dataSync()),
-          reps,
-        );
-        const p = peerWhy ? null : peerMs(peer, (r) => r.rate === rate);
-        rows.push({
-          case: `conv3x3 [${CONV_SHAPE.join(',')}]`,
-          threads,
-          oursMs: ms,
-          peerMs: p,
-          ratio: ratio(ms, p),
-          firingRate: measured,
-          denseMs: dense.get(rate)!,
-          denseOverSpike: dense.get(rate)! / ms,
+    const inputs = CONV_RATES.map((rate) => binary([n, h, w, cin], rate, 3));
+    // tidy must not return the values: it would walk all 8M of them looking for tensors.
+    const dense = inputs.map((x) => () => tf.tidy(() => void tf.conv2d(x, weight, 1, 1).dataSync()));
+    const spike = inputs.map(
+      (x) => () => tf.tidy(() => void spikeConv2d(x, weight, { stride: 1, pad: 1, name: 'bench' }).dataSync()),
+    );
+    const denseMs = dense.map((fn) => (fn(), timeMs(fn, reps)));
+    const samples = CONV_RATES.map(() => new Map(threadCounts.map((t) => [t, new Samples()])));
+    for (let round = 0; round < rounds; round++) {
+      for (const threads of threadCounts) {
+        useEngineThreads(threads);
+        const peer = peerWhy ? [] : peerConv(CONV_RATES, threads, CONV_SHAPE, reps);
+        CONV_RATES.forEach((rate, i) => {
+          if (round === 0) spike[i](); // warm-up
+          samples[i].get(threads)!.add(timeMs(spike[i], reps), peerWhy ? null : peerMs(peer, (r) => r.rate === rate));
         });
-        x.dispose();
       }
     }
-    weight.dispose();
+    for (const threads of threadCounts) {
+      CONV_RATES.forEach((_, i) => {
+        const row: Row = {
+          case: `conv3x3 [${CONV_SHAPE.join(',')}]`,
+          threads,
+          ...samples[i].get(threads)!.row(),
+          firingRate: inputs[i].mean().dataSync()[0],
+          denseMs: denseMs[i],
+        };
+        row.denseOverSpike = denseMs[i] / (row.oursMs as number);
+        if (threads > 1 && samples[i].has(1))
+          row.speedupOver1 = samples[i].get(threads)!.speedupOver(samples[i].get(1)!);
+        rows.push(row);
+      });
+    }
+    tf.dispose([weight, ...inputs]);
   }
   useEngineThreads(all);
   printTable(rows.filter((r) => !('denseMs' in r)));
@@ -193,6 +246,7 @@ export async function main(args: string[]): Promise<void> {
     backend,
     T,
     reps,
+    rounds,
     threadCounts,
     peer: peerWhy ?? 'PyTorch',
     loadAverage: [load0, load1],

@@ -7,7 +7,7 @@ export type Row = Record<string, string | number | boolean | null>;
 
 export function printTable(rows: Row[]): void {
   if (rows.length === 0) return;
-  const cols = Object.keys(rows[0]);
+  const cols = [...new Set(rows.flatMap((r) => Object.keys(r)))];
   const cell = (v: Row[string] | undefined) =>
     v === undefined ? '' : typeof v === 'number' ? formatNumber(v) : String(v);
   const widths = cols.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c]).length)));

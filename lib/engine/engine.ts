@@ -1,6 +1,6 @@
 /**
  * The process's spike engine: one kernel pool, made on first use with `engineThreads()` threads.
- * `useEngineThreads` replaces it (tests compare thread counts; a worker replica runs one thread).
+ * `useEngineThreads` changes its thread count (tests and benchmarks compare thread counts).
  */
 import { KernelPool } from './pool';
 import { engineThreads } from './threads';
@@ -54,8 +54,15 @@ export function kernelThreads(): number {
   return kernelPool().threads;
 }
 
-/** Replaces the pool by one of `threads` threads (the old one's workers stop). */
+/**
+ * Runs the engine on `threads` threads from now on. Up to the pool's capacity its workers stay, already warm
+ * (their kernels compiled, the blocked weights kept), so thread counts can alternate; more replaces the pool.
+ */
 export function useEngineThreads(threads: number): KernelPool {
+  if (pool && threads <= pool.capacity) {
+    pool.activate(threads);
+    return pool;
+  }
   const old = pool;
   pool = KernelPool.create(threads);
   void old?.close();

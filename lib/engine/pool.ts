@@ -3,6 +3,8 @@
  * WebAssembly memory by the calling thread and by `threads - 1` worker threads. `run` is synchronous: it
  * writes the arguments, wakes the workers, does share 0 itself and waits until every thread is done, so an
  * op inside a tfjs forward or gradient function can call it like any other kernel. Model code never sees it.
+ * Kernels run on `threads` threads, which `activate` can lower (and raise back) without new workers: on one
+ * thread no worker is woken.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -40,11 +42,15 @@ export class KernelPool {
   private top = ARENA_BYTES;
   /** How many times `reset` ran: what was handed out since is valid while it stays the same. */
   private resets = 0;
+  /** The threads kernels run on: the caller's and the first `active - 1` workers. */
+  private active: number;
 
   private constructor(
-    readonly threads: number,
+    /** The threads the pool was made with. */
+    readonly capacity: number,
     module: WebAssembly.Module,
   ) {
+    this.active = capacity;
     this.memory = new WebAssembly.Memory({ initial: 16, maximum: MAX_PAGES, shared: true });
     const exports = new WebAssembly.Instance(module, { env: { memory: this.memory } }).exports as Record<
       string,
@@ -80,7 +86,19 @@ export class KernelPool {
     return pool;
   }
 
-  /** Runs `kernel` on every thread with `args` (written to the argument block) and returns when all are done. */
+  /** The threads kernels run on now (per-thread scratch and result slots are sized by it). */
+  get threads(): number {
+    return this.active;
+  }
+
+  /** Runs kernels on `threads` (1 to the pool's capacity) threads from now on. */
+  activate(threads: number): void {
+    if (!Number.isInteger(threads) || threads < 1 || threads > this.capacity)
+      throw new RangeError(`kernel pool: threads must be an integer from 1 to ${this.capacity}, got ${threads}`);
+    this.active = threads;
+  }
+
+  /** Runs `kernel` on the active threads with `args` (written to the argument block) and returns when all are done. */
   run(kernel: KernelName, args: readonly KernelArg[], threads = this.threads): void {
     if (args.length > ARGS_BYTES / 4)
       throw new RangeError(`kernel ${kernel}: at most ${ARGS_BYTES / 4} arguments, got ${args.length}`);
@@ -97,7 +115,7 @@ export class KernelPool {
     dispatch(
       ctrl,
       CTRL,
-      this.workers.length,
+      nt > 1 ? this.workers.length : 0, // workers past the first nt - 1 skip the kernel
       () => this.kernels[id](ARGS_AT, 0, nt),
       () =>
         new Error(

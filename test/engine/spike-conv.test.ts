@@ -153,6 +153,24 @@ test('spike kernels give the same forward pass and filter gradient on 1 and 3 th
   assert.deepEqual(Array.from(three.dw.dataSync()), Array.from(one.dw.dataSync()));
 });
 
+test('a pool lowered to 1 thread and raised back keeps its workers and gives the same results', () => {
+  const rng = new Rng(6);
+  const x = spikes([2, 7, 7, 33], 0.3, rng);
+  const w = normal([3, 3, 33, 12], rng) as tf.Tensor4D;
+  const pool = useEngineThreads(3);
+  const at = (threads: number) => {
+    assert.equal(useEngineThreads(threads), pool, `${threads} threads: the same pool`);
+    assert.equal(kernelPool().threads, threads);
+    return Array.from(spikeConv2d(x, w, { stride: 1, pad: 1, name: 't' }).dataSync());
+  };
+  const three = at(3);
+  assert.deepEqual(at(1), three);
+  assert.deepEqual(at(2), three);
+  assert.deepEqual(at(3), three);
+  assert.throws(() => pool.activate(4), /threads must be an integer from 1 to 3, got 4/);
+  assert.throws(() => useEngineThreads(0), /threads must be an integer from 1 to 3, got 0/);
+});
+
 test('a filter met again is served from the kept weights, and a reassigned variable is never served stale', () => {
   const rng = new Rng(8);
   const x = spikes([2, 6, 6, 36], 0.3, rng);
