@@ -69,6 +69,6 @@ export function channelAffineAt(
   [a, b, d]: readonly [number, number, number],
 ): number {
   const out = pool.alloc(rows * C * 4);
-  pool.run('channelAffine', [u, v, rows, C, a, b, d, out]);
+  pool.run('channelAffine', [u, v, rows, C, a, b, d, out], pool.threadsFor(rows * C));
   return out;
 }

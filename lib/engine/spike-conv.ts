@@ -46,7 +46,7 @@ function geometryArgs(pool: KernelPool, bitsAt: number, g: Geometry): number[] {
   const pixels = g.N * g.H * g.W;
   const counts = pool.alloc(pixels * 4);
   const idx = pool.alloc(pixels * g.Cin * 2);
-  pool.run('lists', [bitsAt, pixels, g.wpp, g.Cin, counts, idx]);
+  pool.run('lists', [bitsAt, pixels, g.wpp, g.Cin, counts, idx], pool.threadsFor(pixels * g.wpp * 32));
   return [g.N, g.H, g.W, g.Cin, g.k, g.stride, g.pad, g.OH, g.OW, g.Cout, g.transposed, counts, idx];
 }
 
@@ -68,9 +68,10 @@ export function packAt(pool: KernelPool, xs: number, shape: readonly number[], w
   const [n, h, w, c] = shape;
   const pixels = n * h * w;
   const bits = pool.alloc(pixels * wpp * 4);
-  const bad = pool.alloc(pool.threads * 4);
-  pool.run('pack', [xs, pixels, c, wpp, bits, bad]);
-  const nonBinary = pool.i32(bad, pool.threads).reduce((a, b) => a + b, 0);
+  const threads = pool.threadsFor(pixels * c);
+  const bad = pool.alloc(threads * 4);
+  pool.run('pack', [xs, pixels, c, wpp, bits, bad], threads);
+  const nonBinary = pool.i32(bad, threads).reduce((a, b) => a + b, 0);
   if (nonBinary > 0) {
     throw new RangeError(
       `${name}: a spike convolution reads binary spikes (0 or 1), but ${nonBinary} of the ${pixels * c} input values are neither`,
@@ -100,7 +101,7 @@ export function blockedWeights(pool: KernelPool, w: tf.Tensor, transposed: 0 | 1
   const rows = k * k * Cin;
   return weightCache().blocked(w, transposed ? 'transposed' : 'plain', rows * paddedChannels(Cout) * 4, (at) => {
     const wKio = transposed ? tf.transpose(w, [0, 1, 3, 2]) : w;
-    pool.run('relayout', [copyIn(pool, wKio), at, rows, Cout, 1]);
+    pool.run('relayout', [copyIn(pool, wKio), at, rows, Cout, 1], pool.threadsFor(rows * Cout));
     if (wKio !== w) wKio.dispose();
   });
 }
@@ -131,7 +132,7 @@ function filterGrad(
   pool.run('filterGrad', [...spikes, dyAt, blocked, acs, tapScratch(pool, g)]);
   sink?.(total(pool, acs), 'filter-grad');
   const dw = pool.alloc(rows * g.Cout * 4);
-  pool.run('relayout', [blocked, dw, rows, g.Cout, 0]);
+  pool.run('relayout', [blocked, dw, rows, g.Cout, 0], pool.threadsFor(rows * g.Cout));
   return tensorAt<tf.Rank.R4>(pool, dw, [g.k, g.k, g.Cin, g.Cout]);
 }
 
