@@ -4,3 +4,4 @@ export * from './pool';
 export * from './spike-conv';
 export * from './lif-kernels';
 export * from './channel-kernels';
+export * from './optimizer-kernels';

@@ -24,6 +24,7 @@ export const KERNELS = [
   'lifBackward',
   'channelSums',
   'channelAffine',
+  'optimizerStep',
 ] as const;
 export type KernelName = (typeof KERNELS)[number];
 /** The signature every kernel has: its argument block, this thread's index, the thread count. */

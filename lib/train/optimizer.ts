@@ -2,9 +2,12 @@
  * SGD with momentum and Adam, written on tf ops so that their state is named variables: a checkpoint saves
  * it with the model's weights and a resumed run continues exactly. Weight decay is L2 added to the gradient
  * (PyTorch's `weight_decay` for both), skipped for 1-D parameters (normalisation scales and biases).
- * The learning rate is set per step by the schedule.
+ * The learning rate is set per step by the schedule. With the engine's kernels on, a parameter's update is
+ * one engine pass (lib/engine/optimizer-kernels.ts) instead of a dozen tensor ops: the same f32 operations
+ * in the same order, so the same weights.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { engineKernelsEnabled, optimizerStepKernel, type UpdateRule } from '../engine';
 import type { NamedVariable } from '../snn/module';
 
 export type OptimizerConfig =
@@ -51,10 +54,7 @@ export function createOptimizer(config: OptimizerConfig, params: NamedVariable[]
   // Adam's step count, kept as a variable so that it is checkpointed with the moments.
   const stepCount = tf.tidy(() => tf.variable(tf.scalar(0), false));
 
-  const decayed = (slot: Slot, g: tf.Tensor) =>
-    config.weightDecay > 0 && slot.param.variable.rank > 1
-      ? tf.add(g, tf.mul(slot.param.variable, config.weightDecay))
-      : g;
+  const decayOf = (slot: Slot) => (slot.param.variable.rank > 1 ? config.weightDecay : 0);
 
   return {
     config,
@@ -62,28 +62,21 @@ export function createOptimizer(config: OptimizerConfig, params: NamedVariable[]
       tf.tidy(() => {
         const t = stepCount.dataSync()[0] + 1;
         stepCount.assign(tf.scalar(t));
+        const rule: UpdateRule =
+          config.kind === 'sgd'
+            ? { kind: 'sgd', momentum: config.momentum, nesterov: config.nesterov ?? false }
+            : {
+                kind: 'adam',
+                beta1: config.beta1 ?? 0.9,
+                beta2: config.beta2 ?? 0.999,
+                epsilon: config.epsilon ?? 1e-8,
+                t,
+              };
+        const update = engineKernelsEnabled() ? optimizerStepKernel : tensorStep;
         for (const slot of slots) {
-          const raw = grads[slot.param.variable.name];
-          if (!raw) continue; // a parameter this loss does not reach (e.g. a tail not run)
-          const g = decayed(slot, raw);
-          const w = slot.param.variable;
-          if (config.kind === 'sgd') {
-            const [buf] = slot.buffers;
-            const next = tf.add(tf.mul(buf, config.momentum), g);
-            buf.assign(next);
-            const direction = config.nesterov ? tf.add(g, tf.mul(next, config.momentum)) : next;
-            w.assign(tf.sub(w, tf.mul(direction, lr)));
-          } else {
-            const b1 = config.beta1 ?? 0.9,
-              b2 = config.beta2 ?? 0.999,
-              eps = config.epsilon ?? 1e-8;
-            const [m, v] = slot.buffers;
-            m.assign(tf.add(tf.mul(m, b1), tf.mul(g, 1 - b1)));
-            v.assign(tf.add(tf.mul(v, b2), tf.mul(tf.square(g), 1 - b2)));
-            const mHat = tf.div(m, 1 - b1 ** t);
-            const vHat = tf.div(v, 1 - b2 ** t);
-            w.assign(tf.sub(w, tf.mul(tf.div(mHat, tf.add(tf.sqrt(vHat), eps)), lr)));
-          }
+          const g = grads[slot.param.variable.name];
+          if (!g) continue; // a parameter this loss does not reach (e.g. a tail not run)
+          update(slot.param.variable, g, slot.buffers, rule, lr, decayOf(slot));
         }
       });
     },
@@ -98,4 +91,31 @@ export function createOptimizer(config: OptimizerConfig, params: NamedVariable[]
       for (const s of slots) for (const b of s.buffers) b.dispose();
     },
   };
+}
+
+/** `optimizerStepKernel`'s update as tensor ops (the engine's kernels off: parity checks, the web page). */
+function tensorStep(
+  w: tf.Variable,
+  raw: tf.Tensor,
+  buffers: readonly tf.Variable[],
+  rule: UpdateRule,
+  lr: number,
+  decay: number,
+): void {
+  const g = decay > 0 ? tf.add(raw, tf.mul(w, decay)) : raw;
+  if (rule.kind === 'sgd') {
+    const [buf] = buffers;
+    const next = tf.add(tf.mul(buf, rule.momentum), g);
+    buf.assign(next);
+    const direction = rule.nesterov ? tf.add(g, tf.mul(next, rule.momentum)) : next;
+    w.assign(tf.sub(w, tf.mul(direction, lr)));
+  } else {
+    const { beta1: b1, beta2: b2, epsilon: eps, t } = rule;
+    const [m, v] = buffers;
+    m.assign(tf.add(tf.mul(m, b1), tf.mul(g, 1 - b1)));
+    v.assign(tf.add(tf.mul(v, b2), tf.mul(tf.square(g), 1 - b2)));
+    const mHat = tf.div(m, 1 - b1 ** t);
+    const vHat = tf.div(v, 1 - b2 ** t);
+    w.assign(tf.sub(w, tf.mul(tf.div(mHat, tf.add(tf.sqrt(vHat), eps)), lr)));
+  }
 }

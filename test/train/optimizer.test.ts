@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { createOptimizer, initBackend, learningRate } from 'spikesplit';
+import { createOptimizer, initBackend, learningRate, Rng, useEngineKernels, type OptimizerConfig } from 'spikesplit';
 
 function param(name: string, values: number[], shape: number[]) {
   return { name, variable: tf.variable(tf.tensor(values, shape), true) };
@@ -57,6 +57,39 @@ test('Adam matches its bias-corrected update computed by hand', async () => {
     assert.ok(Math.abs(w.variable.dataSync()[0] - x) < 1e-6, `step ${t}: ${w.variable.dataSync()[0]} vs ${x}`);
   }
   opt.dispose();
+});
+
+test("the engine's one-pass update gives the tensor ops' weights and state to the bit, over several steps", async () => {
+  await initBackend('wasm', () => undefined);
+  const rng = new Rng(4);
+  const shapes = [[7], [1], [3, 3, 5, 67], [600_003]]; // tails of every length; the last is split between threads
+  const values = shapes.map((s) => Float32Array.from({ length: s.reduce((a, b) => a * b, 1) }, () => rng.normal()));
+  const grads = [1, 2, 3].map(() => values.map((v) => Float32Array.from(v, () => rng.normal())));
+  const configs: OptimizerConfig[] = [
+    { kind: 'sgd', momentum: 0.9, weightDecay: 5e-4, nesterov: true },
+    { kind: 'sgd', momentum: 0, weightDecay: 0 },
+    { kind: 'adam', weightDecay: 1e-4 },
+    { kind: 'adam', beta1: 0.8, beta2: 0.99, epsilon: 1e-6, weightDecay: 0 },
+  ];
+  for (const config of configs) {
+    const run = (engine: boolean) => {
+      useEngineKernels(engine);
+      const params = shapes.map((s, i) => ({ name: `p${i}`, variable: tf.variable(tf.tensor(values[i], s), true) }));
+      const opt = createOptimizer(config, params);
+      for (const [step, g] of grads.entries()) {
+        const named = Object.fromEntries(params.map((p, i) => [p.variable.name, tf.tensor(g[i], shapes[i])]));
+        opt.step(named, 0.01 * (step + 1));
+        tf.dispose(Object.values(named));
+      }
+      const out = [...params, ...opt.namedVariables()].map((p) => Array.from(p.variable.dataSync()));
+      opt.dispose();
+      params.forEach((p) => p.variable.dispose());
+      return out;
+    };
+    const [engine, tensors] = [run(true), run(false)];
+    useEngineKernels(true);
+    engine.forEach((e, i) => assert.deepEqual(e, tensors[i], `${JSON.stringify(config)}: variable ${i}`));
+  }
 });
 
 test('bad optimizer settings name the setting', () => {

@@ -4,3 +4,4 @@ export { pack, lists } from './spikes';
 export { relayout, convForward, filterGrad } from './conv';
 export { lifForward, lifBackward } from './lif';
 export { channelSums, channelAffine } from './channel';
+export { optimizerStep } from './optimizer';
