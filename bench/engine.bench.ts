@@ -6,7 +6,8 @@
  *   tfjs's dense convolution (XNNPACK, one thread), the spike kernel, and PyTorch's F.conv2d;
  * - spiking ResNet-18 inference at T = 4, batch 1 (the edge device's latency) and batch 32;
  * - spiking ResNet-50 forward at T = 4, batch 8;
- * - spiking ResNet-18 training step at T = 4, batch 32 in one pass (forward, backward, SGD), with peak RSS;
+ * - spiking ResNet-18 training step at T = 4, batch 32 in one pass (forward, backward, SGD), with peak RSS: on
+ *   more than one thread the batch is split between data-parallel replicas, as `train` does with `replicas`;
  * each at 1 thread and at all threads (`SPIKESPLIT_THREADS`, else every core). Width 1, 32x32 inputs drawn
  * uniformly in [0, 1), fresh weights (seed 0), as the peer's. Fresh running statistics (mean 0, variance 1)
  * leave a fresh network almost silent in inference mode (0.001% of neurons fire), which would time an empty
@@ -23,13 +24,12 @@
 import * as os from 'os';
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  crossEntropy,
+  createModel,
   engineThreads,
   FiringRateMonitor,
   initBackend,
   spikeConv2d,
-  spikingResNet18,
-  spikingResNet50,
+  train as training,
   useEngineThreads,
   type SplittableModel,
 } from 'spikesplit';
@@ -109,14 +109,38 @@ function firingRate(model: SplittableModel, x: tf.Tensor, training: boolean): nu
   return spikes / slots;
 }
 
-/** One SGD step on batch `x` in a single pass. */
-function trainStep(model: SplittableModel, x: tf.Tensor, labels: tf.Tensor1D, lr: number): void {
-  const vars = model.trainableVariables();
-  tf.tidy(() => {
-    const { value, grads } = tf.variableGrads(() => crossEntropy(model.forward(x, { training: true }), labels), vars);
-    for (const v of vars) v.assign(tf.sub(v, tf.mul(grads[v.name], lr)));
-    value.dataSync(); // waits for the step
-  });
+/**
+ * SGD steps on batch `x` in a single pass, as `train` runs them: on one thread the library's `trainStep`, on
+ * more the batch split between that many data-parallel replicas (lib/train/replicas.ts), started on first use.
+ */
+function trainer(
+  model: SplittableModel,
+  name: string,
+  x: tf.Tensor,
+  labels: tf.Tensor1D,
+): Pick<Network, 'step' | 'close'> {
+  const params = model.namedVariables();
+  const trained = model.trainableVariables();
+  const optimizer = training.createOptimizer({ kind: 'sgd', momentum: 0, weightDecay: 0 }, params);
+  const replicas = new Map<number, training.Replicas>();
+  const recipe = { name, options: { width: 1, T, classes: 10, momentum: 0.1 } };
+  return {
+    step(threads) {
+      if (threads === 1) {
+        training.trainStep(model, x, labels, trained, optimizer, 0.01);
+        return;
+      }
+      if (!replicas.has(threads)) {
+        const size = { maxRows: x.shape[0], imageShape: x.shape.slice(1) };
+        replicas.set(threads, training.Replicas.start(model, recipe, trained, threads, size));
+      }
+      replicas.get(threads)!.step(x, labels, optimizer, 0.01);
+    },
+    async close() {
+      await Promise.all([...replicas.values()].map((r) => r.close()));
+      optimizer.dispose();
+    },
+  };
 }
 
 interface Network {
@@ -125,26 +149,24 @@ interface Network {
   reps: number;
   x: tf.Tensor;
   training: boolean;
-  step: () => void;
+  /** One timed run at `threads` threads (the engine is already set to them). */
+  step: (threads: number) => void;
+  close: () => Promise<void>;
 }
 
 function network(name: (typeof NETWORK_CASES)[number], reps: number): Network {
   const [kind, arch, b] = name.split('_');
   const batch = b ? Number(b.slice(1)) : 32;
   const momentum = kind === 'train' ? 0.1 : 1; // 1: the calibration pass below sets the running statistics
-  const model = (arch === 'r18' ? spikingResNet18 : spikingResNet50)({
-    width: 1,
-    T,
-    classes: arch === 'r18' ? 10 : 100,
-    momentum,
-  });
+  const modelName = arch === 'r18' ? 'resnet18' : 'resnet50';
+  const model = createModel(modelName, { width: 1, T, classes: arch === 'r18' ? 10 : 100, momentum });
   const x = tf.randomUniform([batch, 32, 32, 3], 0, 1, 'float32', 1);
   if (kind === 'train') {
     const labels = tf.tensor1d(
       Array.from({ length: batch }, (_, i) => i % 10),
       'int32',
     );
-    return { model, x, reps, training: true, step: () => trainStep(model, x, labels, 0.01) };
+    return { model, x, reps, training: true, ...trainer(model, modelName, x, labels) };
   }
   tf.tidy(() => model.forward(x, { training: true }));
   return {
@@ -153,6 +175,7 @@ function network(name: (typeof NETWORK_CASES)[number], reps: number): Network {
     reps: batch === 1 ? Math.max(reps, 20) : reps,
     training: false,
     step: () => tf.tidy(() => void model.forward(x).dataSync()),
+    close: async () => {},
   };
 }
 
@@ -180,8 +203,8 @@ export async function main(args: string[]): Promise<void> {
     for (let round = 0; round < rounds; round++) {
       for (const threads of threadCounts) {
         useEngineThreads(threads);
-        if (round === 0) net.step(); // warm-up
-        const ms = timeMs(net.step, net.reps);
+        if (round === 0) net.step(threads); // warm-up
+        const ms = timeMs(() => net.step(threads), net.reps);
         const peer = peerWhy ? null : peerMs(peerNetworks([name], threads, T, 1, reps), () => true);
         samples.get(threads)!.add(ms, peer);
         console.error(JSON.stringify({ case: name, round, threads, oursMs: ms, peerMs: peer }));
@@ -193,6 +216,7 @@ export async function main(args: string[]): Promise<void> {
       if (name === 'train_r18') row.peakRssMB = process.resourceUsage().maxRSS / 1024;
       rows.push(row);
     }
+    await net.close();
     net.model.dispose();
     tf.dispose(net.x);
   }

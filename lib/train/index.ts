@@ -3,4 +3,6 @@ export * from './schedule';
 export * from './source';
 export * from './evaluate';
 export * from './checkpoint';
+export * from './step';
 export * from './trainer';
+export * from './replicas';

@@ -6,16 +6,16 @@
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs-core';
 import { epochBatches } from '../data';
-import type { HasNamedVariables } from '../models/weights';
-import type { ForwardObserver } from '../snn/module';
 import { writeFileAtomic } from '../util/atomic';
 import { Progress, type ProgressSink } from '../util/progress';
 import { Rng } from '../util/rng';
 import { readCheckpoint, restoreCheckpoint, writeCheckpoint } from './checkpoint';
-import { correctCount, crossEntropy, evaluate, type LogitModel } from './evaluate';
-import { createOptimizer, type Optimizer, type OptimizerConfig } from './optimizer';
+import { evaluate } from './evaluate';
+import { createOptimizer, type OptimizerConfig } from './optimizer';
+import { batchStepper, type ReplicaOptions } from './replicas';
 import { learningRate, type ScheduleConfig } from './schedule';
 import type { LabelledSource } from './source';
+import type { TrainableModel } from './step';
 
 export interface TrainConfig {
   epochs: number;
@@ -26,8 +26,6 @@ export interface TrainConfig {
   /** Random crop and flip on training batches. */
   augment: boolean;
 }
-
-export type TrainableModel = LogitModel & HasNamedVariables;
 
 /** One line of `metrics.jsonl`. */
 export interface EpochRecord {
@@ -52,6 +50,8 @@ export interface TrainOptions {
   log?: (line: string) => void;
   /** Stops training at the next batch (throwing the signal's reason); the last finished epoch's checkpoint stays. */
   signal?: AbortSignal;
+  /** Splits every step between data-parallel replicas (replicas.ts says what that changes); default none. */
+  replicas?: ReplicaOptions;
 }
 
 export interface TrainResult {
@@ -67,46 +67,6 @@ function checkConfig(c: TrainConfig): void {
   }
 }
 
-/** What one optimisation step reports: the batch's mean loss and how many of its rows the model got right. */
-export interface StepResult {
-  loss: number;
-  correct: number;
-}
-
-export interface StepOptions {
-  /** Sees the training forward pass (its activations, weight layers and spike-kernel accumulates). */
-  observer?: ForwardObserver;
-  /** Sees the logits `[B, classes]` and the gradients (keyed by variable name) before the update; must not keep them. */
-  inspect?: (logits: tf.Tensor, grads: tf.NamedTensorMap) => void;
-}
-
-/**
- * One optimisation step, as `train` runs each batch: cross-entropy on the time-averaged logits of `x` in
- * training mode, the gradients of `trainable`, the optimizer's update at `lr`.
- */
-export function trainStep(
-  model: TrainableModel,
-  x: tf.Tensor,
-  labels: tf.Tensor1D,
-  trainable: tf.Variable[],
-  optimizer: Optimizer,
-  lr: number,
-  options: StepOptions = {},
-): StepResult {
-  return tf.tidy(() => {
-    let logits: tf.Tensor | null = null;
-    const { value, grads } = tf.variableGrads(() => {
-      logits = tf.keep(model.forward(x, { training: true, observer: options.observer }));
-      return crossEntropy(logits, labels);
-    }, trainable);
-    options.inspect?.(logits!, grads);
-    optimizer.step(grads, lr);
-    const result = { loss: value.dataSync()[0], correct: correctCount(logits!, labels) };
-    tf.dispose([logits!, value, ...Object.values(grads)]);
-    return result;
-  });
-}
-
 /** Trains `model` in place; with `runDir`, resumes from its last checkpoint. */
 export async function train(
   model: TrainableModel,
@@ -120,6 +80,7 @@ export async function train(
   const params = model.namedVariables();
   const trainable = params.filter((p) => p.variable.trainable).map((p) => p.variable);
   const optimizer = createOptimizer(config.optimizer, params);
+  const stepper = batchStepper(model, trainable, optimizer, options.replicas, config.batchSize);
   const history: EpochRecord[] = [];
   let resumedEpochs = 0;
   try {
@@ -150,7 +111,7 @@ export async function train(
         const lr = learningRate(config.schedule, epoch + step / stepsPerEpoch);
         tf.tidy(() => {
           const { x, labels } = trainSet.batch(indices, config.augment ? rng : undefined);
-          const result = trainStep(model, x, labels, trainable, optimizer, lr);
+          const result = stepper.step(x, labels, lr);
           lossSum += result.loss * indices.length;
           correct += result.correct;
         });
@@ -186,6 +147,7 @@ export async function train(
       }
     }
   } finally {
+    await stepper.close();
     optimizer.dispose();
   }
   return { history, resumedEpochs };
