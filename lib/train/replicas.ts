@@ -60,7 +60,6 @@ export class Replicas {
     const replicas = new Replicas(model, layout, new SharedArrayBuffer(layout.bytes));
     if (replicas.trained.length !== trained.length)
       throw new RangeError("replicas: every trained variable must be one of the model's own");
-    useEngineThreads(1);
     for (let tid = 1; tid < count; tid++) {
       const worker = new Worker(path.join(__dirname, 'replica-worker.js'), {
         workerData: { recipe, shared: replicas.shared, layout, tid },
@@ -84,26 +83,37 @@ export class Replicas {
     this.sendWeights();
     this.sendRows(x, labels, bounds);
     const before = this.params.map((p) => p.variable.dataId); // a variable the forward pass assigns changes it
-    const threads = kernelThreads();
-    useEngineThreads(1); // this thread's replica, beside the workers' (evaluation between steps gets them all)
-    const own = dispatch(
-      this.ctrl,
-      REPLICA_CTRL,
-      this.workers.length,
-      () => {
-        let own!: BatchGradients; // its gradients are kept out of the tidy
-        tf.tidy(() => {
-          own = batchGradients(this.model, x.slice(0, bounds[1]), labels.slice(0, bounds[1]), this.trained);
-        });
-        return own;
-      },
-      () => new Error('replicas: a worker replica failed its step (its error is on stderr)'),
-    );
-    useEngineThreads(threads);
+    const own = this.ownStep(x, labels, bounds[1]);
     const assigned = this.params.map((p, i) => p.variable.dataId !== before[i]);
     const result = this.combine(own, bounds, assigned, optimizer, lr);
     tf.dispose(Object.values(own.grads));
     return result;
+  }
+
+  /**
+   * Wakes the workers and computes this thread's replica's gradients of the first `rows` rows meanwhile, on
+   * one engine thread (evaluation between steps gets them all back); returns when every replica is done.
+   */
+  private ownStep(x: tf.Tensor, labels: tf.Tensor1D, rows: number): BatchGradients {
+    const threads = kernelThreads();
+    useEngineThreads(1);
+    try {
+      return dispatch(
+        this.ctrl,
+        REPLICA_CTRL,
+        this.workers.length,
+        () => {
+          let own!: BatchGradients; // its gradients are kept out of the tidy
+          tf.tidy(() => {
+            own = batchGradients(this.model, x.slice(0, rows), labels.slice(0, rows), this.trained);
+          });
+          return own;
+        },
+        () => new Error('replicas: a worker replica failed its step (its error is on stderr)'),
+      );
+    } finally {
+      useEngineThreads(threads);
+    }
   }
 
   /** Every variable's values, for the workers to load before their step. */

@@ -129,3 +129,21 @@ test('replicas refuse a batch larger than they were started for, and a count bel
     await replicas.close();
   }
 });
+
+test('a worker whose recipe builds another model fails the step with an error, instead of training it', async () => {
+  await initBackend('wasm', () => undefined);
+  const model = createModel(RECIPE.name, RECIPE.options);
+  const params = model.namedVariables();
+  const trained = params.filter((p) => p.variable.trainable).map((p) => p.variable);
+  const other = { name: 'vgg16', options: RECIPE.options };
+  const replicas = Replicas.start(model, other, trained, 2, { maxRows: 4, imageShape: [16, 16, 3] });
+  try {
+    const optimizer = createOptimizer({ kind: 'sgd', momentum: 0, weightDecay: 0 }, params);
+    assert.throws(
+      () => replicas.step(tf.zeros([4, 16, 16, 3]), tf.tensor1d([0, 1, 2, 3], 'int32'), optimizer, 0.1),
+      /a worker replica failed its step/,
+    );
+  } finally {
+    await replicas.close();
+  }
+});
