@@ -13,7 +13,7 @@ import { device } from './commands/device';
 import { testbed } from './commands/testbed';
 import { neucodex } from './commands/neucodex';
 import { worker } from './commands/worker';
-import { CoinferError, FileError, ScaleoutError } from 'spikesplit';
+import { applyEnvironment, CoinferError, FileError, ScaleoutError } from 'spikesplit';
 import { parse, usage, UsageError, type Command } from './commands/command';
 
 const COMMANDS: Command[] = [
@@ -60,6 +60,7 @@ async function main(argv: string[]): Promise<void> {
     console.log(usage(cmd));
     return;
   }
+  applyEnvironment(process.env);
   await cmd.run(values, positionals);
 }
 

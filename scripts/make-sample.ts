@@ -11,6 +11,7 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import {
+  applyEnvironment,
   defaultCifar10JpgArchive,
   encodeCifar10Records,
   ImageDataset,
@@ -29,6 +30,7 @@ function sha256(data: Uint8Array): string {
 }
 
 async function main(): Promise<void> {
+  applyEnvironment(process.env);
   const jpgArchive = process.argv[2] ?? defaultCifar10JpgArchive();
   const rng = new Rng(SEED);
   const picked: Record<string, { subset: ImageDataset; from: ImageDataset }> = {};

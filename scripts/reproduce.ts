@@ -11,6 +11,7 @@ import { spawn } from 'child_process';
 import * as os from 'os';
 import * as path from 'path';
 import {
+  applyEnvironment,
   engineThreads,
   getPreset,
   publishedDir,
@@ -44,6 +45,7 @@ function step(label: string, args: string[], env: NodeJS.ProcessEnv): Promise<nu
 }
 
 async function main(): Promise<void> {
+  applyEnvironment(process.env); // its steps are child processes with the same environment
   const preset = getPreset(process.env.SPIKESPLIT_PRESET, 'cpu');
   const env = { ...process.env, SPIKESPLIT_PRESET: preset.name };
   console.error(`reproduce: preset ${preset.name}: ${preset.description}`);

@@ -45,9 +45,9 @@ export interface Cifar10Options extends CommonOptions {
    */
   source?: 'auto' | 'binary' | 'jpg' | 'sample';
   /**
-   * The CIFAR-10 JPEG archive (`cifar10-jpg.tar.gz`). Default: `$SPIKESPLIT_CIFAR10_JPG`, else
-   * `../shared/data/cifar10-jpg.tar.gz` beside the project (skipped by `auto` if absent there). An explicit
-   * path must exist; null never uses an archive.
+   * The CIFAR-10 JPEG archive (`cifar10-jpg.tar.gz`). Default: the one set by `setCifar10JpgArchive`
+   * (`$SPIKESPLIT_CIFAR10_JPG` at the entry points), else `../shared/data/cifar10-jpg.tar.gz` beside the
+   * project (skipped by `auto` if absent there). An explicit path must exist; null never uses an archive.
    */
   jpgArchive?: string | null;
   /** Download the official binaries when they are absent (default false). */
@@ -141,11 +141,25 @@ async function officialRelease(
   );
 }
 
-/** `$SPIKESPLIT_CIFAR10_JPG`, else `../shared/data/cifar10-jpg.tar.gz` beside the project root (may not exist). */
+/** The archive an entry point named (the CLI and notebooks: `SPIKESPLIT_CIFAR10_JPG`), and what its errors call the name. */
+let named: { file: string; origin: string } | undefined;
+
+/**
+ * Makes `file` the archive `loadCifar10` reads when its options name none; `origin` is what named it, which an
+ * error for a missing archive names (`$SPIKESPLIT_CIFAR10_JPG`). Undefined: the shared default path again.
+ */
+export function setCifar10JpgArchive(file: string | undefined, origin: string): void {
+  named = file === undefined ? undefined : { file, origin };
+}
+
+/** The archive set by `setCifar10JpgArchive`, or undefined when none is. */
+export function namedCifar10JpgArchive(): string | undefined {
+  return named?.file;
+}
+
+/** The archive set by `setCifar10JpgArchive`, else `../shared/data/cifar10-jpg.tar.gz` beside the project root (may not exist). */
 export function defaultCifar10JpgArchive(): string {
-  return (
-    process.env.SPIKESPLIT_CIFAR10_JPG ?? path.resolve(projectRoot(), '..', 'shared', 'data', 'cifar10-jpg.tar.gz')
-  );
+  return named?.file ?? path.resolve(projectRoot(), '..', 'shared', 'data', 'cifar10-jpg.tar.gz');
 }
 
 /** The JPEG archive to use, or undefined when none is at the shared default path (and it is not `required`). */
@@ -157,12 +171,7 @@ function jpgArchivePath(option: string | null | undefined, required: boolean): s
   }
   const archive = option ?? defaultCifar10JpgArchive();
   if (fs.existsSync(archive)) return archive;
-  const origin =
-    option !== undefined
-      ? 'jpgArchive'
-      : process.env.SPIKESPLIT_CIFAR10_JPG !== undefined
-        ? '$SPIKESPLIT_CIFAR10_JPG'
-        : '';
+  const origin = option !== undefined ? 'jpgArchive' : (named?.origin ?? '');
   if (origin !== '' || required) {
     throw new Error(
       `the CIFAR-10 JPEG archive ${archive}${origin ? ` (from ${origin})` : ''} does not exist; expected cifar10-jpg.tar.gz`,

@@ -3,6 +3,7 @@ export * from './provenance';
 export * from './data';
 export * from './paths';
 export * from './published';
+export * from './environment';
 export * from './backbone';
 export * from './sweep';
 export * from './selection';

@@ -1,10 +1,20 @@
-/** Where a preset's runs and results live: `<root>/runs/<preset>/` (root: `SPIKESPLIT_RUNS_DIR` or the project). */
+/**
+ * Where a preset's runs and results live: `<root>/<preset>/`. The root is `<project>/runs` unless an entry point
+ * sets another (`setRunsRoot`: the CLI and notebooks pass `SPIKESPLIT_RUNS_DIR`, a queue worker its `--store`).
+ */
 import * as path from 'path';
 import { projectRoot } from '../util/project-root';
 
+let root: string | undefined;
+
+/** Makes `dir` the folder every preset's runs live in; undefined: `<project>/runs` again. */
+export function setRunsRoot(dir: string | undefined): void {
+  root = dir;
+}
+
 /** The folder every preset's runs live in (a queue worker's store). */
 export function runsRoot(): string {
-  return process.env.SPIKESPLIT_RUNS_DIR ?? path.join(projectRoot(), 'runs');
+  return root ?? path.join(projectRoot(), 'runs');
 }
 
 export function runsDir(preset: string): string {

@@ -56,9 +56,16 @@ const OPTIONAL_FILES = ['testbed-netns.json'];
 export const PUBLISHED_MANIFEST = 'published.json';
 export const PUBLISHED_FORMAT = 'spikesplit-published';
 
-/** `$SPIKESPLIT_RESULTS_DIR`, else `<project>/results`: the folder of every preset's published copy. */
+let root: string | undefined;
+
+/** Makes `dir` the folder of every preset's published copy (the CLI and notebooks pass `SPIKESPLIT_RESULTS_DIR`); undefined: `<project>/results` again. */
+export function setPublishedRoot(dir: string | undefined): void {
+  root = dir;
+}
+
+/** The folder of every preset's published copy: the one set by `setPublishedRoot`, else `<project>/results`. */
 export function publishedRoot(): string {
-  return process.env.SPIKESPLIT_RESULTS_DIR ?? path.join(projectRoot(), 'results');
+  return root ?? path.join(projectRoot(), 'results');
 }
 
 export function publishedDir(preset: string): string {

@@ -1,6 +1,7 @@
 /**
- * What every notebook does first, in one call: read the preset from `SPIKESPLIT_PRESET` (`cpu` unless set), start
- * the compute backend, state the preset's caveat, and hand back the helpers its cells use:
+ * What every notebook does first, in one call: read the preset from `SPIKESPLIT_PRESET` (`cpu` unless set) and
+ * the other settings of the environment (`applyEnvironment`: where runs and results live, the CIFAR-10 archive),
+ * start the compute backend, state the preset's caveat, and hand back the helpers its cells use:
  *
  *   import * as tslab from 'tslab';
  *   import { notebook } from 'spikesplit';
@@ -12,6 +13,7 @@
  * `lib/` never imports tslab's public module, so a notebook passes its `tslab` in (its displays).
  */
 import { initBackend, type BackendName } from '../backend/backend';
+import { applyEnvironment } from '../experiments/environment';
 import { getPreset, type Preset } from '../experiments/preset';
 import { notebookProgress, type ProgressSink, type UpdatableDisplay } from '../util/progress';
 import { presetCaveat } from '../viz/caveat';
@@ -59,6 +61,7 @@ export interface Notebook {
 
 /** The setup cell of a notebook in `notebooks/` (figures go to `../figures/<preset>/`). */
 export async function notebookSetup(kernel: NotebookKernel, options: NotebookSetupOptions = {}): Promise<Notebook> {
+  applyEnvironment(process.env);
   const preset = getPreset(process.env.SPIKESPLIT_PRESET, 'cpu');
   const backend = await initBackend(undefined, options.log ?? console.log);
   const caveat = presetCaveat(preset);

@@ -18,14 +18,18 @@ import * as os from 'os';
 import { workerData } from 'worker_threads';
 import { Queue, WaitingError, type SandboxedJob } from 'bullmq';
 import { initBackend } from '../backend/backend';
+import { applySettings, type Settings } from '../experiments/environment';
 import { connectionOptions, type QueueAddress } from './connection';
 import { QUEUED_EXPERIMENTS, type JobSummary } from './experiments';
 import { ATTEMPTS, QUEUE_NAME, rowJobs, STOP_REASONS, type JobData } from './jobs';
 
-/** What the worker passes its threads. */
+/** What the worker passes its threads: the queue, and the settings of its entry point (the store among them). */
 export interface JobThreadData {
   address: QueueAddress;
+  settings: Settings;
 }
+
+applySettings((workerData as JobThreadData).settings);
 
 const me = `${os.hostname()}:${process.pid}`;
 let backend: Promise<unknown> | null = null;

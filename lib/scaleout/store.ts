@@ -1,13 +1,13 @@
 /**
  * The artefact store: the folder every worker and the following `sweep --queue` reach (on a cluster, a shared
- * file system). It is the runs root (`SPIKESPLIT_RUNS_DIR`): backbones, checkpoints and `row.json` land in
- * `<store>/<preset>/` exactly as a local run writes them, atomically, so a row that moves to another worker
- * resumes from its last finished epoch.
+ * file system). It is the runs root (`setRunsRoot`: `--store`, else `SPIKESPLIT_RUNS_DIR` or `runs/`):
+ * backbones, checkpoints and `row.json` land in `<store>/<preset>/` exactly as a local run writes them,
+ * atomically, so a row that moves to another worker resumes from its last finished epoch.
  */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { runsRoot } from '../experiments/paths';
+import { runsRoot, setRunsRoot } from '../experiments/paths';
 import { writeFileAtomic } from '../util/atomic';
 import { ScaleoutError } from './connection';
 
@@ -25,6 +25,6 @@ export function useStore(dir: string = runsRoot()): string {
       `--store ${root} cannot be written (${e.code ?? e.message}); expected a writable folder that every worker reaches`,
     );
   }
-  process.env.SPIKESPLIT_RUNS_DIR = root;
+  setRunsRoot(root);
   return root;
 }

@@ -11,6 +11,7 @@
 import * as os from 'os';
 import * as path from 'path';
 import { Worker } from 'bullmq';
+import { currentSettings } from '../experiments/environment';
 import { runsRoot } from '../experiments/paths';
 import { connectionOptions, type QueueAddress } from './connection';
 import type { JobSummary } from './experiments';
@@ -37,7 +38,7 @@ export async function startWorker(address: QueueAddress, options: WorkerOptions 
   const me = `${os.hostname()}:${process.pid}`;
   const lockMs = 1000 * (options.lockSeconds ?? 30);
   const concurrency = options.concurrency ?? 1;
-  const workerData: JobThreadData = { address };
+  const workerData: JobThreadData = { address, settings: currentSettings() };
   const worker = new Worker<JobData, JobSummary>(QUEUE_NAME, path.join(__dirname, 'job-thread.js'), {
     connection: connectionOptions(address),
     concurrency,

@@ -35,6 +35,7 @@ import {
   saveWeights,
   testbedFile,
   backboneSummaryFile,
+  setPublishedRoot,
 } from 'spikesplit';
 import { useTempRunsDir } from './temp-runs';
 
@@ -42,7 +43,7 @@ const preset = getPreset('tiny');
 const runsRoot = useTempRunsDir('spikesplit-published-runs-');
 const publishedRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'spikesplit-published-'));
 const figuresDir = fs.mkdtempSync(path.join(os.tmpdir(), 'spikesplit-published-figures-'));
-process.env.SPIKESPLIT_RESULTS_DIR = publishedRoot;
+setPublishedRoot(publishedRoot);
 const CLI = path.resolve(__dirname, '..', '..', 'scripts', 'cli.js');
 
 const writeJson = (file: string, value: unknown) => {
@@ -223,5 +224,5 @@ test('a new publication replaces the copy whole; one that fails leaves the last 
   assert.deepEqual(fs.readdirSync(publishedRoot), ['tiny']);
   fs.rmSync(publishedRoot, { recursive: true, force: true });
   fs.rmSync(figuresDir, { recursive: true, force: true });
-  delete process.env.SPIKESPLIT_RESULTS_DIR;
+  setPublishedRoot(undefined);
 });

@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Browser, Page } from 'playwright-core';
-import { CHROMIUM_PATH, launchChromium, resultsFile, writeJsonAtomic, linkErrorsFile } from 'spikesplit';
+import { CHROMIUM_PATH, launchChromium, resultsFile, writeJsonAtomic, linkErrorsFile, setRunsRoot } from 'spikesplit';
 import { hasJupyter, ROOT, ensureTslabKernel } from '../../scripts/notebook-runner/jupyter';
 import { startNotebookServer, type NotebookServer } from '../../scripts/notebook-runner/server';
 import { LINK_ERRORS, RESULTS } from '../viz/fixtures';
@@ -47,10 +47,10 @@ before(async () => {
   // Notebook 04 reads a sweep's results and a link study: hand-made ones, in a runs folder of the test's own.
   const runs = path.join(work, 'runs');
   const env = { ...process.env, SPIKESPLIT_PRESET: 'tiny', SPIKESPLIT_RUNS_DIR: runs };
-  process.env.SPIKESPLIT_RUNS_DIR = runs;
+  setRunsRoot(runs);
   writeJsonAtomic(resultsFile('tiny'), RESULTS);
   writeJsonAtomic(linkErrorsFile('tiny'), LINK_ERRORS);
-  delete process.env.SPIKESPLIT_RUNS_DIR;
+  setRunsRoot(undefined);
   ensureTslabKernel(() => undefined);
   server = await startNotebookServer({ port: 0, notebookDir: served, env });
   browser = await launchChromium();

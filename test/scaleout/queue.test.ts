@@ -21,6 +21,7 @@ import {
   type Preset,
   type PresetName,
   type SweepRow,
+  setRunsRoot,
 } from 'spikesplit';
 import { startRedis } from './redis-server';
 import { WorkerProcess } from './worker-process';
@@ -40,17 +41,15 @@ const IDS = sweepConfigs(PRESET).map((c) => c.id);
 const jobId = (row: string) => rowJobId(PRESET.name, 'sweep', row);
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'spikesplit-scaleout-'));
-const previousRuns = process.env.SPIKESPLIT_RUNS_DIR;
 after(() => {
-  if (previousRuns === undefined) delete process.env.SPIKESPLIT_RUNS_DIR;
-  else process.env.SPIKESPLIT_RUNS_DIR = previousRuns;
+  setRunsRoot(undefined);
   fs.rmSync(root, { recursive: true, force: true });
 });
 /** A store under the test's root, made the runs root of this process (where the follower reads rows). */
 function useStoreDir(name: string): string {
   const dir = path.join(root, name);
   fs.mkdirSync(dir, { recursive: true });
-  process.env.SPIKESPLIT_RUNS_DIR = dir;
+  setRunsRoot(dir);
   return dir;
 }
 const rowDir = (store: string, row: string) => path.join(store, PRESET.name, 'sweep', row);

@@ -16,6 +16,7 @@ import {
   testbedFile,
   wilsonInterval,
   writeJsonAtomic,
+  setRunsRoot,
 } from 'spikesplit';
 
 test('round trip through JSON, 10,000 images in under 1,700 characters', () => {
@@ -53,8 +54,7 @@ test('missing, corrupt or unpaired correctness: errors naming the record', () =>
 
 test('a results file from before intervals is refused by name, with what to run', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spikesplit-old-results-'));
-  const before = process.env.SPIKESPLIT_RUNS_DIR;
-  process.env.SPIKESPLIT_RUNS_DIR = dir;
+  setRunsRoot(dir);
   try {
     writeJsonAtomic(resultsFile('tiny'), {
       preset: 'tiny',
@@ -77,8 +77,7 @@ test('a results file from before intervals is refused by name, with what to run'
       /testbed.json was written before it recorded latency intervals; run 'spikesplit testbed --preset tiny' again/,
     );
   } finally {
-    if (before === undefined) delete process.env.SPIKESPLIT_RUNS_DIR;
-    else process.env.SPIKESPLIT_RUNS_DIR = before;
+    setRunsRoot(undefined);
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -15,6 +15,7 @@ import {
   resultsFile,
   svgTitle,
   writeJsonAtomic,
+  setRunsRoot,
 } from 'spikesplit';
 import { LINK_ERRORS, RESULTS } from './fixtures';
 
@@ -51,8 +52,7 @@ test('svgTitle reads the title out of an SVG that plotly exported; listFigures p
 
 test('reportInput gathers preset, backend, data, revisions and recorded times from the results store', () => {
   const runs = fs.mkdtempSync(path.join(os.tmpdir(), 'spikesplit-runs-'));
-  const saved = process.env.SPIKESPLIT_RUNS_DIR;
-  process.env.SPIKESPLIT_RUNS_DIR = runs;
+  setRunsRoot(runs);
   try {
     writeJsonAtomic(resultsFile('tiny'), RESULTS);
     writeJsonAtomic(linkErrorsFile('tiny'), LINK_ERRORS);
@@ -74,8 +74,7 @@ test('reportInput gathers preset, backend, data, revisions and recorded times fr
     assert.deepEqual(input.figures, []);
     assert.match(input.caveat ?? '', /^Preset tiny \(seconds: .*\)\. It only checks that everything runs/);
   } finally {
-    if (saved === undefined) delete process.env.SPIKESPLIT_RUNS_DIR;
-    else process.env.SPIKESPLIT_RUNS_DIR = saved;
+    setRunsRoot(undefined);
     fs.rmSync(runs, { recursive: true, force: true });
   }
 });
