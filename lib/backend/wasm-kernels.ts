@@ -42,18 +42,24 @@ function scoped(backend: BackendWasm, body: (op: Op) => TensorInfo): TensorInfo 
   return result;
 }
 
-function convInfo(
+/** The attributes both convolution gradients take, beside the shape of the side they are not given. */
+interface ConvAttrs {
+  strides: number | [number, number];
+  pad: Pad;
+  dimRoundingMode: unknown;
+  dataFormat: unknown;
+}
+
+/** The convolution's geometry (NHWC only), with the short names the gradients' index formulas use. */
+function convGeometry(
   xShape: number[],
   filterShape: number[],
-  strides: number | [number, number],
-  pad: Pad,
-  dimRoundingMode: unknown,
-  dataFormat: unknown,
+  { strides, pad, dimRoundingMode, dataFormat }: ConvAttrs,
 ) {
   if (dataFormat !== undefined && dataFormat !== 'NHWC') {
     throw new Error(`wasm convolution gradient: dataFormat must be 'NHWC', got '${String(dataFormat)}'`);
   }
-  return tf.backend_util.computeConv2DInfo(
+  const info = tf.backend_util.computeConv2DInfo(
     xShape as [number, number, number, number],
     filterShape as [number, number, number, number],
     strides,
@@ -61,9 +67,23 @@ function convInfo(
     pad,
     dimRoundingMode as 'floor' | 'round' | 'ceil' | undefined,
   );
+  return {
+    info,
+    n: info.batchSize,
+    ci: info.inChannels,
+    co: info.outChannels,
+    ih: info.inHeight,
+    iw: info.inWidth,
+    oh: info.outHeight,
+    ow: info.outWidth,
+    kh: info.filterHeight,
+    kw: info.filterWidth,
+    sh: info.strideHeight,
+    sw: info.strideWidth,
+  };
 }
 
-type ConvInfo = ReturnType<typeof convInfo>;
+type ConvInfo = ReturnType<typeof convGeometry>['info'];
 
 function isPointwise(info: ConvInfo): boolean {
   const p = info.padInfo;
@@ -122,24 +142,8 @@ function dilate(op: Op, x: TensorInfo, sh: number, sw: number): TensorInfo {
 /** dW[kh, kw, ci, co] = sum over n, oh, ow of x[n, oh*s + kh - padTop, ow*s + kw - padLeft, ci] * dy[n, oh, ow, co]. */
 export function conv2dBackpropFilterWasm({ inputs, backend, attrs }: KernelArgs): TensorInfo {
   const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
-  const { strides, pad, dimRoundingMode, filterShape, dataFormat } = attrs as unknown as {
-    strides: number | [number, number];
-    pad: Pad;
-    dimRoundingMode: unknown;
-    filterShape: number[];
-    dataFormat: unknown;
-  };
-  const info = convInfo(x.shape, filterShape, strides, pad, dimRoundingMode, dataFormat);
-  const {
-    batchSize: n,
-    inChannels: ci,
-    outChannels: co,
-    outHeight: oh,
-    outWidth: ow,
-    strideHeight: sh,
-    strideWidth: sw,
-  } = info;
-  const { filterHeight: kh, filterWidth: kw } = info;
+  const conv = attrs as unknown as ConvAttrs & { filterShape: number[] };
+  const { info, n, ci, co, ih, iw, oh, ow, kh, kw, sh, sw } = convGeometry(x.shape, conv.filterShape, conv);
   return scoped(backend as BackendWasm, (op) => {
     if (isPointwise(info)) {
       // A strided 1x1 conv sees every s-th pixel: dW = x_s^T dy, a [Ci, N*OH*OW] x [N*OH*OW, Co] product.
@@ -171,7 +175,7 @@ export function conv2dBackpropFilterWasm({ inputs, backend, attrs }: KernelArgs)
     const p = info.padInfo;
     const needH = (oh - 1) * sh + kh,
       needW = (ow - 1) * sw + kw;
-    const xp = padOrCrop(op, x, [p.top, needH - p.top - info.inHeight, p.left, needW - p.left - info.inWidth]);
+    const xp = padOrCrop(op, x, [p.top, needH - p.top - ih, p.left, needW - p.left - iw]);
     const xt = op('Transpose', { x: xp }, { perm: [3, 1, 2, 0] });
     const dyt = op('Transpose', { x: dy }, { perm: [1, 2, 0, 3] });
     const grad = op(
@@ -221,16 +225,8 @@ export function conv2dBackpropInputWasm(args: KernelArgs): TensorInfo {
  */
 function conv2dBackpropInputRows({ inputs, backend, attrs }: KernelArgs): TensorInfo {
   const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
-  const { strides, pad, dimRoundingMode, inputShape, dataFormat } = attrs as unknown as {
-    strides: number | [number, number];
-    pad: Pad;
-    dimRoundingMode: unknown;
-    inputShape: number[];
-    dataFormat: unknown;
-  };
-  const info = convInfo(inputShape, filter.shape, strides, pad, dimRoundingMode, dataFormat);
-  const { batchSize: n, inChannels: ci, outChannels: co, outHeight: oh, outWidth: ow } = info;
-  const { strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw, inHeight: ih, inWidth: iw } = info;
+  const conv = attrs as unknown as ConvAttrs & { inputShape: number[] };
+  const { info, n, ci, co, ih, iw, oh, ow, kh, kw, sh, sw } = convGeometry(conv.inputShape, filter.shape, conv);
   return scoped(backend as BackendWasm, (op) => {
     if (isPointwise(info)) {
       // dx_s = dy W^T at the sampled pixels, zero elsewhere.
