@@ -180,7 +180,6 @@ export function publishRun(preset: string, options: PublishOptions): PublishedRu
       `cannot publish preset '${preset}': ${from} lacks ${missing.join(', ')}; expected a finished main job ('npm run reproduce')`,
     );
   const root = publishedRoot();
-  const target = publishedDir(preset);
   fs.mkdirSync(root, { recursive: true });
   for (const stale of fs.readdirSync(root).filter((n) => n.startsWith(`.${preset}.`)))
     fs.rmSync(path.join(root, stale), { recursive: true, force: true }); // left by a publication that died
@@ -191,42 +190,10 @@ export function publishRun(preset: string, options: PublishOptions): PublishedRu
       fs.mkdirSync(path.dirname(path.join(staging, f)), { recursive: true });
       fs.copyFileSync(path.join(from, f), path.join(staging, f));
     }
-    const figuresDir = options.figuresDir ?? path.join(projectRoot(), 'figures', preset);
-    const figures = fs.existsSync(figuresDir)
-      ? fs
-          .readdirSync(figuresDir)
-          .filter((f) => /\.(png|svg|html)$/.test(f))
-          .sort()
-      : [];
-    // The run's own provenance (its backbone's), not this checkout's: a run may be published from a later one.
-    const trained = readJsonArtefact<Provenance>(path.join(from, 'backbone', 'summary.json'));
-    const run: PublishedRun = {
-      format: PUBLISHED_FORMAT,
-      version: 1,
-      preset,
-      gitRevision: trained.gitRevision,
-      runStarted: options.runStarted.toISOString(),
-      published: new Date().toISOString(),
-      backend: trained.backend,
-      machine: {
-        platform: `${os.platform()} ${os.arch()}`,
-        cpuModel: os.cpus()[0]?.model.trim() ?? 'unknown',
-        cpus: os.cpus().length,
-        memoryGiB: Math.round((10 * os.totalmem()) / 2 ** 30) / 10,
-        node: process.version,
-        loadAverageAtStart: options.loadAverageAtStart ?? null,
-        loadAverageAtEnd: (options.loadAverageAtEnd ?? os.loadavg()).map((l) => Math.round(100 * l) / 100),
-      },
-      steps: options.steps,
-      wallSeconds: ((options.runFinished ?? new Date()).getTime() - options.runStarted.getTime()) / 1000,
-      files: files.map((f) => describeFile(staging, f)),
-      figures: {
-        dir: path.relative(projectRoot(), figuresDir) || figuresDir,
-        files: figures.map((f) => describeFile(figuresDir, f)),
-      },
-    };
+    const run = publishedRunOf(preset, options, from, staging, files);
     writeJsonAtomic(path.join(staging, PUBLISHED_MANIFEST), run);
     const old = path.join(root, `.${preset}.old-${process.pid}`);
+    const target = publishedDir(preset);
     if (fs.existsSync(target)) fs.renameSync(target, old);
     fs.renameSync(staging, target);
     fs.rmSync(old, { recursive: true, force: true });
@@ -234,4 +201,53 @@ export function publishRun(preset: string, options: PublishOptions): PublishedRu
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });
   }
+}
+
+/** The provenance of the run in `from`, whose `files` are copied to `staging`, with the figures it made. */
+function publishedRunOf(
+  preset: string,
+  options: PublishOptions,
+  from: string,
+  staging: string,
+  files: string[],
+): PublishedRun {
+  const figuresDir = options.figuresDir ?? path.join(projectRoot(), 'figures', preset);
+  const figures = fs.existsSync(figuresDir)
+    ? fs
+        .readdirSync(figuresDir)
+        .filter((f) => /\.(png|svg|html)$/.test(f))
+        .sort()
+    : [];
+  // The run's own provenance (its backbone's), not this checkout's: a run may be published from a later one.
+  const trained = readJsonArtefact<Provenance>(path.join(from, 'backbone', 'summary.json'));
+  return {
+    format: PUBLISHED_FORMAT,
+    version: 1,
+    preset,
+    gitRevision: trained.gitRevision,
+    runStarted: options.runStarted.toISOString(),
+    published: new Date().toISOString(),
+    backend: trained.backend,
+    machine: thisMachine(options),
+    steps: options.steps,
+    wallSeconds: ((options.runFinished ?? new Date()).getTime() - options.runStarted.getTime()) / 1000,
+    files: files.map((f) => describeFile(staging, f)),
+    figures: {
+      dir: path.relative(projectRoot(), figuresDir) || figuresDir,
+      files: figures.map((f) => describeFile(figuresDir, f)),
+    },
+  };
+}
+
+/** The machine publishing the run, with the load averages at its start and now (or as `options` give them). */
+function thisMachine(options: PublishOptions): PublishedRun['machine'] {
+  return {
+    platform: `${os.platform()} ${os.arch()}`,
+    cpuModel: os.cpus()[0]?.model.trim() ?? 'unknown',
+    cpus: os.cpus().length,
+    memoryGiB: Math.round((10 * os.totalmem()) / 2 ** 30) / 10,
+    node: process.version,
+    loadAverageAtStart: options.loadAverageAtStart ?? null,
+    loadAverageAtEnd: (options.loadAverageAtEnd ?? os.loadavg()).map((l) => Math.round(100 * l) / 100),
+  };
 }

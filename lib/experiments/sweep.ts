@@ -7,18 +7,18 @@
  */
 import { insertBottleneck } from '../bottleneck/bottlenecked-model';
 import { modelSplitShapes, transmissionBits } from '../bottleneck/bits';
+import type { SplitBackbone } from '../models/backbone';
 import { TemporallyCompressedModel } from '../neucodex/compressed-model';
-import { FiringRateMonitor } from '../snn/monitor';
-import { evaluate } from '../train/evaluate';
 import { train, type EpochRecord, type TrainOptions } from '../train/trainer';
 import { writeJsonAtomic } from '../util/atomic';
-import { loadBackbone, pretrainBackbone } from './backbone';
+import { loadBackbone, pretrainBackbone, type BackboneSummary } from './backbone';
 import { presetData, type PresetData } from './data';
+import { measureTestSet, type TestMeasurement } from './measure';
 import { sweepRowDir, sweepRowFile } from './paths';
 import type { Compression, Preset } from './preset';
 import { provenance, type Provenance } from './provenance';
 import { readJsonArtefactIfPresent } from '../util/artefact';
-import { encodeCorrectness, type Correctness } from '../stats/correctness';
+import type { Correctness } from '../stats/correctness';
 
 /** One configuration of the sweep. */
 export interface SweepConfig {
@@ -111,46 +111,15 @@ export async function runSweepRow(
 ): Promise<SweepRow> {
   const done = readRow(preset, config.id);
   if (done) return done;
-  const summary = await pretrainBackbone(preset, { ...options, data });
-  const baselineAccuracy =
-    summary.accuracyByT[config.T] ??
-    (() => {
-      throw new Error(
-        `the backbone of preset '${preset.name}' was not evaluated at T=${config.T}; add it to the preset's evalT`,
-      );
-    })();
+  const baseline = baselineAccuracy(preset, await pretrainBackbone(preset, { ...options, data }), config.T);
   const t0 = Date.now();
   const backbone = loadBackbone(preset, data.classes, config.T);
-  const [h, w, c] = config.sentShape;
-  const split = insertBottleneck(backbone, config.split, { channels: c, size: [h, w] }, { seed: preset.finetune.seed });
-  const model =
-    config.sentSteps === undefined ? split : new TemporallyCompressedModel(split, { sentSteps: config.sentSteps });
+  const { split, model } = withBottleneck(preset, config, backbone);
   try {
     const dir = sweepRowDir(preset.name, config.id);
     const { history } = await train(model, data.finetune, data.monitor, preset.finetune, { ...options, runDir: dir });
-    const monitor = new FiringRateMonitor();
-    const test = evaluate(model, data.test, preset.finetune.batchSize, { observer: monitor });
-    const firingRates = Object.fromEntries(monitor.read().map((r) => [r.name, r.rate]));
-    monitor.clear();
-    const bits = sweepBits(preset, config.split, config.compression, config.T, config.sentSteps);
-    const row: SweepRow = {
-      ...provenance(preset.name, preset.finetune.seed),
-      ...config,
-      model: preset.model.name,
-      width: preset.model.width,
-      stemStride: preset.model.stemStride ?? 1,
-      data: data.description,
-      bits: bits.bits,
-      bytes: bits.bytes,
-      compressionRatio: bits.ratio,
-      accuracy: test.accuracy,
-      baselineAccuracy,
-      drop: baselineAccuracy - test.accuracy,
-      correct: encodeCorrectness(test.correct),
-      firingRates,
-      history,
-      wallSeconds: (Date.now() - t0) / 1000,
-    };
+    const test = measureTestSet(model, data.test, preset.finetune.batchSize);
+    const row = sweepRow(preset, config, data, { ...test, baseline, history, wallSeconds: (Date.now() - t0) / 1000 });
     writeJsonAtomic(sweepRowFile(preset.name, config.id), row);
     return row;
   } finally {
@@ -158,6 +127,55 @@ export async function runSweepRow(
     split.dispose();
     backbone.dispose();
   }
+}
+
+/** The backbone's test accuracy at `T`, from which a row's drop is measured. */
+function baselineAccuracy(preset: Preset, summary: BackboneSummary, T: number): number {
+  const accuracy = summary.accuracyByT[T];
+  if (accuracy === undefined)
+    throw new Error(
+      `the backbone of preset '${preset.name}' was not evaluated at T=${T}; add it to the preset's evalT`,
+    );
+  return accuracy;
+}
+
+/** The backbone with the configuration's bottleneck at its split point, and (with T' < T) the temporal compression over it. */
+function withBottleneck(preset: Preset, config: SweepConfig, backbone: SplitBackbone) {
+  const [h, w, c] = config.sentShape;
+  const split = insertBottleneck(backbone, config.split, { channels: c, size: [h, w] }, { seed: preset.finetune.seed });
+  const model =
+    config.sentSteps === undefined ? split : new TemporallyCompressedModel(split, { sentSteps: config.sentSteps });
+  return { split, model };
+}
+
+/** What a fine-tuned configuration did, as `runSweepRow` measured it. */
+interface RowOutcome extends TestMeasurement {
+  baseline: number;
+  history: EpochRecord[];
+  wallSeconds: number;
+}
+
+/** The row of a fine-tuned configuration: what it is, what it sends, and how it did against the backbone. */
+function sweepRow(preset: Preset, config: SweepConfig, data: PresetData, outcome: RowOutcome): SweepRow {
+  const bits = sweepBits(preset, config.split, config.compression, config.T, config.sentSteps);
+  return {
+    ...provenance(preset.name, preset.finetune.seed),
+    ...config,
+    model: preset.model.name,
+    width: preset.model.width,
+    stemStride: preset.model.stemStride ?? 1,
+    data: data.description,
+    bits: bits.bits,
+    bytes: bits.bytes,
+    compressionRatio: bits.ratio,
+    accuracy: outcome.accuracy,
+    baselineAccuracy: outcome.baseline,
+    drop: outcome.baseline - outcome.accuracy,
+    correct: outcome.correct,
+    firingRates: outcome.firingRates,
+    history: outcome.history,
+    wallSeconds: outcome.wallSeconds,
+  };
 }
 
 /** Runs every configuration with index = shard.index (mod shard.count) that is not finished yet. */

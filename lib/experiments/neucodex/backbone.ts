@@ -7,14 +7,11 @@ import { backboneDeviceLayers, deviceEnergy } from '../../energy/device-energy';
 import type { SplitBackbone } from '../../models/backbone';
 import { createModel } from '../../models/registry';
 import { saveWeights } from '../../models/weights';
-import { FiringRateMonitor } from '../../snn/monitor';
-import { encodeCorrectness, type Correctness } from '../../stats/correctness';
-import { evaluate, type LogitModel } from '../../train/evaluate';
-import type { LabelledSource } from '../../train/source';
 import { train, type TrainOptions } from '../../train/trainer';
 import { readJsonArtefactIfPresent } from '../../util/artefact';
 import { writeJsonAtomic } from '../../util/atomic';
 import type { PresetData } from '../data';
+import { measureTestSet } from '../measure';
 import type { NeucodexPreset, Preset } from '../preset';
 import { provenance } from '../provenance';
 import { neucodexBackboneDir } from './configs';
@@ -32,25 +29,6 @@ export function freshBackbone(nx: NeucodexPreset, c: NeucodexConfig, data: Prese
   });
 }
 
-/** Test accuracy, per-image correctness and firing rates of a model in inference, over the test set in one observed pass. */
-function measured(
-  model: LogitModel,
-  test: LabelledSource,
-  batchSize: number,
-): { accuracy: number; correct: Correctness; firingRates: Record<string, number> } {
-  const monitor = new FiringRateMonitor();
-  try {
-    const { accuracy, correct } = evaluate(model, test, batchSize, { observer: monitor });
-    return {
-      accuracy,
-      correct: encodeCorrectness(correct),
-      firingRates: Object.fromEntries(monitor.read().map((r) => [r.name, r.rate])),
-    };
-  } finally {
-    monitor.clear();
-  }
-}
-
 /** Pretrains `model` and measures it edge-only: the summary written to `backbone/summary.json`. */
 async function pretrainAndMeasure(
   preset: Preset,
@@ -62,7 +40,7 @@ async function pretrainAndMeasure(
   const nx = preset.neucodex;
   const dir = neucodexBackboneDir(preset.name, c.group);
   const { history } = await train(model, sources.train, sources.test, nx.pretrain, { ...options, runDir: dir });
-  const { accuracy, correct, firingRates } = measured(model, sources.test, nx.pretrain.batchSize);
+  const { accuracy, correct, firingRates } = measureTestSet(model, sources.test, nx.pretrain.batchSize);
   saveWeights(model, path.join(dir, 'weights.json'));
   const edgeOnly = deviceEnergy(backboneDeviceLayers(model), { hardware: nx.hardware, firingRates });
   return {
