@@ -1,5 +1,6 @@
 export * from './dataset';
 export * from './normalization';
+export * from './gray';
 export * from './batch';
 export * from './tar';
 export * from './download';

@@ -80,3 +80,13 @@ export function arctanSurrogate({ alpha = 2 }: { alpha?: number } = {}): Surroga
     (x) => Math.atan(k * x) / Math.PI + 0.5,
   );
 }
+
+/** The largest |tf.grad - g'| of a surrogate's spike function over `xs`, in float32: 0 up to rounding when its backward pass is g'. */
+export function surrogateGradientError(surrogate: Surrogate, xs: readonly number[]): number {
+  const grad = tf.tidy(() =>
+    tf
+      .grad((v: tf.Tensor) => surrogate.spike(v))(tf.tensor1d(xs as number[]))
+      .dataSync(),
+  );
+  return Math.max(...xs.map((x, i) => Math.abs(grad[i] - surrogate.derivative(x))));
+}

@@ -22,3 +22,4 @@ export * from './testbed-plots';
 export * from './backend-table';
 export * from './neucodex-tables';
 export * from './lif-trace';
+export * from './encoding-maps';

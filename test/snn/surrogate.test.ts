@@ -13,6 +13,7 @@ import {
   sigmoidSurrogate,
   stopGradient,
   Surrogate,
+  surrogateGradientError,
 } from 'spikesplit';
 
 before(async () => {
@@ -222,3 +223,12 @@ for (const [implName, impl] of Object.entries(IMPLS)) {
     }
   }
 }
+
+test("surrogateGradientError is float32 rounding for every surrogate, and catches a backward pass that is not g'", () => {
+  const xs = Array.from({ length: 400 }, (_, i) => -2 + (4 * i + 1.7) / 400);
+  for (const s of [rectangularSurrogate(), sigmoidSurrogate(), arctanSurrogate()])
+    assert.ok(surrogateGradientError(s, xs) < 1e-6, s.name);
+  // The sigmoid's spike function with the arctan's g' as what it claims to use.
+  const mislabelled: Surrogate = { ...sigmoidSurrogate(), derivative: arctanSurrogate().derivative };
+  assert.ok(surrogateGradientError(mislabelled, xs) > 0.1);
+});

@@ -9,6 +9,7 @@
  * (ITU-R BT.601 luma) for RGB, value / 255 for gray. Step i is at i * durationUs / (steps - 1).
  */
 import { Rng } from '../../util/rng';
+import { grayIntensity } from '../gray';
 import { DvsPixelOptions, eventsFromIntensityFrames, IntensityFrame } from './dvs-pixel';
 import { EventStream } from './stream';
 import { smoothLoopTrajectory, Trajectory } from './trajectory';
@@ -26,27 +27,6 @@ export interface DvsEmulatorOptions extends Omit<DvsPixelOptions, 'rng'> {
   amplitudePx?: number;
   /** An explicit motion, one shift per step, instead of the generated loop. */
   trajectory?: Trajectory;
-}
-
-const LUMA_RGB = [0.299, 0.587, 0.114];
-
-function grayIntensity(pixels: Uint8Array, shape: readonly [number, number, number]): Float32Array {
-  const [height, width, channels] = shape;
-  if (![height, width].every((d) => Number.isInteger(d) && d >= 1) || (channels !== 1 && channels !== 3)) {
-    throw new RangeError(
-      `emulateDvs: image shape [${shape.join(', ')}] is invalid; expected [H, W, C] with H, W >= 1 and C 1 (gray) or 3 (RGB)`,
-    );
-  }
-  if (pixels.length !== height * width * channels) {
-    throw new RangeError(
-      `emulateDvs: image has ${pixels.length} bytes; expected H*W*C = ${height * width * channels} for shape [${shape.join(', ')}]`,
-    );
-  }
-  const gray = new Float32Array(height * width);
-  for (let i = 0; i < gray.length; i++) {
-    gray[i] = channels === 1 ? pixels[i] / 255 : LUMA_RGB.reduce((sum, w, c) => sum + w * pixels[i * 3 + c], 0) / 255;
-  }
-  return gray;
 }
 
 /** The image (gray, [H, W]) as the sensor ([height, width]) sees it with the scene shifted by (dxPx, dyPx). */
@@ -85,7 +65,7 @@ export function emulateDvs(
   shape: readonly [number, number, number],
   options: DvsEmulatorOptions,
 ): EventStream {
-  const gray = grayIntensity(pixels, shape);
+  const gray = grayIntensity(pixels, shape, 'emulateDvs');
   const [imageH, imageW] = shape;
   const { height, width } = options.sensorSize ?? { height: imageH, width: imageW };
   const durationUs = options.durationUs ?? 1_000_000;
