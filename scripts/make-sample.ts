@@ -55,7 +55,12 @@ async function main(): Promise<void> {
     console.log(`${split}.bin: ${subset.count} images, ${records.length} bytes, from ${from.source}`);
   }
 
-  const readme = `# Embedded CIFAR-10 sample
+  writeFileAtomic(path.join(outDir, 'README.md'), sampleReadme(lines, archiveSha256));
+}
+
+/** data/sample/README.md: the files (`lines`, a table row each), their format, source and selection. */
+function sampleReadme(lines: string[], archiveSha256: string): string {
+  return `# Embedded CIFAR-10 sample
 
 A small real sample of CIFAR-10 (Krizhevsky, 2009) kept in the repository, so that tests, notebooks and the
 \`tiny\` preset run without any download. \`loadCifar10\` falls back to it when neither the official binaries
@@ -81,7 +86,6 @@ images per class, drawn by \`stratifiedSubset\` with one \`Rng(${SEED})\` used f
 **Regenerate**: \`npm run build && node dist/scripts/make-sample.js [path/to/cifar10-jpg.tar.gz]\`
 (\`scripts/make-sample.ts\`); the sha256 values above must come out the same.
 `;
-  writeFileAtomic(path.join(outDir, 'README.md'), readme);
 }
 
 main().catch((err) => {

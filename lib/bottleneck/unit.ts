@@ -56,6 +56,20 @@ export interface BottleneckUnitOptions {
 
 const DNN_ONLY = ['bitWidth', 'activation', 'range'] as const;
 
+/** A spiking unit takes none of the DNN's quantiser options; a DNN unit has no LIF neurons. */
+function checkNeuronOptions(config: BottleneckConfig, options: BottleneckUnitOptions): void {
+  if (options.spiking) {
+    const given = DNN_ONLY.filter((k) => config[k] !== undefined);
+    if (given.length > 0) {
+      throw new RangeError(
+        `bottleneck config ${given.join(', ')} applies to a DNN backbone's features; a spiking bottleneck sends 1 bit per neuron per step`,
+      );
+    }
+  } else if (options.lif) {
+    throw new RangeError('a DNN bottleneck has no LIF neurons: drop the lif option');
+  }
+}
+
 export class BottleneckUnit extends Module {
   readonly spiking: boolean;
   readonly reduction: Reduction;
@@ -69,64 +83,63 @@ export class BottleneckUnit extends Module {
   constructor(config: BottleneckConfig, options: BottleneckUnitOptions) {
     super('bottleneck');
     this.spiking = options.spiking;
-    if (this.spiking) {
-      const given = DNN_ONLY.filter((k) => config[k] !== undefined);
-      if (given.length > 0) {
-        throw new RangeError(
-          `bottleneck config ${given.join(', ')} applies to a DNN backbone's features; a spiking bottleneck sends 1 bit per neuron per step`,
-        );
-      }
-    } else if (options.lif) {
-      throw new RangeError('a DNN bottleneck has no LIF neurons: drop the lif option');
-    }
+    checkNeuronOptions(config, options);
     this.reduction = reduction(options.splitShape, config.channels, config.size);
-    const { kernel, stride, padding } = this.reduction;
-    const [, , c] = this.reduction.from;
-    const [, , c2] = this.reduction.to;
     const kit: NeuronKit = this.spiking
       ? spikingKit({ lif: options.lif, momentum: options.momentum })
       : dnnKit({ momentum: options.momentum });
-    const rng = new Rng(options.seed ?? 0);
-    const role = 'bottleneck';
+    const rng = new Rng(options.seed ?? 0); // the encoder's conv draws first, then the decoder's deconv
     const activation = config.activation ?? 'sigmoid';
     if (activation !== 'sigmoid' && activation !== 'relu')
       throw new RangeError(`bottleneck activation must be 'sigmoid' or 'relu', got '${activation}'`);
-    this.encoder = this.child(
-      new Sequential('bottleneck.encoder', [
-        new Conv2d('bottleneck.encoder.conv', {
-          inChannels: c,
-          outChannels: c2,
-          kernel,
-          stride,
-          padding,
-          role,
-          spikes: this.spiking,
-          rng,
-        }),
-        kit.norm('bottleneck.encoder.bn', c2),
-        this.spiking || activation === 'relu'
-          ? kit.activation(`bottleneck.encoder.${kit.act}`)
-          : new Sigmoid('bottleneck.encoder.sigmoid'),
-      ]),
-    );
-    this.deconv = new ConvTranspose2d('bottleneck.decoder.deconv', {
-      inChannels: c2,
-      outChannels: c,
-      kernel,
-      stride,
-      padding,
-      role,
-      spikes: this.spiking,
-      rng,
-    });
+    this.encoder = this.child(this.encoderLayers(kit, rng, activation));
+    this.deconv = this.decoderDeconv(rng);
     this.decoder = this.child(
       new Sequential('bottleneck.decoder', [
         this.deconv,
-        kit.norm('bottleneck.decoder.bn', c),
+        kit.norm('bottleneck.decoder.bn', this.reduction.from[2]),
         kit.activation(`bottleneck.decoder.${kit.act}`),
       ]),
     );
     this.quantizer = this.spiking ? null : new UniformQuantizer(config.bitWidth ?? 8, config.range ?? 1);
+  }
+
+  /** conv (c -> c'), norm, then LIF (spiking), ReLU or sigmoid (DNN). */
+  private encoderLayers(kit: NeuronKit, rng: Rng, activation: 'sigmoid' | 'relu'): Sequential {
+    const { kernel, stride, padding } = this.reduction;
+    const [, , c] = this.reduction.from;
+    const [, , c2] = this.reduction.to;
+    return new Sequential('bottleneck.encoder', [
+      new Conv2d('bottleneck.encoder.conv', {
+        inChannels: c,
+        outChannels: c2,
+        kernel,
+        stride,
+        padding,
+        role: 'bottleneck',
+        spikes: this.spiking,
+        rng,
+      }),
+      kit.norm('bottleneck.encoder.bn', c2),
+      this.spiking || activation === 'relu'
+        ? kit.activation(`bottleneck.encoder.${kit.act}`)
+        : new Sigmoid('bottleneck.encoder.sigmoid'),
+    ]);
+  }
+
+  /** The decoder's transposed conv (c' -> c), the encoder's conv mirrored. */
+  private decoderDeconv(rng: Rng): ConvTranspose2d {
+    const { kernel, stride, padding } = this.reduction;
+    return new ConvTranspose2d('bottleneck.decoder.deconv', {
+      inChannels: this.reduction.to[2],
+      outChannels: this.reduction.from[2],
+      kernel,
+      stride,
+      padding,
+      role: 'bottleneck',
+      spikes: this.spiking,
+      rng,
+    });
   }
 
   /** The device's half: split point feature `[T*B, h, w, c]` -> spikes `[T*B, h', w', c']` or codes (int32). */

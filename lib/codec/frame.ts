@@ -143,7 +143,32 @@ export function readFrameMeta(bytes: Uint8Array): FrameMeta {
   return readHeader(bytes).meta;
 }
 
-function readHeader(bytes: unknown): FrameHeader {
+function readHeader(input: unknown): FrameHeader {
+  const { bytes, coding, rank, nameLength } = readFixedFields(input);
+  const nameAt = FIXED_BYTES + 4 * rank;
+  const crcAt = nameAt + nameLength + 4;
+  const payloadAt = crcAt + 4;
+  if (bytes.length < payloadAt) {
+    throw new FrameError('length', `frame is ${bytes.length} bytes; its header alone needs ${payloadAt}`);
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const T = view.getUint32(8, true);
+  const shape = Array.from({ length: rank }, (_, k) => view.getUint32(FIXED_BYTES + 4 * k, true));
+  const count = checkShape(shape, T);
+  const splitPoint = readSplitPoint(bytes.subarray(nameAt, nameAt + nameLength));
+  const payloadLength = view.getUint32(crcAt - 4, true);
+  if (bytes.length !== payloadAt + payloadLength) {
+    throw new FrameError(
+      'length',
+      `frame is ${bytes.length} bytes; its header declares ${payloadAt + payloadLength} (payload ${payloadLength})`,
+    );
+  }
+  checkPayloadLength(coding, payloadLength, count);
+  return { meta: { splitPoint, T, shape, coding }, count, payload: bytes.subarray(payloadAt), crcAt };
+}
+
+/** The frame's bytes and its fixed-size fields, checked with the magic: the coding, the shape's rank, the name's length. */
+function readFixedFields(bytes: unknown): { bytes: Uint8Array; coding: FrameCoding; rank: number; nameLength: number } {
   if (!(bytes instanceof Uint8Array)) {
     const kind =
       bytes === null ? 'null' : typeof bytes === 'object' ? (bytes.constructor?.name ?? 'object') : typeof bytes;
@@ -160,7 +185,6 @@ function readHeader(bytes: unknown): FrameHeader {
       );
     }
   }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (bytes[4] !== FRAME_VERSION) throw new FrameError('version', `is ${bytes[4]}; expected ${FRAME_VERSION}`);
   const coding = CODINGS[bytes[5]];
   if (coding === undefined) throw new FrameError('coding', `is ${bytes[5]}; expected 0 (packed) or 1 (entropy)`);
@@ -168,15 +192,11 @@ function readHeader(bytes: unknown): FrameHeader {
   if (rank < 1 || rank > MAX_RANK) throw new FrameError('rank', `is ${rank}; expected 1..${MAX_RANK}`);
   const nameLength = bytes[7];
   if (nameLength < 1) throw new FrameError('splitPoint', 'name is empty; expected 1..255 bytes');
-  const nameAt = FIXED_BYTES + 4 * rank;
-  const crcAt = nameAt + nameLength + 4;
-  const payloadAt = crcAt + 4;
-  if (bytes.length < payloadAt) {
-    throw new FrameError('length', `frame is ${bytes.length} bytes; its header alone needs ${payloadAt}`);
-  }
+  return { bytes, coding, rank, nameLength };
+}
 
-  const T = view.getUint32(8, true);
-  const shape = Array.from({ length: rank }, (_, k) => view.getUint32(FIXED_BYTES + 4 * k, true));
+/** The spike values in `shape`, checked against FRAME_MAX_ELEMENTS and against `T` dividing its first dim. */
+function checkShape(shape: number[], T: number): number {
   const count = shape.reduce((a, b) => a * b, 1);
   if (count > FRAME_MAX_ELEMENTS) {
     throw new FrameError(
@@ -187,23 +207,20 @@ function readHeader(bytes: unknown): FrameHeader {
   if (T < 1 || shape[0] % T !== 0) {
     throw new FrameError('T', `is ${T} with shape[0] = ${shape[0]}; expected T >= 1 dividing shape[0]`);
   }
-  let splitPoint: string;
-  try {
-    splitPoint = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(nameAt, nameAt + nameLength));
-  } catch {
-    throw new FrameError(
-      'splitPoint',
-      `name bytes ${hex(bytes.subarray(nameAt, nameAt + nameLength))} are not valid UTF-8`,
-    );
-  }
+  return count;
+}
 
-  const payloadLength = view.getUint32(crcAt - 4, true);
-  if (bytes.length !== payloadAt + payloadLength) {
-    throw new FrameError(
-      'length',
-      `frame is ${bytes.length} bytes; its header declares ${payloadAt + payloadLength} (payload ${payloadLength})`,
-    );
+/** The split point's name, which must be UTF-8. */
+function readSplitPoint(name: Uint8Array): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(name);
+  } catch {
+    throw new FrameError('splitPoint', `name bytes ${hex(name)} are not valid UTF-8`);
   }
+}
+
+/** A payload of the length its coding needs for `count` spikes. */
+function checkPayloadLength(coding: FrameCoding, payloadLength: number, count: number): void {
   if (coding === 'packed' && payloadLength !== packedByteLength(count)) {
     throw new FrameError(
       'payloadLength',
@@ -213,7 +230,6 @@ function readHeader(bytes: unknown): FrameHeader {
   if (coding === 'entropy' && payloadLength < 4) {
     throw new FrameError('payloadLength', `is ${payloadLength}; an entropy-coded payload has at least 4 bytes`);
   }
-  return { meta: { splitPoint, T, shape, coding }, count, payload: bytes.subarray(payloadAt), crcAt };
 }
 
 /**

@@ -389,44 +389,53 @@ function authenticate(ws: WebSocket, url: string, token: string, timeoutMs: numb
       }
     };
     ws.addEventListener('message', onMessage);
-    if ('once' in ws) {
-      ws.once('unexpected-response', (_req, res) => {
-        let body = '';
-        res.on('data', (d: Buffer) => (body += d));
-        res.on('end', () =>
-          settle(
-            new CoinferError(
-              res.statusCode === 429 ? 'unauthorized' : 'busy',
-              `${url} refused the connection (${res.statusCode}): ${body.trim()}`,
-            ),
-          ),
-        );
-        res.on('error', () => settle(new CoinferError('closed', `${url} refused the connection (${res.statusCode})`)));
-      });
-    }
-    ws.addEventListener(
-      'error',
-      (event) =>
-        settle(
-          new CoinferError(
-            'closed',
-            `cannot connect to ${url}: ${(event as { message?: string }).message ?? 'the connection failed'}`,
-          ),
-        ),
-      { once: true },
-    );
-    ws.addEventListener(
-      'close',
-      ({ code, reason }) =>
-        settle(
-          new CoinferError(
-            'closed',
-            `${url} closed the connection during the handshake (${code}${reason.length ? ` ${reason}` : ''})`,
-          ),
-        ),
-      { once: true },
-    );
+    settleOnRefusal(ws, url, settle);
+    settleOnFailure(ws, url, settle);
   });
+}
+
+/** In Node, a refused upgrade's HTTP answer: 429 (backing off after failed hellos) is 'unauthorized', a connection cap 'busy'. */
+function settleOnRefusal(ws: WebSocket, url: string, settle: (err: CoinferError) => void): void {
+  if (!('once' in ws)) return; // a browser does not show it: the refusal comes as 'error' and 'close'
+  ws.once('unexpected-response', (_req, res) => {
+    let body = '';
+    res.on('data', (d: Buffer) => (body += d));
+    res.on('end', () =>
+      settle(
+        new CoinferError(
+          res.statusCode === 429 ? 'unauthorized' : 'busy',
+          `${url} refused the connection (${res.statusCode}): ${body.trim()}`,
+        ),
+      ),
+    );
+    res.on('error', () => settle(new CoinferError('closed', `${url} refused the connection (${res.statusCode})`)));
+  });
+}
+
+/** A connection that fails, or closes, before the handshake is done: 'closed'. */
+function settleOnFailure(ws: WebSocket, url: string, settle: (err: CoinferError) => void): void {
+  ws.addEventListener(
+    'error',
+    (event) =>
+      settle(
+        new CoinferError(
+          'closed',
+          `cannot connect to ${url}: ${(event as { message?: string }).message ?? 'the connection failed'}`,
+        ),
+      ),
+    { once: true },
+  );
+  ws.addEventListener(
+    'close',
+    ({ code, reason }) =>
+      settle(
+        new CoinferError(
+          'closed',
+          `${url} closed the connection during the handshake (${code}${reason.length ? ` ${reason}` : ''})`,
+        ),
+      ),
+    { once: true },
+  );
 }
 
 /** Edge-only reference: the whole model on the device (at its speed), no network. */

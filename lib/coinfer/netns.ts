@@ -42,66 +42,18 @@ export function netnsUnavailable(): string | null {
 export function createNetnsLink(tag: string, { rateMbps }: { rateMbps?: number } = {}): NetnsLink {
   const serverNs = `${tag}-s`;
   const deviceNs = `${tag}-d`;
-  const destroy = () => {
-    for (const ns of [serverNs, deviceNs]) {
-      try {
-        ip(['netns', 'del', ns]);
-      } catch {
-        // not there
-      }
-    }
-  };
+  const destroy = () => deleteNamespaces([serverNs, deviceNs]);
   destroy();
   const serverAddress = '10.17.0.1';
   const deviceAddress = '10.17.0.2';
   let shaping = 'none (no rate given)';
+  const ends: VethEnd[] = [
+    [serverNs, 'veth-s', serverAddress],
+    [deviceNs, 'veth-d', deviceAddress],
+  ];
   try {
-    ip(['netns', 'add', serverNs]);
-    ip(['netns', 'add', deviceNs]);
-    // both ends are created inside their namespaces: nothing appears in this one
-    ip(['link', 'add', 'veth-s', 'netns', serverNs, 'type', 'veth', 'peer', 'name', 'veth-d', 'netns', deviceNs]);
-    for (const [ns, dev, address] of [
-      [serverNs, 'veth-s', serverAddress],
-      [deviceNs, 'veth-d', deviceAddress],
-    ]) {
-      ip(['-n', ns, 'link', 'set', 'lo', 'up']);
-      ip(['-n', ns, 'addr', 'add', `${address}/30`, 'dev', dev]);
-      ip(['-n', ns, 'link', 'set', dev, 'up']);
-    }
-    if (rateMbps !== undefined) {
-      try {
-        for (const [ns, dev] of [
-          [serverNs, 'veth-s'],
-          [deviceNs, 'veth-d'],
-        ]) {
-          execFileSync(
-            'ip',
-            [
-              'netns',
-              'exec',
-              ns,
-              'tc',
-              'qdisc',
-              'add',
-              'dev',
-              dev,
-              'root',
-              'tbf',
-              'rate',
-              `${rateMbps}mbit`,
-              'burst',
-              '32kbit',
-              'latency',
-              '400ms',
-            ],
-            { stdio: ['ignore', 'ignore', 'pipe'] },
-          );
-        }
-        shaping = `tc tbf ${rateMbps} Mbit/s on both ends`;
-      } catch (err) {
-        shaping = `none: tc tbf failed (${String((err as { stderr?: Buffer }).stderr ?? (err as Error).message).trim()})`;
-      }
-    }
+    joinByVeth(ends);
+    if (rateMbps !== undefined) shaping = shapeBothEnds(ends, rateMbps);
   } catch (err) {
     destroy();
     throw err;
@@ -115,4 +67,65 @@ export function createNetnsLink(tag: string, { rateMbps }: { rateMbps?: number }
     prefix: (ns) => ['ip', 'netns', 'exec', ns],
     destroy,
   };
+}
+
+/** Deletes the namespaces of these names that exist. */
+function deleteNamespaces(names: string[]): void {
+  for (const ns of names) {
+    try {
+      ip(['netns', 'del', ns]);
+    } catch {
+      // not there
+    }
+  }
+}
+
+/** One end of the link: its namespace, its veth device, its address. */
+type VethEnd = [ns: string, dev: string, address: string];
+
+/** Two new namespaces joined by a veth pair, each end (and lo) up with its address on a /30. */
+function joinByVeth(ends: VethEnd[]): void {
+  const [[serverNs, serverDev], [deviceNs, deviceDev]] = ends;
+  ip(['netns', 'add', serverNs]);
+  ip(['netns', 'add', deviceNs]);
+  // both ends are created inside their namespaces: nothing appears in this one
+  ip(['link', 'add', serverDev, 'netns', serverNs, 'type', 'veth', 'peer', 'name', deviceDev, 'netns', deviceNs]);
+  for (const [ns, dev, address] of ends) {
+    ip(['-n', ns, 'link', 'set', 'lo', 'up']);
+    ip(['-n', ns, 'addr', 'add', `${address}/30`, 'dev', dev]);
+    ip(['-n', ns, 'link', 'set', dev, 'up']);
+  }
+}
+
+/** Shapes both veth ends with tc tbf at `rateMbps`; says what shaping there is (none when tc fails, with why). */
+function shapeBothEnds(ends: VethEnd[], rateMbps: number): string {
+  try {
+    for (const [ns, dev] of ends) {
+      execFileSync(
+        'ip',
+        [
+          'netns',
+          'exec',
+          ns,
+          'tc',
+          'qdisc',
+          'add',
+          'dev',
+          dev,
+          'root',
+          'tbf',
+          'rate',
+          `${rateMbps}mbit`,
+          'burst',
+          '32kbit',
+          'latency',
+          '400ms',
+        ],
+        { stdio: ['ignore', 'ignore', 'pipe'] },
+      );
+    }
+    return `tc tbf ${rateMbps} Mbit/s on both ends`;
+  } catch (err) {
+    return `none: tc tbf failed (${String((err as { stderr?: Buffer }).stderr ?? (err as Error).message).trim()})`;
+  }
 }

@@ -155,14 +155,38 @@ export function encodeRequest(header: RequestHeader, body: Uint8Array): Uint8Arr
 
 /** Reads a request; throws ProtocolError('malformed') naming what is wrong. The body is a view, not a copy. */
 export function decodeRequest(message: Uint8Array): ProtocolRequest {
-  const bad = (what: string, id: number | null = null) => new ProtocolError('malformed', `request ${what}`, id);
+  const { h, length } = readRequestHeader(message);
+  if (typeof h.id !== 'number' || !Number.isInteger(h.id) || h.id < 0 || h.id > 0xffffffff)
+    throw malformed(`header id is ${JSON.stringify(h.id)}; expected an integer in [0, 2^32)`);
+  const id = h.id;
+  if (h.token !== undefined)
+    throw malformed(
+      'header has a token; protocol 3 authenticates the connection once, with its hello (handshake.ts)',
+      id,
+    );
+  if (!(REQUEST_MODES as readonly unknown[]).includes(h.mode))
+    throw malformed(`header mode is ${JSON.stringify(h.mode)}; expected one of ${REQUEST_MODES.join(', ')}`, id);
+  const header: RequestHeader = { id, mode: h.mode as RequestMode };
+  readRawFields(h, header);
+  readStepsFields(h, header);
+  return { header, body: message.subarray(PREFIX_BYTES + length) };
+}
+
+/** A malformed request: `what` completes "request ...". */
+function malformed(what: string, id: number | null = null): ProtocolError {
+  return new ProtocolError('malformed', `request ${what}`, id);
+}
+
+/** The request's JSON header (an object) and its length, after checking the prefix: magic, version, length. */
+function readRequestHeader(message: Uint8Array): { h: Record<string, unknown>; length: number } {
   if (message.length < PREFIX_BYTES)
-    throw bad(`is ${message.length} bytes; expected at least ${PREFIX_BYTES} before the header`);
-  if (!MAGIC_BYTES.every((b, k) => message[k] === b)) throw bad(`does not start with "${REQUEST_MAGIC}"`);
-  if (message[4] !== PROTOCOL_VERSION) throw bad(`protocol version is ${message[4]}; expected ${PROTOCOL_VERSION}`);
+    throw malformed(`is ${message.length} bytes; expected at least ${PREFIX_BYTES} before the header`);
+  if (!MAGIC_BYTES.every((b, k) => message[k] === b)) throw malformed(`does not start with "${REQUEST_MAGIC}"`);
+  if (message[4] !== PROTOCOL_VERSION)
+    throw malformed(`protocol version is ${message[4]}; expected ${PROTOCOL_VERSION}`);
   const length = new DataView(message.buffer, message.byteOffset, message.byteLength).getUint16(5, true);
   if (length < 2 || length > MAX_HEADER_BYTES || PREFIX_BYTES + length > message.length) {
-    throw bad(
+    throw malformed(
       `header length is ${length} in a ${message.length}-byte message; expected 2..${MAX_HEADER_BYTES} bytes that fit`,
     );
   }
@@ -172,55 +196,59 @@ export function decodeRequest(message: Uint8Array): ProtocolRequest {
       new TextDecoder('utf-8', { fatal: true }).decode(message.subarray(PREFIX_BYTES, PREFIX_BYTES + length)),
     );
   } catch (err) {
-    throw bad(`header is not UTF-8 JSON: ${(err as Error).message}`);
+    throw malformed(`header is not UTF-8 JSON: ${(err as Error).message}`);
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw bad('header is not a JSON object');
-  const h = parsed as Record<string, unknown>;
-  if (typeof h.id !== 'number' || !Number.isInteger(h.id) || h.id < 0 || h.id > 0xffffffff)
-    throw bad(`header id is ${JSON.stringify(h.id)}; expected an integer in [0, 2^32)`);
-  const id = h.id;
-  if (h.token !== undefined)
-    throw bad('header has a token; protocol 3 authenticates the connection once, with its hello (handshake.ts)', id);
-  if (!(REQUEST_MODES as readonly unknown[]).includes(h.mode))
-    throw bad(`header mode is ${JSON.stringify(h.mode)}; expected one of ${REQUEST_MODES.join(', ')}`, id);
-  const mode = h.mode as RequestMode;
-  const header: RequestHeader = { id, mode };
-  if (mode === 'raw') {
-    const shape = h.shape;
-    if (
-      !Array.isArray(shape) ||
-      shape.length !== 4 ||
-      !shape.every((d) => typeof d === 'number' && Number.isInteger(d) && d >= 1)
-    ) {
-      throw bad(`header shape is ${JSON.stringify(shape)}; raw mode expects [B, H, W, C] of positive integers`, id);
-    }
-    header.shape = shape as number[];
-  } else if (h.shape !== undefined) {
-    throw bad('header has a shape; only raw mode sends one (a frame describes itself)', id);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw malformed('header is not a JSON object');
+  return { h: parsed as Record<string, unknown>, length };
+}
+
+/** Raw mode's input shape into `header`; any other mode must send none. */
+function readRawFields(h: Record<string, unknown>, header: RequestHeader): void {
+  if (header.mode !== 'raw') {
+    if (h.shape !== undefined)
+      throw malformed('header has a shape; only raw mode sends one (a frame describes itself)', header.id);
+    return;
   }
-  if (mode === 'steps') {
-    if (typeof h.step !== 'number' || !Number.isInteger(h.step) || h.step < 0)
-      throw bad(`header step is ${JSON.stringify(h.step)}; steps mode expects an integer >= 0`, id);
-    const exit = h.exit as Record<string, unknown> | null | undefined;
-    const threshold = exit?.threshold;
-    if (
-      typeof exit !== 'object' ||
-      exit === null ||
-      typeof threshold !== 'number' ||
-      !(threshold >= 0 && threshold <= 1) ||
-      !(EXIT_CONFIDENCES as readonly unknown[]).includes(exit.confidence)
-    ) {
-      throw bad(
-        `header exit is ${JSON.stringify(h.exit)}; steps mode expects { threshold in [0, 1], confidence: ${EXIT_CONFIDENCES.join(' | ')} }`,
-        id,
-      );
-    }
-    header.step = h.step;
-    header.exit = { threshold, confidence: exit.confidence as ExitConfidence };
-  } else if (h.step !== undefined || h.exit !== undefined) {
-    throw bad('header has a step or an exit rule; only steps mode sends them', id);
+  const shape = h.shape;
+  if (
+    !Array.isArray(shape) ||
+    shape.length !== 4 ||
+    !shape.every((d) => typeof d === 'number' && Number.isInteger(d) && d >= 1)
+  ) {
+    throw malformed(
+      `header shape is ${JSON.stringify(shape)}; raw mode expects [B, H, W, C] of positive integers`,
+      header.id,
+    );
   }
-  return { header, body: message.subarray(PREFIX_BYTES + length) };
+  header.shape = shape as number[];
+}
+
+/** Steps mode's step and early-exit rule into `header`; any other mode must send neither. */
+function readStepsFields(h: Record<string, unknown>, header: RequestHeader): void {
+  if (header.mode !== 'steps') {
+    if (h.step !== undefined || h.exit !== undefined)
+      throw malformed('header has a step or an exit rule; only steps mode sends them', header.id);
+    return;
+  }
+  if (typeof h.step !== 'number' || !Number.isInteger(h.step) || h.step < 0)
+    throw malformed(`header step is ${JSON.stringify(h.step)}; steps mode expects an integer >= 0`, header.id);
+  const exit = h.exit as Record<string, unknown> | null | undefined;
+  const threshold = exit?.threshold;
+  if (
+    typeof exit !== 'object' ||
+    exit === null ||
+    typeof threshold !== 'number' ||
+    !(threshold >= 0 && threshold <= 1) ||
+    !(EXIT_CONFIDENCES as readonly unknown[]).includes(exit.confidence)
+  ) {
+    throw malformed(
+      `header exit is ${JSON.stringify(h.exit)}; steps mode expects { threshold in [0, 1], confidence: ${EXIT_CONFIDENCES.join(' | ')} }`,
+      header.id,
+    );
+  }
+  header.step = h.step;
+  header.exit = { threshold, confidence: exit.confidence as ExitConfidence };
 }
 
 /** Reads a reply; throws ProtocolError('malformed') if it is not one. */

@@ -30,27 +30,14 @@ export interface ImageBatch {
  * uint8 pixels when `options.augment` is given. The caller disposes both tensors.
  */
 export function imageBatch(dataset: ImageDataset, indices: ArrayLike<number>, options: BatchOptions): ImageBatch {
-  const { height: h, width: w, channels: c, images } = dataset;
-  const { normalization, augment } = options;
-  if (normalization.mean.length !== c || normalization.std.length !== c) {
-    throw new RangeError(
-      `imageBatch: normalization has ${normalization.mean.length} means and ${normalization.std.length} stds, ` +
-        `expected ${c} of each for the ${c} channels of ${dataset.source}`,
-    );
-  }
+  const { height: h, width: w, channels: c } = dataset;
+  const { augment } = options;
+  const lookup = normalizationLookup(options.normalization, dataset);
   const pad = augment?.cropPaddingPx ?? 0;
   if (!Number.isInteger(pad) || pad < 0) throw new RangeError(`cropPaddingPx must be an integer >= 0, got ${pad}`);
-
-  // value[ch * 256 + pixel] = (pixel/255 - mean[ch]) / std[ch]
-  const lookup = new Float32Array(c * 256);
-  for (let ch = 0; ch < c; ch++) {
-    for (let p = 0; p < 256; p++) lookup[ch * 256 + p] = (p / 255 - normalization.mean[ch]) / normalization.std[ch];
-  }
-
   const b = indices.length;
   const out = new Float32Array(b * h * w * c); // [B, H, W, C]
   const labels = new Int32Array(b);
-  const imageSize = h * w * c;
   for (let k = 0; k < b; k++) {
     const i = indices[k];
     if (!Number.isInteger(i) || i < 0 || i >= dataset.count) {
@@ -59,28 +46,58 @@ export function imageBatch(dataset: ImageDataset, indices: ArrayLike<number>, op
       );
     }
     labels[k] = dataset.labels[i];
-    let dy = 0;
-    let dx = 0;
-    let flip = false;
-    if (augment !== undefined) {
-      dy = augment.rng.int(2 * pad + 1) - pad;
-      dx = augment.rng.int(2 * pad + 1) - pad;
-      flip = augment.flip && augment.rng.next() < 0.5;
-    }
-    // out(y, x) = in(y + dy, x' + dx) with x' = flip ? w-1-x : x; zero where that falls outside the image.
-    const src = i * imageSize;
-    let o = k * imageSize;
-    for (let y = 0; y < h; y++) {
-      const sy = y + dy;
-      for (let x = 0; x < w; x++) {
-        const sx = (flip ? w - 1 - x : x) + dx;
-        const inside = sy >= 0 && sy < h && sx >= 0 && sx < w;
-        const s = src + (sy * w + sx) * c;
-        for (let ch = 0; ch < c; ch++) out[o++] = lookup[ch * 256 + (inside ? images[s + ch] : 0)];
-      }
-    }
+    const shift = augment === undefined ? { dy: 0, dx: 0, flip: false } : drawShift(augment, pad);
+    writeShifted(dataset, i, shift, lookup, out, k);
   }
   return { images: tf.tensor4d(out, [b, h, w, c], 'float32'), labels: tf.tensor1d(labels, 'int32') };
+}
+
+/** `value[ch * 256 + pixel] = (pixel / 255 - mean[ch]) / std[ch]`, for the data set's channels. */
+function normalizationLookup(normalization: Normalization, dataset: ImageDataset): Float32Array {
+  const c = dataset.channels;
+  if (normalization.mean.length !== c || normalization.std.length !== c) {
+    throw new RangeError(
+      `imageBatch: normalization has ${normalization.mean.length} means and ${normalization.std.length} stds, ` +
+        `expected ${c} of each for the ${c} channels of ${dataset.source}`,
+    );
+  }
+  const lookup = new Float32Array(c * 256);
+  for (let ch = 0; ch < c; ch++) {
+    for (let p = 0; p < 256; p++) lookup[ch * 256 + p] = (p / 255 - normalization.mean[ch]) / normalization.std[ch];
+  }
+  return lookup;
+}
+
+/** One image's crop shift (dy, dx in [-pad, pad]) and flip, drawn from the augmentation's generator in that order. */
+function drawShift(augment: Augmentation, pad: number): { dy: number; dx: number; flip: boolean } {
+  const dy = augment.rng.int(2 * pad + 1) - pad;
+  const dx = augment.rng.int(2 * pad + 1) - pad;
+  return { dy, dx, flip: augment.flip && augment.rng.next() < 0.5 };
+}
+
+/** Image `i`, shifted and flipped, normalised through `lookup` into slot `k` of `out`. */
+function writeShifted(
+  dataset: ImageDataset,
+  i: number,
+  { dy, dx, flip }: { dy: number; dx: number; flip: boolean },
+  lookup: Float32Array,
+  out: Float32Array,
+  k: number,
+): void {
+  const { height: h, width: w, channels: c, images } = dataset;
+  const imageSize = h * w * c;
+  // out(y, x) = in(y + dy, x' + dx) with x' = flip ? w-1-x : x; zero where that falls outside the image.
+  const src = i * imageSize;
+  let o = k * imageSize;
+  for (let y = 0; y < h; y++) {
+    const sy = y + dy;
+    for (let x = 0; x < w; x++) {
+      const sx = (flip ? w - 1 - x : x) + dx;
+      const inside = sy >= 0 && sy < h && sx >= 0 && sx < w;
+      const s = src + (sy * w + sx) * c;
+      for (let ch = 0; ch < c; ch++) out[o++] = lookup[ch * 256 + (inside ? images[s + ch] : 0)];
+    }
+  }
 }
 
 export interface EpochOptions {

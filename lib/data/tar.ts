@@ -34,6 +34,13 @@ export async function listTar(file: string): Promise<TarMember[]> {
   return out;
 }
 
+/** Contents to read: a regular file's, or a pax or GNU long-name header's about the next member. */
+interface Reading {
+  path: string;
+  bytes: number;
+  type: 'file' | 'pax' | 'longname';
+}
+
 /** Yields every regular file; `data` is read only when `wantData(path)`. */
 async function* members(
   file: string,
@@ -41,7 +48,7 @@ async function* members(
 ): AsyncGenerator<TarMember & { data?: Uint8Array }> {
   const queue = new ByteQueue();
   let skipBytes = 0; // bytes to discard before the next header (unwanted contents, padding)
-  let reading: { path: string; bytes: number; type: 'file' | 'pax' | 'longname' } | undefined; // contents wanted
+  let reading: Reading | undefined; // contents wanted
   let next: { path?: string; size?: number } = {}; // from a pax 'x' or GNU 'L' header, for the next member
 
   const input = openStream(file);
@@ -66,18 +73,12 @@ async function* members(
           const at = queue.consumed;
           const block = queue.take(BLOCK);
           if (block.every((b) => b === 0)) return; // end-of-archive marker
-          const h = parseHeader(block, file, at);
-          const path = next.path ?? h.path;
-          const bytes = next.size ?? h.size;
+          const member = startMember(parseHeader(block, file, at), next, wantData);
           next = {};
-          const regular = h.type === '0' || h.type === '\0' || h.type === '7';
-          if (h.type === 'x') reading = { path, bytes, type: 'pax' };
-          else if (h.type === 'L') reading = { path, bytes, type: 'longname' };
-          else if (regular && wantData(path)) reading = { path, bytes, type: 'file' };
+          if ('reading' in member) reading = member.reading;
           else {
-            // Directories, links, devices, global pax headers ('g'), GNU 'K', and unwanted contents.
-            if (regular) yield { path, bytes };
-            skipBytes = paddedSize(bytes);
+            if (member.listed) yield member.listed;
+            skipBytes = member.skipBytes;
           }
         }
       }
@@ -95,6 +96,25 @@ async function* members(
         `inside ${reading ? `the contents of '${reading.path}'` : 'a member'}; expected a complete tar archive`,
     );
   }
+}
+
+/**
+ * What a member's header starts (its path and size taken from `next` when a pax or long-name header gave them):
+ * contents to read, or bytes to skip, listing a regular file whose contents are not wanted.
+ */
+function startMember(
+  h: { path: string; size: number; type: string },
+  next: { path?: string; size?: number },
+  wantData: (path: string) => boolean,
+): { reading: Reading } | { skipBytes: number; listed?: TarMember } {
+  const path = next.path ?? h.path;
+  const bytes = next.size ?? h.size;
+  const regular = h.type === '0' || h.type === '\0' || h.type === '7';
+  if (h.type === 'x') return { reading: { path, bytes, type: 'pax' } };
+  if (h.type === 'L') return { reading: { path, bytes, type: 'longname' } };
+  if (regular && wantData(path)) return { reading: { path, bytes, type: 'file' } };
+  // Directories, links, devices, global pax headers ('g'), GNU 'K', and unwanted contents.
+  return { skipBytes: paddedSize(bytes), listed: regular ? { path, bytes } : undefined };
 }
 
 function paddedSize(bytes: number): number {

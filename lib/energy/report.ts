@@ -122,33 +122,9 @@ export function energyReport(model: SplittableModel, options: EnergyOptions): En
   const hardware = hardwareProfile(options.hardware);
   const perOpPJ = energyPerOpPJ(hardware, network);
   const count: OpCount = countOps(model, { countedRoles: options.countedRoles, inputShape: options.inputShape });
-
   const activity = spikeActivityFor(model, count, options);
-  /** Ops per image of `layer` in the device part that ends at `split`. */
-  const opsOf = (layer: CountedLayer, split: string): number =>
-    activity === null ? layer.macs : syops(activity.inputRate(layer, split), activity.T(split), layer.macs);
-
-  const layers: LayerEnergy[] = count.layers.map((l) => {
-    const ops = l.counted ? opsOf(l, l.splitPoint) : 0;
-    const spiking =
-      l.counted && activity !== null
-        ? { inputRate: activity.inputRate(l, l.splitPoint), T: activity.T(l.splitPoint) }
-        : null;
-    return {
-      name: l.name,
-      splitPoint: l.splitPoint,
-      role: l.role,
-      kind: l.kind,
-      counted: l.counted,
-      macs: l.macs,
-      inputFrom: l.inputFrom,
-      inputRate: spiking?.inputRate ?? null,
-      T: spiking?.T ?? null,
-      ops,
-      energyPJ: ops * perOpPJ,
-    };
-  });
-
+  const ops = deviceOps(activity);
+  const layers = count.layers.map((l) => layerEnergy(l, activity, ops, perOpPJ));
   const radio = options.radio === undefined ? null : radioProfile(options.radio);
   const splits = count.splitPoints.map((p) => p.split);
   if (options.transmittedBits !== undefined) {
@@ -161,26 +137,20 @@ export function energyReport(model: SplittableModel, options: EnergyOptions): En
       'a non-negative number',
     );
   }
-
   const counted = count.layers.filter((l) => l.counted);
   const rows: EnergyRow[] = splits.map((split, k) => {
-    const device = counted.filter((l) => splits.indexOf(l.splitPoint) <= k);
-    const ops = device.filter((l) => l.splitPoint === split).reduce((s, l) => s + opsOf(l, split), 0);
-    const cumulativeOps = device.reduce((s, l) => s + opsOf(l, split), 0);
-    const row: EnergyRow = {
+    const row = splitRow(
       split,
+      counted.filter((l) => splits.indexOf(l.splitPoint) <= k),
       ops,
-      cumulativeOps,
-      energyPJ: ops * perOpPJ,
-      cumulativeEnergyPJ: cumulativeOps * perOpPJ,
-    };
+      perOpPJ,
+    );
     if (radio === null) return row;
     const [h, w, c] = model.splitShape(split);
     const transmittedBits =
       options.transmittedBits?.[split] ?? h * w * c * (activity === null ? 32 : activity.T(split));
     return { ...row, transmittedBits, transmitEnergyPJ: transmittedBits * radio.energyPerBitNJ * 1000 };
   });
-
   return {
     model: model.name,
     network,
@@ -190,5 +160,48 @@ export function energyReport(model: SplittableModel, options: EnergyOptions): En
     countedRoles: count.countedRoles,
     layers,
     rows,
+  };
+}
+
+/** Ops per image of `layer` in the device part that ends at `split`: MACs (DNN), SyOPs at its input rate (SNN, eq. 7). */
+type DeviceOps = (layer: CountedLayer, split: string) => number;
+
+function deviceOps(activity: SpikeActivity | null): DeviceOps {
+  return (layer, split) =>
+    activity === null ? layer.macs : syops(activity.inputRate(layer, split), activity.T(split), layer.macs);
+}
+
+/** One layer's ops and energy when the device part ends at its own split point (0 for a layer not counted). */
+function layerEnergy(l: CountedLayer, activity: SpikeActivity | null, ops: DeviceOps, perOpPJ: number): LayerEnergy {
+  const layerOps = l.counted ? ops(l, l.splitPoint) : 0;
+  const spiking =
+    l.counted && activity !== null
+      ? { inputRate: activity.inputRate(l, l.splitPoint), T: activity.T(l.splitPoint) }
+      : null;
+  return {
+    name: l.name,
+    splitPoint: l.splitPoint,
+    role: l.role,
+    kind: l.kind,
+    counted: l.counted,
+    macs: l.macs,
+    inputFrom: l.inputFrom,
+    inputRate: spiking?.inputRate ?? null,
+    T: spiking?.T ?? null,
+    ops: layerOps,
+    energyPJ: layerOps * perOpPJ,
+  };
+}
+
+/** The row of `split`: the ops of its own stage and of the whole device part (`device`, the counted layers up to it). */
+function splitRow(split: string, device: CountedLayer[], ops: DeviceOps, perOpPJ: number): EnergyRow {
+  const stageOps = device.filter((l) => l.splitPoint === split).reduce((s, l) => s + ops(l, split), 0);
+  const cumulativeOps = device.reduce((s, l) => s + ops(l, split), 0);
+  return {
+    split,
+    ops: stageOps,
+    cumulativeOps,
+    energyPJ: stageOps * perOpPJ,
+    cumulativeEnergyPJ: cumulativeOps * perOpPJ,
   };
 }

@@ -189,19 +189,29 @@ export async function followExperiment(
         lastAt = Date.now();
       }
       if (s.settled) return s;
-      const lost = new Set(s.rows.filter((r) => r.state === 'absent').map((r) => r.id));
-      if (lost.size > 0) {
-        const again = await enqueueExperiment(address, experiment, preset, { ...options, again: false }, (g) =>
-          g.rows.some((r) => lost.has(r)),
-        );
-        if (again.length > 0)
-          log(
-            `the queue holds no job for ${[...lost].join(', ')}; enqueued ${again.map((g) => g.backbone).join(', ')} again`,
-          );
-      }
+      await enqueueLost(address, s, preset, options, log);
       await pause();
     }
   } finally {
     await queue.close();
   }
+}
+
+/** Enqueues again every group with a row whose job Redis no longer holds (a Redis restarted empty, say). */
+async function enqueueLost(
+  address: QueueAddress,
+  s: ExperimentStatus,
+  preset: Preset,
+  options: FollowOptions,
+  log: (line: string) => void,
+): Promise<void> {
+  const lost = new Set(s.rows.filter((r) => r.state === 'absent').map((r) => r.id));
+  if (lost.size === 0) return;
+  const again = await enqueueExperiment(address, s.experiment, preset, { ...options, again: false }, (g) =>
+    g.rows.some((r) => lost.has(r)),
+  );
+  if (again.length > 0)
+    log(
+      `the queue holds no job for ${[...lost].join(', ')}; enqueued ${again.map((g) => g.backbone).join(', ')} again`,
+    );
 }

@@ -11,8 +11,8 @@ import { Progress, type ProgressSink } from '../util/progress';
 import { Rng } from '../util/rng';
 import { readCheckpoint, restoreCheckpoint, writeCheckpoint } from './checkpoint';
 import { evaluate } from './evaluate';
-import { createOptimizer, type OptimizerConfig } from './optimizer';
-import { batchStepper, type ReplicaOptions } from './replicas';
+import { createOptimizer, type Optimizer, type OptimizerConfig } from './optimizer';
+import { batchStepper, type BatchStepper, type ReplicaOptions } from './replicas';
 import { learningRate, type ScheduleConfig } from './schedule';
 import type { LabelledSource } from './source';
 import type { TrainableModel } from './step';
@@ -81,58 +81,10 @@ export async function train(
   const trainable = params.filter((p) => p.variable.trainable).map((p) => p.variable);
   const optimizer = createOptimizer(config.optimizer, params);
   const stepper = batchStepper(model, trainable, optimizer, options.replicas, config.batchSize);
-  const history: EpochRecord[] = [];
-  let resumedEpochs = 0;
   try {
-    if (options.runDir) {
-      const state = readCheckpoint<EpochRecord>(options.runDir);
-      if (state) {
-        restoreCheckpoint(options.runDir, state, model, optimizer);
-        // Checkpoints from before `testCount` was recorded: their test accuracies were measured on this same test set.
-        history.push(...state.history.map((r) => ({ ...r, testCount: r.testCount ?? testSet.count })));
-        resumedEpochs = state.epochs;
-        log(`resumed ${options.runDir} after epoch ${state.epochs}`);
-      }
-    }
-    const stepsPerEpoch = Math.ceil(trainSet.count / config.batchSize);
+    const { history, resumedEpochs } = resume(model, optimizer, testSet, options.runDir, log);
     for (let epoch = resumedEpochs; epoch < config.epochs; epoch++) {
-      // Seeded per epoch, so a resumed run sees the same order and augmentation as an uninterrupted one.
-      const rng = new Rng(config.seed * 1_000_003 + epoch);
-      const progress = new Progress(trainSet.count, {
-        label: `epoch ${epoch + 1}/${config.epochs}`,
-        unit: 'images',
-        sink: options.progress,
-      });
-      const lr0 = learningRate(config.schedule, epoch);
-      let lossSum = 0,
-        correct = 0,
-        step = 0;
-      for (const indices of epochBatches(trainSet.count, config.batchSize, { rng })) {
-        const lr = learningRate(config.schedule, epoch + step / stepsPerEpoch);
-        tf.tidy(() => {
-          const { x, labels } = trainSet.batch(indices, config.augment ? rng : undefined);
-          const result = stepper.step(x, labels, lr);
-          lossSum += result.loss * indices.length;
-          correct += result.correct;
-        });
-        step++;
-        progress.tick(indices.length);
-        await new Promise((resolve) => setImmediate(resolve)); // lets progress, timers and signals through
-        options.signal?.throwIfAborted();
-      }
-      progress.done();
-      const test = evaluate(model, testSet, config.batchSize);
-      const record: EpochRecord = {
-        epoch: epoch + 1,
-        lr: lr0,
-        trainLoss: lossSum / trainSet.count,
-        trainAccuracy: correct / trainSet.count,
-        testLoss: test.loss,
-        testAccuracy: test.accuracy,
-        testCount: test.count,
-        seconds: progress.elapsedSeconds,
-        imagesPerSecond: progress.ratePerSecond,
-      };
+      const record = await runEpoch({ model, trainSet, testSet, config, stepper }, epoch, options);
       history.push(record);
       log(
         `epoch ${record.epoch}: train loss ${record.trainLoss.toFixed(4)} acc ${(100 * record.trainAccuracy).toFixed(2)}%, ` +
@@ -146,9 +98,80 @@ export async function train(
         );
       }
     }
+    return { history, resumedEpochs };
   } finally {
     await stepper.close();
     optimizer.dispose();
   }
-  return { history, resumedEpochs };
+}
+
+/** The history and epochs done of the last checkpoint in `runDir`, restored into `model` and `optimizer`; none without one. */
+function resume(
+  model: TrainableModel,
+  optimizer: Optimizer,
+  testSet: LabelledSource,
+  runDir: string | undefined,
+  log: (line: string) => void,
+): { history: EpochRecord[]; resumedEpochs: number } {
+  const state = runDir ? readCheckpoint<EpochRecord>(runDir) : null;
+  if (!runDir || !state) return { history: [], resumedEpochs: 0 };
+  restoreCheckpoint(runDir, state, model, optimizer);
+  log(`resumed ${runDir} after epoch ${state.epochs}`);
+  // Checkpoints from before `testCount` was recorded: their test accuracies were measured on this same test set.
+  const history = state.history.map((r) => ({ ...r, testCount: r.testCount ?? testSet.count }));
+  return { history, resumedEpochs: state.epochs };
+}
+
+/** What one epoch trains and measures. */
+interface EpochRun {
+  model: TrainableModel;
+  trainSet: LabelledSource;
+  testSet: LabelledSource;
+  config: TrainConfig;
+  stepper: BatchStepper;
+}
+
+/** Epoch `epoch` (from 0): a pass over the training set in its seeded order, then the test set; its record. */
+async function runEpoch(
+  { model, trainSet, testSet, config, stepper }: EpochRun,
+  epoch: number,
+  options: TrainOptions,
+): Promise<EpochRecord> {
+  // Seeded per epoch, so a resumed run sees the same order and augmentation as an uninterrupted one.
+  const rng = new Rng(config.seed * 1_000_003 + epoch);
+  const progress = new Progress(trainSet.count, {
+    label: `epoch ${epoch + 1}/${config.epochs}`,
+    unit: 'images',
+    sink: options.progress,
+  });
+  const stepsPerEpoch = Math.ceil(trainSet.count / config.batchSize);
+  let lossSum = 0,
+    correct = 0,
+    step = 0;
+  for (const indices of epochBatches(trainSet.count, config.batchSize, { rng })) {
+    const lr = learningRate(config.schedule, epoch + step / stepsPerEpoch);
+    tf.tidy(() => {
+      const { x, labels } = trainSet.batch(indices, config.augment ? rng : undefined);
+      const result = stepper.step(x, labels, lr);
+      lossSum += result.loss * indices.length;
+      correct += result.correct;
+    });
+    step++;
+    progress.tick(indices.length);
+    await new Promise((resolve) => setImmediate(resolve)); // lets progress, timers and signals through
+    options.signal?.throwIfAborted();
+  }
+  progress.done();
+  const test = evaluate(model, testSet, config.batchSize);
+  return {
+    epoch: epoch + 1,
+    lr: learningRate(config.schedule, epoch),
+    trainLoss: lossSum / trainSet.count,
+    trainAccuracy: correct / trainSet.count,
+    testLoss: test.loss,
+    testAccuracy: test.accuracy,
+    testCount: test.count,
+    seconds: progress.elapsedSeconds,
+    imagesPerSecond: progress.ratePerSecond,
+  };
 }

@@ -137,20 +137,21 @@ export interface MembraneTrace {
   threshold: number;
 }
 
-/**
- * The membrane h[t] at every step, dropping to u[t] where the neuron fires (the reset drawn as a vertical line at
- * that step), the threshold, the spikes, and the input as a step line.
- */
-export function membraneTraceFigure(trace: MembraneTrace, options: FigureText): Figure {
+/** The steps of a trace, checked to be the same in each of its series and at least one. */
+function traceSteps(trace: MembraneTrace): number {
   const T = trace.input.length;
   for (const key of ['membrane', 'spikes', 'afterReset'] as const) {
     if (trace[key].length !== T)
       throw new RangeError(`membrane trace: '${key}' has ${trace[key].length} steps, 'input' ${T}; expected the same`);
   }
   if (T === 0) throw new RangeError('membrane trace: no steps');
-  const steps = Array.from({ length: T }, (_, t) => t + 1);
+  return T;
+}
+
+/** The membrane's line: h[t] at step t, and where the neuron fires a second point at the same step, u[t] after the reset. */
+function resetPath(trace: MembraneTrace): { x: number[]; y: number[] } {
   const path = { x: [] as number[], y: [] as number[] };
-  for (let t = 0; t < T; t++) {
+  for (let t = 0; t < trace.input.length; t++) {
     path.x.push(t + 1);
     path.y.push(trace.membrane[t]);
     if (trace.spikes[t] === 1) {
@@ -158,6 +159,17 @@ export function membraneTraceFigure(trace: MembraneTrace, options: FigureText): 
       path.y.push(trace.afterReset[t]);
     }
   }
+  return path;
+}
+
+/**
+ * The membrane h[t] at every step, dropping to u[t] where the neuron fires (the reset drawn as a vertical line at
+ * that step), the threshold, the spikes, and the input as a step line.
+ */
+export function membraneTraceFigure(trace: MembraneTrace, options: FigureText): Figure {
+  const T = traceSteps(trace);
+  const steps = Array.from({ length: T }, (_, t) => t + 1);
+  const path = resetPath(trace);
   const fired = steps.filter((_, t) => trace.spikes[t] === 1);
   return figure({
     ...options,

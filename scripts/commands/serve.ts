@@ -20,7 +20,9 @@ import {
   webPageHandler,
   wholeModel,
   type CoinferServer,
+  type ImageDataset,
   type LinkConfig,
+  type ServerOptions,
   type ServerLimits,
   type TestbedModel,
   type TestbedModelSpec,
@@ -183,6 +185,91 @@ function pemOption(values: Values, name: string): Buffer {
   }
 }
 
+/** Where and how `serve` listens: the host (loopback, or any address with TLS), TLS, the port and the server limits. */
+function listenOptions(values: Values) {
+  const host = typeof values.host === 'string' ? values.host : '127.0.0.1';
+  if (net.isIP(host) === 0 && host !== 'localhost') throw new UsageError(`--host: '${host}' is not an IP address`);
+  if ((values['tls-cert'] === undefined) !== (values['tls-key'] === undefined))
+    throw new UsageError('--tls-cert, --tls-key: give both or neither');
+  const tls =
+    values['tls-cert'] === undefined
+      ? undefined
+      : { cert: pemOption(values, 'tls-cert'), key: pemOption(values, 'tls-key') };
+  if (!tls && !LOOPBACK.includes(host))
+    throw new UsageError(
+      `--host ${host}: off loopback the requests, and the models' outputs, would cross the network in clear; give --tls-cert and --tls-key`,
+    );
+  const port = numberOption(values, 'port', 8765, { min: 0, max: 65535, integer: true });
+  const limits: { -readonly [K in keyof ServerLimits]?: number } = {};
+  for (const [option, { limit }] of Object.entries(LIMIT_OPTIONS)) {
+    if (values[option] !== undefined)
+      limits[limit] = numberOption(values, option, DEFAULT_SERVER_LIMITS[limit], {
+        min: 1,
+        max: 2 ** 31 - 1,
+        integer: true,
+      });
+  }
+  return { host, tls, port, limits };
+}
+
+/** The web device page's test images: `WEB_IMAGES` spread over the embedded sample, which is ordered by class. */
+async function webImages(): Promise<ImageDataset> {
+  const sample = await loadCifar10({ split: 'test', source: 'sample', progress: false });
+  return sample.subset(Array.from({ length: WEB_IMAGES }, (_, i) => Math.floor((i * sample.count) / WEB_IMAGES)));
+}
+
+/** Starts the server; an address or port it cannot listen on, or a bad certificate or key, is a usage error. */
+async function listen(options: ServerOptions): Promise<CoinferServer> {
+  try {
+    return await createServer(options);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EADDRNOTAVAIL' || code === 'EACCES')
+      throw new UsageError(`--host ${options.host} --port ${options.port}: cannot listen: ${(err as Error).message}`);
+    if (options.tls && /PEM|key|certificate/i.test((err as Error).message))
+      throw new UsageError(`--tls-cert, --tls-key: ${(err as Error).message}`);
+    throw err;
+  }
+}
+
+/** What `serve` prints once it listens: its address (and the web page's), the model, what raw offload runs, the link, the limits. */
+function printServing(
+  server: CoinferServer,
+  { built, spec, backbone, link, token, web }: ServedModels & { link: LinkConfig; token: string; web: boolean },
+): void {
+  console.log(`serving ${built.name} (width ${spec.width}, T ${spec.T}) at ${server.url}`);
+  if (web) console.log(`web device page: ${server.url.replace(/^ws/, 'http')}/#token=${encodeURIComponent(token)}`);
+  console.log(`model: ${built.source}`);
+  console.log(`raw offload runs: ${backbone ? `the backbone alone, ${backbone.source}` : 'the split model whole'}`);
+  console.log(`link (replies): ${describeLink(link)}`);
+  console.log(
+    `limits: ${Object.entries(server.limits)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
+  );
+}
+
+interface ServedModels {
+  spec: TestbedModelSpec;
+  built: TestbedModel;
+  backbone: ReturnType<typeof buildTestbedBackbone> | undefined;
+}
+
+/** Resolves after `forS` seconds, or at SIGINT or SIGTERM, whichever comes first. */
+function untilStopped(forS: number | undefined): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = forS === undefined ? undefined : setTimeout(resolve, forS * 1000);
+    const stop = () => {
+      clearTimeout(timer);
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}
+
 export const serve: Command = {
   name: 'serve',
   summary:
@@ -215,28 +302,7 @@ export const serve: Command = {
   async run(values) {
     const spec = testbedModelSpec(values);
     const token = tokenOption(values);
-    const host = typeof values.host === 'string' ? values.host : '127.0.0.1';
-    if (net.isIP(host) === 0 && host !== 'localhost') throw new UsageError(`--host: '${host}' is not an IP address`);
-    if ((values['tls-cert'] === undefined) !== (values['tls-key'] === undefined))
-      throw new UsageError('--tls-cert, --tls-key: give both or neither');
-    const tls =
-      values['tls-cert'] === undefined
-        ? undefined
-        : { cert: pemOption(values, 'tls-cert'), key: pemOption(values, 'tls-key') };
-    if (!tls && !LOOPBACK.includes(host))
-      throw new UsageError(
-        `--host ${host}: off loopback the requests, and the models' outputs, would cross the network in clear; give --tls-cert and --tls-key`,
-      );
-    const port = numberOption(values, 'port', 8765, { min: 0, max: 65535, integer: true });
-    const limits: { -readonly [K in keyof ServerLimits]?: number } = {};
-    for (const [option, { limit }] of Object.entries(LIMIT_OPTIONS)) {
-      if (values[option] !== undefined)
-        limits[limit] = numberOption(values, option, DEFAULT_SERVER_LIMITS[limit], {
-          min: 1,
-          max: 2 ** 31 - 1,
-          integer: true,
-        });
-    }
+    const listening = listenOptions(values);
     const forS =
       values['for-s'] === undefined ? undefined : numberOption(values, 'for-s', 0, { min: 0, max: 7 * 24 * 3600 });
     const normalization =
@@ -246,60 +312,14 @@ export const serve: Command = {
     const link = linkConfig(values);
     await initBackend(undefined, () => undefined);
     const built = buildModelOption(spec);
-    let backbone: ReturnType<typeof buildTestbedBackbone> | undefined;
+    let backbone: ServedModels['backbone'];
     try {
       backbone = typeof values.backbone === 'string' ? buildBackboneOption(spec, values.backbone) : undefined;
       const whole = wholeModel(backbone?.backbone ?? built.compressed ?? built.model);
-      const sample = values.web ? await loadCifar10({ split: 'test', source: 'sample', progress: false }) : undefined;
-      // spread over the sample, which is ordered by class
-      const images = sample?.subset(
-        Array.from({ length: WEB_IMAGES }, (_, i) => Math.floor((i * sample.count) / WEB_IMAGES)),
-      );
-      const http = images && webPageHandler({ token, spec, built, images });
-      let server: CoinferServer;
-      try {
-        server = await createServer({
-          tail: built.tail,
-          whole,
-          normalization,
-          port,
-          host,
-          token,
-          limits,
-          link,
-          tls,
-          http,
-        });
-      } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        if (code === 'EADDRINUSE' || code === 'EADDRNOTAVAIL' || code === 'EACCES')
-          throw new UsageError(`--host ${host} --port ${port}: cannot listen: ${(err as Error).message}`);
-        if (tls && /PEM|key|certificate/i.test((err as Error).message))
-          throw new UsageError(`--tls-cert, --tls-key: ${(err as Error).message}`);
-        throw err;
-      }
-      console.log(`serving ${built.name} (width ${spec.width}, T ${spec.T}) at ${server.url}`);
-      if (http)
-        console.log(`web device page: ${server.url.replace(/^ws/, 'http')}/#token=${encodeURIComponent(token)}`);
-      console.log(`model: ${built.source}`);
-      console.log(`raw offload runs: ${backbone ? `the backbone alone, ${backbone.source}` : 'the split model whole'}`);
-      console.log(`link (replies): ${describeLink(link)}`);
-      console.log(
-        `limits: ${Object.entries(server.limits)
-          .map(([k, v]) => `${k} ${v}`)
-          .join(', ')}`,
-      );
-      await new Promise<void>((resolve) => {
-        const timer = forS === undefined ? undefined : setTimeout(resolve, forS * 1000);
-        const stop = () => {
-          clearTimeout(timer);
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          resolve();
-        };
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-      });
+      const http = values.web ? webPageHandler({ token, spec, built, images: await webImages() }) : undefined;
+      const server = await listen({ tail: built.tail, whole, normalization, ...listening, token, link, http });
+      printServing(server, { built, spec, backbone, link, token, web: http !== undefined });
+      await untilStopped(forS);
       console.log('shutting down: finishing requests in flight');
       await server.close();
       const { served, errors, refused, timedOut } = server.stats();

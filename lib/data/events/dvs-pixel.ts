@@ -74,7 +74,33 @@ export function eventsFromIntensityFrames(
   size: { height: number; width: number },
   options: DvsPixelOptions = {},
 ): EventStream {
-  const { height, width } = size;
+  const { height, width } = checkSize(size);
+  const o = pixelOptions(options);
+  const pixels = height * width;
+  const state: PixelState = {
+    onThresholds: pixelThresholds(pixels, o.thresholdOn, o.thresholdSigma, options.rng),
+    offThresholds: pixelThresholds(pixels, o.thresholdOff, o.thresholdSigma, options.rng),
+    referenceLog: new Float64Array(pixels),
+    previousLog: new Float64Array(pixels),
+    lastEventUs: new Float64Array(pixels).fill(-Infinity),
+  };
+  const events: PixelEvents = { times: [], pixels: [], polarities: [] };
+  let previousUs = -Infinity;
+  let index = 0;
+  for (const frame of frames) {
+    checkFrame(frame, index, pixels, previousUs);
+    const stepStart = events.times.length;
+    if (index === 0) setReferences(frame, state, o.logOffset);
+    else emitCrossings(frame, previousUs, state, o, events);
+    sortSegmentByTime(events.times, events.pixels, events.polarities, stepStart);
+    previousUs = frame.tUs;
+    index++;
+  }
+  if (index === 0) throw new RangeError('eventsFromIntensityFrames: no frames; expected at least one');
+  return eventStream(events, width, height);
+}
+
+function checkSize({ height, width }: { height: number; width: number }): { height: number; width: number } {
   if (
     !Number.isInteger(height) ||
     !Number.isInteger(width) ||
@@ -87,6 +113,11 @@ export function eventsFromIntensityFrames(
       `eventsFromIntensityFrames: size ${height}x${width} (HxW) is invalid; expected positive integers up to 65536`,
     );
   }
+  return { height, width };
+}
+
+/** The options with their defaults, checked. */
+function pixelOptions(options: DvsPixelOptions) {
   const { thresholdOn = 0.2, thresholdOff = 0.2, thresholdSigma = 0, refractoryUs = 0, logOffset = 0.01 } = options;
   for (const [name, value] of Object.entries({ thresholdOn, thresholdOff, logOffset })) {
     if (!(value > 0) || !Number.isFinite(value))
@@ -96,51 +127,67 @@ export function eventsFromIntensityFrames(
     if (!(value >= 0) || !Number.isFinite(value))
       throw new RangeError(`eventsFromIntensityFrames: ${name} is ${value}; expected a finite number >= 0`);
   }
-  const pixels = height * width;
-  const onThresholds = pixelThresholds(pixels, thresholdOn, thresholdSigma, options.rng);
-  const offThresholds = pixelThresholds(pixels, thresholdOff, thresholdSigma, options.rng);
-  const referenceLog = new Float64Array(pixels);
-  const previousLog = new Float64Array(pixels);
-  const lastEventUs = new Float64Array(pixels).fill(-Infinity);
-  const eventTimes: number[] = [];
-  const eventPixels: number[] = [];
-  const eventPolarities: number[] = [];
-  let previousUs = -Infinity;
-  let index = 0;
-  for (const frame of frames) {
-    checkFrame(frame, index, pixels, previousUs);
-    const stepStart = eventTimes.length;
-    for (let i = 0; i < pixels; i++) {
-      const log1 = Math.log(frame.intensity[i] + logOffset);
-      if (index === 0) {
-        referenceLog[i] = log1;
-        previousLog[i] = log1;
-        continue;
-      }
-      const log0 = previousLog[i];
-      previousLog[i] = log1;
-      const rising = log1 > log0;
-      const threshold = rising ? onThresholds[i] : offThresholds[i];
-      const direction = rising ? 1 : -1;
-      let reference = referenceLog[i];
-      while ((log1 - reference) * direction >= threshold) {
-        reference += direction * threshold;
-        const crossingUs = previousUs + ((reference - log0) / (log1 - log0)) * (frame.tUs - previousUs);
-        if (crossingUs >= lastEventUs[i] + refractoryUs) {
-          lastEventUs[i] = crossingUs;
-          eventTimes.push(Math.round(crossingUs));
-          eventPixels.push(i);
-          eventPolarities.push(rising ? 1 : 0);
-        }
-      }
-      referenceLog[i] = reference;
-    }
-    sortSegmentByTime(eventTimes, eventPixels, eventPolarities, stepStart);
-    previousUs = frame.tUs;
-    index++;
+  return { thresholdOn, thresholdOff, thresholdSigma, refractoryUs, logOffset };
+}
+
+/** What each pixel keeps between frames. */
+interface PixelState {
+  onThresholds: Float64Array;
+  offThresholds: Float64Array;
+  referenceLog: Float64Array;
+  previousLog: Float64Array;
+  lastEventUs: Float64Array;
+}
+
+/** The events so far, one entry per event in each array. */
+interface PixelEvents {
+  times: number[];
+  pixels: number[];
+  polarities: number[];
+}
+
+/** The first frame: every pixel's reference (and previous) log intensity. */
+function setReferences(frame: IntensityFrame, state: PixelState, logOffset: number): void {
+  for (let i = 0; i < frame.intensity.length; i++) {
+    const log1 = Math.log(frame.intensity[i] + logOffset);
+    state.referenceLog[i] = log1;
+    state.previousLog[i] = log1;
   }
-  if (index === 0) throw new RangeError('eventsFromIntensityFrames: no frames; expected at least one');
-  const n = eventTimes.length;
+}
+
+/** The events of every pixel whose log intensity crosses its reference's levels between the previous frame and `frame`. */
+function emitCrossings(
+  frame: IntensityFrame,
+  previousUs: number,
+  { onThresholds, offThresholds, referenceLog, previousLog, lastEventUs }: PixelState,
+  { refractoryUs, logOffset }: { refractoryUs: number; logOffset: number },
+  events: PixelEvents,
+): void {
+  for (let i = 0; i < frame.intensity.length; i++) {
+    const log1 = Math.log(frame.intensity[i] + logOffset);
+    const log0 = previousLog[i];
+    previousLog[i] = log1;
+    const rising = log1 > log0;
+    const threshold = rising ? onThresholds[i] : offThresholds[i];
+    const direction = rising ? 1 : -1;
+    let reference = referenceLog[i];
+    while ((log1 - reference) * direction >= threshold) {
+      reference += direction * threshold;
+      const crossingUs = previousUs + ((reference - log0) / (log1 - log0)) * (frame.tUs - previousUs);
+      if (crossingUs >= lastEventUs[i] + refractoryUs) {
+        lastEventUs[i] = crossingUs;
+        events.times.push(Math.round(crossingUs));
+        events.pixels.push(i);
+        events.polarities.push(rising ? 1 : 0);
+      }
+    }
+    referenceLog[i] = reference;
+  }
+}
+
+/** The events as a stream of `width` x `height`. */
+function eventStream({ times, pixels, polarities }: PixelEvents, width: number, height: number): EventStream {
+  const n = times.length;
   const stream: EventStream = {
     x: new Uint16Array(n),
     y: new Uint16Array(n),
@@ -150,10 +197,10 @@ export function eventsFromIntensityFrames(
     height,
   };
   for (let e = 0; e < n; e++) {
-    stream.x[e] = eventPixels[e] % width;
-    stream.y[e] = Math.floor(eventPixels[e] / width);
-    stream.p[e] = eventPolarities[e];
-    stream.t[e] = eventTimes[e];
+    stream.x[e] = pixels[e] % width;
+    stream.y[e] = Math.floor(pixels[e] / width);
+    stream.p[e] = polarities[e];
+    stream.t[e] = times[e];
   }
   return stream;
 }
