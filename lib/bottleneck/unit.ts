@@ -93,11 +93,17 @@ export class BottleneckUnit extends Module {
     if (activation !== 'sigmoid' && activation !== 'relu')
       throw new RangeError(`bottleneck activation must be 'sigmoid' or 'relu', got '${activation}'`);
     this.encoder = this.child(this.encoderLayers(kit, rng, activation));
-    this.deconv = this.decoderDeconv(rng);
+    const [, , c] = this.reduction.from;
+    const [, , c2] = this.reduction.to;
+    this.deconv = new ConvTranspose2d('bottleneck.decoder.deconv', {
+      inChannels: c2,
+      outChannels: c,
+      ...this.reductionConv(rng),
+    });
     this.decoder = this.child(
       new Sequential('bottleneck.decoder', [
         this.deconv,
-        kit.norm('bottleneck.decoder.bn', this.reduction.from[2]),
+        kit.norm('bottleneck.decoder.bn', c),
         kit.activation(`bottleneck.decoder.${kit.act}`),
       ]),
     );
@@ -106,20 +112,10 @@ export class BottleneckUnit extends Module {
 
   /** conv (c -> c'), norm, then LIF (spiking), ReLU or sigmoid (DNN). */
   private encoderLayers(kit: NeuronKit, rng: Rng, activation: 'sigmoid' | 'relu'): Sequential {
-    const { kernel, stride, padding } = this.reduction;
     const [, , c] = this.reduction.from;
     const [, , c2] = this.reduction.to;
     return new Sequential('bottleneck.encoder', [
-      new Conv2d('bottleneck.encoder.conv', {
-        inChannels: c,
-        outChannels: c2,
-        kernel,
-        stride,
-        padding,
-        role: 'bottleneck',
-        spikes: this.spiking,
-        rng,
-      }),
+      new Conv2d('bottleneck.encoder.conv', { inChannels: c, outChannels: c2, ...this.reductionConv(rng) }),
       kit.norm('bottleneck.encoder.bn', c2),
       this.spiking || activation === 'relu'
         ? kit.activation(`bottleneck.encoder.${kit.act}`)
@@ -127,19 +123,10 @@ export class BottleneckUnit extends Module {
     ]);
   }
 
-  /** The decoder's transposed conv (c' -> c), the encoder's conv mirrored. */
-  private decoderDeconv(rng: Rng): ConvTranspose2d {
+  /** What the encoder's conv and the decoder's deconv (its mirror) share: the reduction's kernel, stride, padding. */
+  private reductionConv(rng: Rng) {
     const { kernel, stride, padding } = this.reduction;
-    return new ConvTranspose2d('bottleneck.decoder.deconv', {
-      inChannels: this.reduction.to[2],
-      outChannels: this.reduction.from[2],
-      kernel,
-      stride,
-      padding,
-      role: 'bottleneck',
-      spikes: this.spiking,
-      rng,
-    });
+    return { kernel, stride, padding, role: 'bottleneck' as const, spikes: this.spiking, rng };
   }
 
   /** The device's half: split point feature `[T*B, h, w, c]` -> spikes `[T*B, h', w', c']` or codes (int32). */
