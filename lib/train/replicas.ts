@@ -152,13 +152,13 @@ export class Replicas {
       this.params.forEach(({ variable: v }, i) => {
         const mine = layout.trained[i] ? own.grads[v.name] : assigned[i] ? v : null;
         if (!mine) return; // neither trained (or not reached by this loss) nor changed by the step
-        const mean = Float32Array.from(mine.dataSync(), (a) => a * share(0));
-        layout.replicas.forEach((r, w) => {
-          const theirs = this.floats(r.values[i], v.size);
-          for (let k = 0; k < mean.length; k++) mean[k] += theirs[k] * share(w + 1);
-        });
-        if (layout.trained[i]) grads[v.name] = tf.tensor(mean, v.shape);
-        else v.assign(tf.tensor(mean, v.shape));
+        // As tensor ops, not a JavaScript loop: a ResNet-18's 11M gradients took 3 s that way.
+        const mean = layout.replicas.reduce(
+          (sum, r, w) => tf.add(sum, tf.mul(tf.tensor(this.floats(r.values[i], v.size), v.shape), share(w + 1))),
+          tf.mul(mine, share(0)),
+        );
+        if (layout.trained[i]) grads[v.name] = mean;
+        else v.assign(mean);
       });
       optimizer.step(grads, lr);
     });
