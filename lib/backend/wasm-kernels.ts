@@ -279,8 +279,8 @@ function conv2dBackpropInputRows({ inputs, backend, attrs }: KernelArgs): Tensor
 
 /**
  * One spatial axis of the phase split, for `size` input pixels, `padStart` zeros before them, stride `s` and
- * `k` taps: each phase r computes dy positions q in [first, first + count), that is padded input positions
- * q * s + r; `offset` is where input pixel 0 falls in the interleaved grid; taps[r] = ceil((k - r) / s).
+ * `k` taps: each phase r computes the grid rows q in [first, first + count), padded input positions q * s + r;
+ * `offset` is where input pixel 0 falls in the interleaved grid; taps[r] = ceil((k - r) / s).
  */
 function phaseRange(padStart: number, size: number, s: number, k: number) {
   const first = Math.floor(padStart / s);

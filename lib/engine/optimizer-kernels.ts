@@ -1,6 +1,6 @@
 /**
  * One optimiser step of one parameter on the engine (assembly/optimizer.ts): the weights and the state are
- * updated in one pass instead of a dozen tensor ops, the same f32 operations in the same order as
+ * updated in one pass instead of about fourteen tensor ops, the same f32 operations in the same order as
  * lib/train/optimizer.ts's tensor ops, so both give the same weights to the bit.
  */
 import * as tf from '@tensorflow/tfjs-core';
