@@ -79,6 +79,8 @@ export class Replicas {
       throw new RangeError(
         `replicas: a batch of ${B} rows, but they were started for ${layout.rowsPerReplica * count}`,
       );
+    // Fewer rows than replicas (an epoch's last batch can be one image): this thread takes them all.
+    if (B < count) return trainStep(this.model, x, labels, this.trained, optimizer, lr);
     const bounds = Array.from({ length: count + 1 }, (_, i) => Math.round((B * i) / count));
     this.sendWeights();
     this.sendRows(x, labels, bounds);

@@ -103,6 +103,29 @@ test('two replicas give the update and running statistics of their definition, s
   }
 });
 
+test('a batch with fewer rows than replicas trains on the calling thread: the update of one plain step', async () => {
+  await initBackend('wasm', () => undefined);
+  useEngineThreads(1);
+  const config = { kind: 'sgd', momentum: 0, weightDecay: 0 } as const;
+  const x = tf.randomUniform([1, 16, 16, 3], 0, 1, 'float32', 9);
+  const labels = tf.tensor1d([4], 'int32');
+  const model = createModel(RECIPE.name, RECIPE.options);
+  const params = model.namedVariables();
+  const trained = params.filter((p) => p.variable.trainable).map((p) => p.variable);
+  const replicas = Replicas.start(model, RECIPE, trained, 2, { maxRows: 4, imageShape: [16, 16, 3] });
+  const reference = createModel(RECIPE.name, RECIPE.options);
+  const refParams = reference.namedVariables();
+  const refTrained = refParams.filter((p) => p.variable.trainable).map((p) => p.variable);
+  try {
+    replicas.step(x, labels, createOptimizer(config, params), 0.05);
+    training.trainStep(reference, x, labels, refTrained, createOptimizer(config, refParams), 0.05);
+    const [got, want] = [values(params), values(refParams)];
+    for (const [name, w] of want) assert.deepEqual(Array.from(got.get(name)!), Array.from(w), name);
+  } finally {
+    await replicas.close();
+  }
+});
+
 test('replicas refuse a batch larger than they were started for, and a count below 2', async () => {
   await initBackend('wasm', () => undefined);
   const model = createModel(RECIPE.name, RECIPE.options);
