@@ -21,6 +21,12 @@ const RECIPE = {
   },
 };
 
+/** A model of the recipe, its variables and the ones it trains. */
+function fresh() {
+  const model = createModel(RECIPE.name, RECIPE.options);
+  return { model, params: model.namedVariables(), trained: model.trainableVariables() };
+}
+
 function values(params: NamedVariable[]): Map<string, Float32Array> {
   return new Map(params.map((p) => [p.name, p.variable.dataSync() as Float32Array]));
 }
@@ -68,14 +74,11 @@ test('two replicas give the update and running statistics of their definition, s
   const labels = tf.tensor1d([0, 3, 9, 1, 1, 4, 7], 'int32');
   const config = { kind: 'sgd', momentum: 0.9, weightDecay: 1e-4 } as const;
 
-  const model = createModel(RECIPE.name, RECIPE.options);
-  const params = model.namedVariables();
-  const trained = params.filter((p) => p.variable.trainable).map((p) => p.variable);
+  const { model, params, trained } = fresh();
   const optimizer = createOptimizer(config, params);
   const replicas = Replicas.start(model, RECIPE, trained, 2, { maxRows: B, imageShape: [16, 16, 3] });
 
-  const reference = createModel(RECIPE.name, RECIPE.options);
-  const refParams = reference.namedVariables();
+  const { model: reference, params: refParams } = fresh();
   const refOptimizer = createOptimizer(config, refParams);
   const shards = [
     { x: x.slice(0, 4), labels: labels.slice(0, 4) },
@@ -109,13 +112,9 @@ test('a batch with fewer rows than replicas trains on the calling thread: the up
   const config = { kind: 'sgd', momentum: 0, weightDecay: 0 } as const;
   const x = tf.randomUniform([1, 16, 16, 3], 0, 1, 'float32', 9);
   const labels = tf.tensor1d([4], 'int32');
-  const model = createModel(RECIPE.name, RECIPE.options);
-  const params = model.namedVariables();
-  const trained = params.filter((p) => p.variable.trainable).map((p) => p.variable);
+  const { model, params, trained } = fresh();
   const replicas = Replicas.start(model, RECIPE, trained, 2, { maxRows: 4, imageShape: [16, 16, 3] });
-  const reference = createModel(RECIPE.name, RECIPE.options);
-  const refParams = reference.namedVariables();
-  const refTrained = refParams.filter((p) => p.variable.trainable).map((p) => p.variable);
+  const { model: reference, params: refParams, trained: refTrained } = fresh();
   try {
     replicas.step(x, labels, createOptimizer(config, params), 0.05);
     training.trainStep(reference, x, labels, refTrained, createOptimizer(config, refParams), 0.05);
@@ -128,9 +127,7 @@ test('a batch with fewer rows than replicas trains on the calling thread: the up
 
 test('replicas refuse a batch larger than they were started for, and a count below 2', async () => {
   await initBackend('wasm', () => undefined);
-  const model = createModel(RECIPE.name, RECIPE.options);
-  const params = model.namedVariables();
-  const trained = params.filter((p) => p.variable.trainable).map((p) => p.variable);
+  const { model, params, trained } = fresh();
   assert.throws(
     () => Replicas.start(model, RECIPE, trained, 1, { maxRows: 4, imageShape: [16, 16, 3] }),
     /count must be an integer of at least 2, got 1/,
@@ -155,9 +152,7 @@ test('replicas refuse a batch larger than they were started for, and a count bel
 
 test('a worker whose recipe builds another model fails the step with an error, instead of training it', async () => {
   await initBackend('wasm', () => undefined);
-  const model = createModel(RECIPE.name, RECIPE.options);
-  const params = model.namedVariables();
-  const trained = params.filter((p) => p.variable.trainable).map((p) => p.variable);
+  const { model, params, trained } = fresh();
   const other = { name: 'vgg16', options: RECIPE.options };
   const replicas = Replicas.start(model, other, trained, 2, { maxRows: 4, imageShape: [16, 16, 3] });
   try {
