@@ -2,9 +2,9 @@
  * Data-parallel training on every core: the calling thread and `count - 1` worker threads each hold a replica
  * of the model (built from the same recipe), and each step splits the batch between them by rows. Every
  * replica computes the gradients of its rows on one thread of its own (its tfjs backend, its spike engine),
- * so nothing of a step is serial but the exchange: the weights go out before the step, the gradients come
- * back after it, all through one SharedArrayBuffer, and the calling thread's optimizer applies
- * sum over replicas of (rows / batch) x gradient, the batch's mean gradient.
+ * so what stays serial is the exchange (the weights go out before the step, the gradients come back after
+ * it, through one SharedArrayBuffer) and the update: the calling thread's optimizer applies sum over
+ * replicas of (rows / batch) x gradient, the batch's mean gradient.
  * What differs from one replica on the whole batch: tdBN normalises each replica's rows with their own batch
  * statistics (as PyTorch's DistributedDataParallel without SyncBatchNorm), and the running statistics become
  * the rows-weighted mean of the replicas' updates, which is the update with the mean of their batch statistics.
