@@ -5,7 +5,9 @@ import type { NotebookServer } from '../../scripts/notebook-runner/server';
 /** Opens `file` (relative to the served folder) and waits until its kernel has started and is idle. */
 export async function openNotebook(page: Page, server: NotebookServer, file: string): Promise<void> {
   await page.goto(`${server.baseUrl}/notebooks/${file}?token=${server.token}`);
-  await page.waitForSelector('#kernel_indicator_icon.kernel_idle_icon', { timeout: 60_000 });
+  // tslab can take minutes to start on two loaded cores (a CI run timed out at 60 s while the other test files
+  // ran); the headless runner gives it the same 300 s.
+  await page.waitForSelector('#kernel_indicator_icon.kernel_idle_icon', { timeout: 300_000 });
 }
 
 /**
