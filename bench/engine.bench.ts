@@ -113,31 +113,20 @@ function firingRate(model: SplittableModel, x: tf.Tensor, training: boolean): nu
  * SGD steps on batch `x` in a single pass, as `train` runs them: on one thread the library's `trainStep`, on
  * more the batch split between that many data-parallel replicas (lib/train/replicas.ts), started on first use.
  */
-function trainer(
-  model: SplittableModel,
-  name: string,
-  x: tf.Tensor,
-  labels: tf.Tensor1D,
-): Pick<Network, 'step' | 'close'> {
-  const params = model.namedVariables();
-  const trained = model.trainableVariables();
-  const optimizer = training.createOptimizer({ kind: 'sgd', momentum: 0, weightDecay: 0 }, params);
-  const replicas = new Map<number, training.Replicas>();
-  const recipe = { name, options: { width: 1, T, classes: 10, momentum: 0.1 } };
+function trainer(model: SplittableModel, recipe: training.ModelRecipe, x: tf.Tensor, labels: tf.Tensor1D) {
+  const optimizer = training.createOptimizer({ kind: 'sgd', momentum: 0, weightDecay: 0 }, model.namedVariables());
+  const steppers = new Map<number, training.BatchStepper>();
+  const stepperAt = (threads: number) => {
+    if (!steppers.has(threads)) {
+      const replicas = { recipe, count: threads };
+      steppers.set(threads, training.batchStepper(model, model.trainableVariables(), optimizer, replicas, x.shape[0]));
+    }
+    return steppers.get(threads)!;
+  };
   return {
-    step(threads) {
-      if (threads === 1) {
-        training.trainStep(model, x, labels, trained, optimizer, 0.01);
-        return;
-      }
-      if (!replicas.has(threads)) {
-        const size = { maxRows: x.shape[0], imageShape: x.shape.slice(1) };
-        replicas.set(threads, training.Replicas.start(model, recipe, trained, threads, size));
-      }
-      replicas.get(threads)!.step(x, labels, optimizer, 0.01);
-    },
+    step: (threads: number) => void stepperAt(threads).step(x, labels, 0.01),
     async close() {
-      await Promise.all([...replicas.values()].map((r) => r.close()));
+      await Promise.all([...steppers.values()].map((s) => s.close()));
       optimizer.dispose();
     },
   };
@@ -158,15 +147,18 @@ function network(name: (typeof NETWORK_CASES)[number], reps: number): Network {
   const [kind, arch, b] = name.split('_');
   const batch = b ? Number(b.slice(1)) : 32;
   const momentum = kind === 'train' ? 0.1 : 1; // 1: the calibration pass below sets the running statistics
-  const modelName = arch === 'r18' ? 'resnet18' : 'resnet50';
-  const model = createModel(modelName, { width: 1, T, classes: arch === 'r18' ? 10 : 100, momentum });
+  const recipe = {
+    name: arch === 'r18' ? 'resnet18' : 'resnet50',
+    options: { width: 1, T, classes: arch === 'r18' ? 10 : 100, momentum },
+  };
+  const model = createModel(recipe.name, recipe.options);
   const x = tf.randomUniform([batch, 32, 32, 3], 0, 1, 'float32', 1);
   if (kind === 'train') {
     const labels = tf.tensor1d(
       Array.from({ length: batch }, (_, i) => i % 10),
       'int32',
     );
-    return { model, x, reps, training: true, ...trainer(model, modelName, x, labels) };
+    return { model, x, reps, training: true, ...trainer(model, recipe, x, labels) };
   }
   tf.tidy(() => model.forward(x, { training: true }));
   return {
