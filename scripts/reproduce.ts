@@ -1,8 +1,9 @@
 /**
  * `npm run reproduce`: the main job. At the preset named by SPIKESPLIT_PRESET (default cpu): runs the
- * experiments (the backbone and then the split sweep, beside NeuCODEX in a second process, since the backbone
- * trains on one core; then the link study; each resumes or skips finished work; then the edge-to-cloud
- * testbed, measured afresh on the NeuCODEX models), then executes every notebook headlessly, which read the results and export the figures to figures/<preset>/,
+ * experiments (the backbone on every core, as data-parallel replicas; then the split sweep beside NeuCODEX in
+ * a second process, one core each; then the link study; each resumes or skips finished work; then the
+ * edge-to-cloud testbed, measured afresh on the NeuCODEX models), then executes every notebook headlessly,
+ * which read the results and export the figures to figures/<preset>/,
  * then writes figures/<preset>/report.html, one page with every figure. At a preset of PUBLISHED_PRESETS (cpu), it
  * then replaces results/<preset>/, the published copy a fresh clone reads (lib/experiments/published.ts).
  * Prints each step's time.
@@ -56,6 +57,7 @@ async function main(): Promise<void> {
   const timed = async (label: string, args: string[], stepEnv = env) => {
     steps.push({ label, seconds: await step(label, args, stepEnv) });
   };
+  await timed('backbone', [CLI, 'train', '--preset', preset.name]);
   // The sweep and NeuCODEX run side by side: the cores go to the processes, one thread each, unless
   // SPIKESPLIT_THREADS says otherwise (thread pools in two processes on the same cores only contend).
   const sideBySide = {

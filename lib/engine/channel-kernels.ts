@@ -1,7 +1,7 @@
 /**
  * Per-channel sums and affine maps over `[..., C]` (the channel last) on the engine's threads
  * (assembly/channel.ts): what threshold-dependent batch normalisation (lib/snn/tdbn.ts) is made of. The sums
- * add in f32 over runs of rows and in f64 across them.
+ * add in f32 over runs of rows and in f64 across them, in the runs' order.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { withArena } from './engine';
@@ -12,6 +12,9 @@ import { copyIn, quadsIn, tensorAt } from './transfer';
 function quads(pool: KernelPool, t: tf.Tensor1D): number {
   return quadsIn(pool, t.dataSync() as Float32Array);
 }
+
+/** Rows a run of the sums adds in f32. */
+const RUN_ROWS = 256;
 
 /** The rows and channels of `u` `[..., C]`, which `v` must share. */
 function rowsOf(u: tf.Tensor, v: tf.Tensor): [number, number] {
@@ -27,14 +30,15 @@ export function channelSumsKernel(u: tf.Tensor, v: tf.Tensor, shift: tf.Tensor1D
   return withArena((pool) => {
     const us = copyIn(pool, u);
     const vs = u === v ? us : copyIn(pool, v);
-    const sums = pool.alloc(pool.threads * 2 * C * 8);
+    const runs = Math.ceil(rows / RUN_ROWS);
+    const sums = pool.alloc(runs * 2 * C * 8);
     const scratch = pool.alloc(pool.threads * 2 * Math.ceil(C / 4) * 16);
-    pool.run('channelSums', [us, vs, rows, C, quads(pool, shift), sums, scratch]);
-    const all = pool.f64(sums, pool.threads * 2 * C);
+    pool.run('channelSums', [us, vs, rows, C, quads(pool, shift), sums, scratch, RUN_ROWS]);
+    const all = pool.f64(sums, runs * 2 * C);
     const total = (part: number) => {
-      const out = new Float32Array(C);
-      for (let c = 0; c < C; c++) for (let t = 0; t < pool.threads; t++) out[c] += all[(t * 2 + part) * C + c];
-      return tf.tensor1d(out);
+      const out = new Float64Array(C);
+      for (let k = 0; k < runs; k++) for (let c = 0; c < C; c++) out[c] += all[(k * 2 + part) * C + c];
+      return tf.tensor1d(Float32Array.from(out));
     };
     return [total(0), total(1)];
   });
@@ -69,6 +73,6 @@ export function channelAffineAt(
   [a, b, d]: readonly [number, number, number],
 ): number {
   const out = pool.alloc(rows * C * 4);
-  pool.run('channelAffine', [u, v, rows, C, a, b, d, out], pool.threadsFor(rows * C));
+  pool.run('channelAffine', [u, v, rows, C, a, b, d, out]);
   return out;
 }

@@ -44,11 +44,20 @@ export function lifAt(
   out: LifOutputs,
   { a, d, plus }: { readonly a: number; readonly d: number; readonly plus: number } = { a: 0, d: 0, plus: 0 },
 ): void {
-  pool.run(
-    'lifForward',
-    [x, T, P, C, new F32(p.decay), new F32(p.vth), p.hard ? 1 : 0, a, d, plus, out.spikes, out.bits],
-    pool.threadsFor(T * P * C),
-  );
+  pool.run('lifForward', [
+    x,
+    T,
+    P,
+    C,
+    new F32(p.decay),
+    new F32(p.vth),
+    p.hard ? 1 : 0,
+    a,
+    d,
+    plus,
+    out.spikes,
+    out.bits,
+  ]);
 }
 
 /** Spikes `[T*B, ...]` of time-folded `x` from rest. */
@@ -69,23 +78,19 @@ export function lifBackwardKernel(x: tf.Tensor, dy: tf.Tensor, T: number, p: Lif
     const dys = copyIn(pool, dy);
     const dx = pool.alloc(dy.size * 4);
     const kind = SURROGATES.indexOf(p.surrogate.kind);
-    pool.run(
-      'lifBackward',
-      [
-        xs,
-        dys,
-        T,
-        dy.size / T,
-        new F32(p.decay),
-        new F32(p.vth),
-        p.hard ? 1 : 0,
-        p.detachReset ? 1 : 0,
-        kind,
-        new F32(p.surrogate.param),
-        dx,
-      ],
-      pool.threadsFor(dy.size),
-    );
+    pool.run('lifBackward', [
+      xs,
+      dys,
+      T,
+      dy.size / T,
+      new F32(p.decay),
+      new F32(p.vth),
+      p.hard ? 1 : 0,
+      p.detachReset ? 1 : 0,
+      kind,
+      new F32(p.surrogate.param),
+      dx,
+    ]);
     return tensorAt(pool, dx, dy.shape);
   });
 }

@@ -42,7 +42,7 @@ export function optimizerStepKernel(
     const states = buffers.map((b) => copyIn(pool, b));
     const args: KernelArg[] = [wAt, gAt, states[0], states[1] ?? states[0], w.size, rule.kind === 'sgd' ? 0 : 1];
     args.push(new F32(lr), new F32(decay), ...constants.map((c) => new F32(c)));
-    pool.run('optimizerStep', args, pool.threadsFor(w.size));
+    pool.run('optimizerStep', args);
     tf.tidy(() => {
       w.assign(tensorAt(pool, wAt, w.shape));
       buffers.forEach((b, i) => b.assign(tensorAt(pool, states[i], b.shape)));

@@ -1,7 +1,8 @@
 /**
  * The kernel pool: the spike kernels (kernels.wasm, built from assembly/) instantiated on one shared
  * WebAssembly memory by the calling thread and by `threads - 1` worker threads. `run` is synchronous: it
- * writes the arguments, wakes the workers, does share 0 itself and waits until every thread is done, so an
+ * writes the arguments, wakes the workers and takes chunks of the kernel's work itself, and each worker that
+ * wakes in time takes chunks too (generations.ts's chunked handshake); it returns when the work is done, so an
  * op inside a tfjs forward or gradient function can call it like any other kernel. Model code never sees it.
  * Kernels run on `threads` threads, which `activate` can lower (and raise back) without new workers: on one
  * thread no worker is woken.
@@ -9,7 +10,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
-import { dispatch } from './generations';
+import { dispatchChunks } from './generations';
 import {
   ARENA_BYTES,
   ARGS_BYTES,
@@ -30,13 +31,6 @@ export class F32 {
 export type KernelArg = number | F32;
 
 const ARGS_AT = CTRL_BYTES;
-
-/**
- * Items (elements, pixels) below which a light kernel (elementwise, a pass over pixels, about a nanosecond an
- * item) runs on the calling thread alone: about 0.5 ms of work, while waking a sleeping worker was measured
- * at 50-300 us on these machines (batch-1 inference is made of such kernels).
- */
-const SPLIT_MIN_ITEMS = 1 << 19;
 
 export class KernelPool {
   readonly memory: WebAssembly.Memory;
@@ -105,30 +99,26 @@ export class KernelPool {
     this.active = threads;
   }
 
-  /** The threads a light kernel over `items` items runs on: one below SPLIT_MIN_ITEMS, else the active ones. */
-  threadsFor(items: number): number {
-    return items < SPLIT_MIN_ITEMS ? 1 : this.active;
-  }
-
   /** Runs `kernel` on the active threads with `args` (written to the argument block) and returns when all are done. */
-  run(kernel: KernelName, args: readonly KernelArg[], threads = this.threads): void {
+  run(kernel: KernelName, args: readonly KernelArg[]): void {
     if (args.length > ARGS_BYTES / 4)
       throw new RangeError(`kernel ${kernel}: at most ${ARGS_BYTES / 4} arguments, got ${args.length}`);
     const buffer = this.memory.buffer;
     const ints = new Int32Array(buffer, ARGS_AT, args.length);
     const floats = new Float32Array(buffer, ARGS_AT, args.length);
     args.forEach((a, i) => (a instanceof F32 ? (floats[i] = a.value) : (ints[i] = a)));
-    const nt = Math.min(threads, this.threads);
+    const nt = this.threads;
     const id = KERNELS.indexOf(kernel);
     const ctrl = this.ctrl;
     Atomics.store(ctrl, CTRL.kernel, id);
     Atomics.store(ctrl, CTRL.args, ARGS_AT);
-    Atomics.store(ctrl, CTRL.threads, nt);
-    dispatch(
+    Atomics.store(ctrl, CTRL.threads, nt); // workers from tid nt on stay out
+    Atomics.store(ctrl, CTRL.chunk, 0);
+    dispatchChunks(
       ctrl,
       CTRL,
-      nt > 1 ? this.workers.length : 0, // workers past the first nt - 1 skip the kernel
-      () => this.kernels[id](ARGS_AT, 0, nt),
+      nt > 1,
+      () => this.kernels[id](ARGS_AT, 0),
       () =>
         new Error(
           `spike engine: a worker thread failed to run kernel '${kernel}'; set SPIKESPLIT_THREADS=1 to run without workers`,
@@ -208,11 +198,8 @@ export class KernelPool {
     return new Int32Array(this.memory.buffer, at, length);
   }
 
-  /** Stops the workers. */
+  /** Stops the workers (they wait between kernels, never inside one: `run` returns only when they are out). */
   async close(): Promise<void> {
-    Atomics.store(this.ctrl, CTRL.kernel, -1);
-    Atomics.add(this.ctrl, CTRL.generation, 1);
-    Atomics.notify(this.ctrl, CTRL.generation);
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
 }

@@ -46,13 +46,20 @@ function geometryArgs(pool: KernelPool, bitsAt: number, g: Geometry): number[] {
   const pixels = g.N * g.H * g.W;
   const counts = pool.alloc(pixels * 4);
   const idx = pool.alloc(pixels * g.Cin * 2);
-  pool.run('lists', [bitsAt, pixels, g.wpp, g.Cin, counts, idx], pool.threadsFor(pixels * g.wpp * 32));
+  pool.run('lists', [bitsAt, pixels, g.wpp, g.Cin, counts, idx]);
   return [g.N, g.H, g.W, g.Cin, g.k, g.stride, g.pad, g.OH, g.OW, g.Cout, g.transposed, counts, idx];
 }
 
 /** The convolution kernels' per-thread scratch for the taps of one output pixel (args[16]). */
 function tapScratch(pool: KernelPool, g: Geometry): number {
   return pool.alloc(pool.threads * g.k * g.k * 12);
+}
+
+/** `pool.threads` per-thread f64 result slots, zeroed (a kernel adds to its thread's). */
+function threadSlots(pool: KernelPool): number {
+  const at = pool.alloc(pool.threads * 8);
+  pool.f64(at, pool.threads).fill(0);
+  return at;
 }
 
 /** Sums the per-thread f64 slots at `at`. */
@@ -68,10 +75,10 @@ export function packAt(pool: KernelPool, xs: number, shape: readonly number[], w
   const [n, h, w, c] = shape;
   const pixels = n * h * w;
   const bits = pool.alloc(pixels * wpp * 4);
-  const threads = pool.threadsFor(pixels * c);
-  const bad = pool.alloc(threads * 4);
-  pool.run('pack', [xs, pixels, c, wpp, bits, bad], threads);
-  const nonBinary = pool.i32(bad, threads).reduce((a, b) => a + b, 0);
+  const bad = pool.alloc(pool.threads * 4);
+  pool.i32(bad, pool.threads).fill(0);
+  pool.run('pack', [xs, pixels, c, wpp, bits, bad]);
+  const nonBinary = pool.i32(bad, pool.threads).reduce((a, b) => a + b, 0);
   if (nonBinary > 0) {
     throw new RangeError(
       `${name}: a spike convolution reads binary spikes (0 or 1), but ${nonBinary} of the ${pixels * c} input values are neither`,
@@ -101,7 +108,7 @@ export function blockedWeights(pool: KernelPool, w: tf.Tensor, transposed: 0 | 1
   const rows = k * k * Cin;
   return weightCache().blocked(w, transposed ? 'transposed' : 'plain', rows * paddedChannels(Cout) * 4, (at) => {
     const wKio = transposed ? tf.transpose(w, [0, 1, 3, 2]) : w;
-    pool.run('relayout', [copyIn(pool, wKio), at, rows, Cout, 1], pool.threadsFor(rows * Cout));
+    pool.run('relayout', [copyIn(pool, wKio), at, rows, Cout, 1]);
     if (wKio !== w) wKio.dispose();
   });
 }
@@ -110,7 +117,7 @@ export function blockedWeights(pool: KernelPool, w: tf.Tensor, transposed: 0 | 1
 export function forwardAt(pool: KernelPool, bitsAt: number, g: Geometry, wAt: number, sink?: AccumulateSink): number {
   const spikes = geometryArgs(pool, bitsAt, g);
   const out = pool.alloc(g.N * g.OH * g.OW * g.Cout * 4);
-  const acs = pool.alloc(pool.threads * 8);
+  const acs = threadSlots(pool);
   pool.run('convForward', [...spikes, wAt, out, acs, tapScratch(pool, g)]);
   sink?.(total(pool, acs), 'forward');
   return out;
@@ -128,11 +135,11 @@ function filterGrad(
   const spikes = geometryArgs(pool, copyArrayIn(pool, bits), g);
   const dyAt = copyIn(pool, dy, 16); // the kernel's last 4-channel block may read 16 bytes past the end
   const blocked = pool.alloc(rows * paddedChannels(g.Cout) * 4);
-  const acs = pool.alloc(pool.threads * 8);
+  const acs = threadSlots(pool);
   pool.run('filterGrad', [...spikes, dyAt, blocked, acs, tapScratch(pool, g)]);
   sink?.(total(pool, acs), 'filter-grad');
   const dw = pool.alloc(rows * g.Cout * 4);
-  pool.run('relayout', [blocked, dw, rows, g.Cout, 0], pool.threadsFor(rows * g.Cout));
+  pool.run('relayout', [blocked, dw, rows, g.Cout, 0]);
   return tensorAt<tf.Rank.R4>(pool, dw, [g.k, g.k, g.Cin, g.Cout]);
 }
 

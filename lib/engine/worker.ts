@@ -1,10 +1,10 @@
 /**
- * One thread of the kernel pool: instantiates the kernels on the pool's shared memory, then runs its share of
- * each kernel the caller dispatches (generations.ts). A worker that cannot instantiate the kernels flags every
- * dispatch as failed, so the caller reports it.
+ * One thread of the kernel pool: instantiates the kernels on the pool's shared memory, then takes chunks of
+ * each kernel the caller dispatches, when it wakes in time (generations.ts). A worker that cannot instantiate
+ * the kernels flags every dispatch it joins as failed, so the caller reports it.
  */
 import { workerData } from 'worker_threads';
-import { serve } from './generations';
+import { serveChunks } from './generations';
 import { CTRL, CTRL_BYTES, KERNELS, type KernelFn } from './layout';
 
 const {
@@ -21,16 +21,13 @@ try {
 } catch (err) {
   startError = err;
 }
-serve(
+serveChunks(
   ctrl,
   CTRL,
   () => {
-    const kernel = Atomics.load(ctrl, CTRL.kernel);
-    if (kernel < 0) return false; // the pool closes
+    if (tid >= Atomics.load(ctrl, CTRL.threads)) return;
     if (!kernels) throw startError;
-    const threads = Atomics.load(ctrl, CTRL.threads);
-    if (tid < threads) kernels[kernel](Atomics.load(ctrl, CTRL.args), tid, threads);
-    return true;
+    kernels[Atomics.load(ctrl, CTRL.kernel)](Atomics.load(ctrl, CTRL.args), tid);
   },
   () => undefined,
 );

@@ -4,7 +4,9 @@
  */
 import * as fs from 'fs';
 import type { SplitBackbone } from '../models/backbone';
+import { kernelThreads } from '../engine/engine';
 import { createModel } from '../models/registry';
+import type { ModelRecipe } from '../train/replicas';
 import { loadWeights, saveWeights } from '../models/weights';
 import { evaluate } from '../train/evaluate';
 import { train, type EpochRecord, type TrainOptions } from '../train/trainer';
@@ -32,12 +34,19 @@ export interface BackboneSummary extends Provenance {
   /** Per test image, by time steps: correct or not (the baseline of every sweep row's paired drop). */
   correctByT: Record<string, Correctness>;
   trainSeconds: number;
+  /** Data-parallel replicas each step was split between (one per engine thread; 1: none, lib/train/replicas.ts). */
+  replicas: number;
 }
 
-/** A freshly initialised backbone of the preset's architecture (name, width, stem stride) with `T` steps. */
-function presetBackbone(preset: Preset, classes: number, T: number): SplitBackbone {
+/** How the preset's backbone (name, width, stem stride) with `T` steps is built, freshly initialised. */
+function backboneRecipe(preset: Preset, classes: number, T: number): ModelRecipe {
   const { name, width, stemStride } = preset.model;
-  return createModel(name, { width, stemStride, T, classes, seed: preset.pretrain.seed });
+  return { name, options: { width, stemStride, T, classes, seed: preset.pretrain.seed } };
+}
+
+function presetBackbone(preset: Preset, classes: number, T: number): SplitBackbone {
+  const { name, options } = backboneRecipe(preset, classes, T);
+  return createModel(name, options);
 }
 
 /** A fresh backbone of the preset's architecture with `T` steps and the trained weights. */
@@ -81,9 +90,11 @@ export async function pretrainBackbone(
     `pretraining ${preset.model.name} (width ${preset.model.width}, stem stride ${preset.model.stemStride ?? 1}, T ${preset.model.T}) on ${data.description}`,
   );
   const model = presetBackbone(preset, data.classes, preset.model.T);
+  const replicas = { recipe: backboneRecipe(preset, data.classes, preset.model.T), count: kernelThreads() };
   try {
     const t0 = Date.now();
     const { history } = await train(model, data.train, data.monitor, preset.pretrain, {
+      replicas,
       ...options,
       runDir: backboneDir(preset.name),
     });
@@ -98,6 +109,7 @@ export async function pretrainBackbone(
       accuracyByT,
       correctByT,
       trainSeconds,
+      replicas: replicas.count,
     };
     writeJsonAtomic(backboneSummaryFile(preset.name), summary);
     log(`backbone: test accuracy ${accuracyLine(accuracyByT)} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);

@@ -246,7 +246,7 @@ export const PRESETS: Record<PresetName, Preset> = {
       monitorPerClass: 100,
     },
     model: { name: 'sew-resnet50', width: 1 / 8, T: 2, stemStride: 2 },
-    pretrain: training(2, 32, ADAM, { kind: 'cosine', lr: 2e-3, epochs: 2, warmupEpochs: 0.1 }),
+    pretrain: training(3, 32, ADAM, { kind: 'cosine', lr: 2e-3, epochs: 3, warmupEpochs: 0.1 }),
     finetune: training(4, 32, ADAM, { kind: 'cosine', lr: 2e-3, epochs: 4 }),
     evalT: [2, 4],
     sweep: { splitPoints: ['RB3', 'RB7', 'RB13', 'RB16'], compressions: THREE_COMPRESSIONS, T: [2] },

@@ -76,9 +76,9 @@ test('resident blocks count the accumulates of the layer-by-layer pass, pack onc
   const run = pool.run;
   const packs = (observer?: ForwardObserver) => {
     let n = 0;
-    pool.run = (kernel, args, threads) => {
+    pool.run = (kernel, args) => {
       if (kernel === 'pack') n++;
-      run.call(pool, kernel, args, threads);
+      run.call(pool, kernel, args);
     };
     try {
       logits(model, x, observer);

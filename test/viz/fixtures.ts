@@ -87,6 +87,7 @@ export const BACKBONE: BackboneSummary = {
   accuracyByT: { '2': 0.62, '4': 0.66 },
   correctByT: { '2': encodeCorrectness(firstCorrect(0.62)), '4': encodeCorrectness(firstCorrect(0.66)) },
   trainSeconds: 100,
+  replicas: 1,
 };
 
 const SWEEP_ROWS = [

@@ -1,13 +1,22 @@
-// AssemblyScript: what every spike-engine kernel uses to read its arguments and take its share of the work.
-// Every kernel has the signature (args, tid, nt): `args` points at its i32/f32 arguments in the shared memory,
-// `tid` is this thread's index and `nt` the number of threads; a kernel does its own share of the work
-// (contiguous rows, or channels) and writes per-thread results (counts, partial sums) to slots indexed by tid.
+// AssemblyScript: what every spike-engine kernel uses to read its arguments and take its work.
+// Every kernel has the signature (args, tid): `args` points at its i32/f32 arguments in the shared memory and
+// `tid` is this thread's index, for its own scratch and result slots. The threads take the work in chunks
+// from one counter (`nextChunk`), as many as each gets to, so a kernel's result never depends on which thread
+// did a chunk: each output is written by one chunk, in one order.
 
-/** Rows [start, end) of `rows` that thread tid of nt takes. */
-@inline export function share(rows: i32, tid: i32, nt: i32): i64 {
-  const start = <i32>((<i64>rows * tid) / nt);
-  const end = <i32>((<i64>rows * (tid + 1)) / nt);
-  return (<i64>start << 32) | <i64>end;
+/** The i32 just below a kernel's arguments (the pool zeroes it): the next chunk to be taken. */
+@inline export function nextChunk(args: usize): i32 {
+  return atomic.add<i32>(args - 4, 1);
+}
+
+/** The items [start, end) of chunk `c` of `size` items each, of `n` in all. */
+@inline export function chunkRange(c: i32, size: i32, n: i32): i64 {
+  return (<i64>(c * size) << 32) | <i64>min(n, (c + 1) * size);
+}
+
+/** How many chunks of `size` items `n` items make. */
+@inline export function chunks(n: i32, size: i32): i32 {
+  return (n + size - 1) / size;
 }
 
 @inline export function arg(args: usize, i: i32): i32 {
