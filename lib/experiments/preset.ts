@@ -236,7 +236,7 @@ export const PRESETS: Record<PresetName, Preset> = {
   cpu: {
     name: 'cpu',
     description:
-      'under an hour on 2 cores: all of real CIFAR-10, a 1/8-width spiking ResNet-50 (SEW IAND joins, stem stride 2), T = 2',
+      'about an hour on 2 cores: all of real CIFAR-10, a 1/8-width spiking ResNet-50 (SEW IAND joins, stem stride 2), T = 2',
     data: {
       dataset: 'cifar10',
       source: 'auto',
