@@ -194,10 +194,6 @@ export class KernelPool {
     return new Float64Array(this.memory.buffer, at, length);
   }
 
-  i32(at: number, length: number): Int32Array {
-    return new Int32Array(this.memory.buffer, at, length);
-  }
-
   /** Stops the workers (they wait between kernels, never inside one: `run` returns only when they are out). */
   async close(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.terminate()));

@@ -75,10 +75,9 @@ export function packAt(pool: KernelPool, xs: number, shape: readonly number[], w
   const [n, h, w, c] = shape;
   const pixels = n * h * w;
   const bits = pool.alloc(pixels * wpp * 4);
-  const bad = pool.alloc(pool.threads * 4);
-  pool.i32(bad, pool.threads).fill(0);
+  const bad = threadSlots(pool);
   pool.run('pack', [xs, pixels, c, wpp, bits, bad]);
-  const nonBinary = pool.i32(bad, pool.threads).reduce((a, b) => a + b, 0);
+  const nonBinary = total(pool, bad);
   if (nonBinary > 0) {
     throw new RangeError(
       `${name}: a spike convolution reads binary spikes (0 or 1), but ${nonBinary} of the ${pixels * c} input values are neither`,

@@ -89,8 +89,9 @@ export async function pretrainBackbone(
   log(
     `pretraining ${preset.model.name} (width ${preset.model.width}, stem stride ${preset.model.stemStride ?? 1}, T ${preset.model.T}) on ${data.description}`,
   );
-  const model = presetBackbone(preset, data.classes, preset.model.T);
-  const replicas = { recipe: backboneRecipe(preset, data.classes, preset.model.T), count: kernelThreads() };
+  const recipe = backboneRecipe(preset, data.classes, preset.model.T);
+  const model = createModel(recipe.name, recipe.options);
+  const replicas = { recipe, count: kernelThreads() };
   try {
     const t0 = Date.now();
     const { history } = await train(model, data.train, data.monitor, preset.pretrain, {

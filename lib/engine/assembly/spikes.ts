@@ -6,7 +6,7 @@ import { arg, chunkRange, chunks, nextChunk, ptr } from './common';
 const CHUNK_PIXELS = 256;
 
 /**
- * pack(x f32 [pixels, C], pixels, C, wpp, bits u32 [pixels, wpp], bad i32 [threads]): bits of the values
+ * pack(x f32 [pixels, C], pixels, C, wpp, bits u32 [pixels, wpp], bad f64 [threads]): bits of the values
  * equal to 1; bad[tid] (zeroed by the caller) gains the values that are neither 0 nor 1.
  */
 export function pack(args: usize, tid: i32): void {
@@ -40,8 +40,8 @@ export function pack(args: usize, tid: i32): void {
       }
     }
   }
-  const slot = badOut + (<usize>tid << 2);
-  store<i32>(slot, load<i32>(slot) + bad);
+  const slot = badOut + (<usize>tid << 3);
+  store<f64>(slot, load<f64>(slot) + <f64>bad);
 }
 
 /**
