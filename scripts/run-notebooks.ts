@@ -10,7 +10,14 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { PRESET_NAMES, readJsonArtefactIfPresent } from 'spikesplit';
-import { ensureJupyter, ensureTslabKernel, PYTHON, ROOT } from './notebook-runner/jupyter';
+import {
+  ensureJupyter,
+  ensureTslabKernel,
+  PYTHON,
+  ROOT,
+  SEND_AFTER_BIND,
+  withPreloads,
+} from './notebook-runner/jupyter';
 
 const NOTEBOOKS_DIR = path.join(ROOT, 'notebooks');
 const EXECUTE_PY = path.join(ROOT, 'scripts', 'notebook-runner', 'execute.py');
@@ -94,7 +101,7 @@ function runNotebook(file: string, executedCopy: string, preset: string, cellTim
         ...process.env,
         SPIKESPLIT_PRESET: preset,
         SPIKESPLIT_KERNEL_ERRORS: errorsFile,
-        NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${JSON.stringify(KERNEL_GUARD)}`.trim(),
+        NODE_OPTIONS: withPreloads(process.env.NODE_OPTIONS, [SEND_AFTER_BIND, KERNEL_GUARD]),
       },
     });
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;

@@ -15,6 +15,13 @@ export const DEBIAN_PACKAGES = [
 ];
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
 export const TSLAB = path.join(ROOT, 'node_modules', '.bin', 'tslab');
+/** Preloaded into every tslab kernel the runner or the server starts: see send-after-bind.ts. */
+export const SEND_AFTER_BIND = path.join(__dirname, 'send-after-bind.js');
+
+/** `nodeOptions` (NODE_OPTIONS, maybe unset) with each of `files` preloaded (`--require`) as well. */
+export function withPreloads(nodeOptions: string | undefined, files: string[]): string {
+  return [nodeOptions ?? '', ...files.map((file) => `--require ${JSON.stringify(file)}`)].join(' ').trim();
+}
 
 function run(command: string, args: string[], options: Omit<SpawnSyncOptions, 'encoding'> = {}) {
   return spawnSync(command, args, { ...options, encoding: 'utf8' });

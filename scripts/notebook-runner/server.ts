@@ -7,7 +7,7 @@ import { randomBytes } from 'crypto';
 import * as net from 'net';
 import * as path from 'path';
 import { startReadyChild } from 'spikesplit';
-import { PYTHON, ROOT } from './jupyter';
+import { PYTHON, ROOT, SEND_AFTER_BIND, withPreloads } from './jupyter';
 
 export interface NotebookServerOptions {
   /** TCP port on 127.0.0.1; 0: a free one is picked. */
@@ -16,7 +16,7 @@ export interface NotebookServerOptions {
   token?: string;
   /** Served folder; default `notebooks/` of this checkout. */
   notebookDir?: string;
-  /** The server's (and its kernels') environment; default this process's. */
+  /** The server's (and its kernels') environment, default this process's; the kernels preload send-after-bind.ts too. */
   env?: NodeJS.ProcessEnv;
   /** Give up when the server has not said where it listens after this long; default 60 s. */
   readyTimeoutMs?: number;
@@ -62,13 +62,14 @@ export async function startNotebookServer(options: NotebookServerOptions): Promi
     '--NotebookApp.password=',
     ...(process.getuid?.() === 0 ? ['--allow-root'] : []),
   ];
+  const env = options.env ?? process.env;
   // it moves to the next port when this one is taken, so the port is read from its log
   const child = await startReadyChild([PYTHON, ...args], {
     ready: /http:\/\/127\.0\.0\.1:(\d+)\//,
     name: `the notebook server (${PYTHON} -m notebook)`,
     expected: 'where it listens',
     readyTimeoutMs: options.readyTimeoutMs ?? 60_000,
-    env: options.env,
+    env: { ...env, NODE_OPTIONS: withPreloads(env.NODE_OPTIONS, [SEND_AFTER_BIND]) },
   });
   const listening = Number(child.ready[1]);
   const baseUrl = `http://127.0.0.1:${listening}`;

@@ -39,13 +39,17 @@ function runFixture(name: string, args: string[] = [], preset = 'tiny') {
   return { status: run.status, output: run.stdout + run.stderr, text, outputs };
 }
 
-test('a notebook that passes: the preset reaches the kernel and the executed copy keeps the output', { skip }, () => {
-  const { status, output, text } = runFixture('prints-preset.ipynb', [], 'cpu');
-  assert.equal(status, 0, output);
-  assert.match(output, /^start prints-preset\.ipynb \(preset cpu\)$/m);
-  assert.match(output, /^ok +prints-preset\.ipynb +\d+\.\d s/m);
-  assert.equal(text(2), 'preset=cpu\n');
-});
+test(
+  'a notebook that passes: the preset and the preload reach the kernel, the executed copy keeps the output',
+  { skip },
+  () => {
+    const { status, output, text } = runFixture('prints-preset.ipynb', [], 'cpu');
+    assert.equal(status, 0, output);
+    assert.match(output, /^start prints-preset\.ipynb \(preset cpu\)$/m);
+    assert.match(output, /^ok +prints-preset\.ipynb +\d+\.\d s/m);
+    assert.equal(text(2), 'preset=cpu\nsends wait for binds: true\n');
+  },
+);
 
 test(
   "progress in a headless run: each loop's display output holds its final line, not a line per update",
