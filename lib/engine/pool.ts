@@ -144,6 +144,23 @@ export class KernelPool {
     return at;
   }
 
+  /** The arena's next free byte: a mark that `release` frees back to. */
+  get arenaTop(): number {
+    return this.top;
+  }
+
+  /** Frees what `alloc` handed out since `mark` was the arena's top (`arenaTop`). */
+  release(mark: number): void {
+    if (mark < this.base || mark > this.top)
+      throw new RangeError(`kernel pool: release(${mark}) is outside the arena [${this.base}, ${this.top}]`);
+    this.top = mark;
+  }
+
+  /** Copies `bytes` from `from` to `to` within the pool's memory (the ranges may overlap). */
+  move(to: number, from: number, bytes: number): void {
+    new Uint8Array(this.memory.buffer).copyWithin(to, from, from + bytes);
+  }
+
   /** Frees everything `alloc` handed out. */
   reset(): void {
     this.top = this.base;

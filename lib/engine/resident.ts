@@ -5,7 +5,8 @@
  * it waits on the current (`Current.affine`) until the LIF that reads it applies it, with the residual
  * addition, on the way in (lif-kernels.ts's `lifAt`); that LIF writes bit-packed spikes, which the next spike
  * convolution reads as they are. Every value is the same f32 operation in the same order as the separate ops,
- * so the outputs are those of the op-by-op path to the bit.
+ * so the outputs are those of the op-by-op path to the bit. Consecutive blocks can share one op: each hands
+ * its output spikes to the next (`spikesDownTo` frees the rest), and only the last one's are copied out.
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import { channelAffineAt } from './channel-kernels';
@@ -78,6 +79,26 @@ export function lifOf(pool: KernelPool, x: Current, T: number, p: LifKernelParam
   const map = { a: x.affine?.a ?? 0, d: x.affine?.d ?? 0, plus: x.plus ?? 0 };
   lifAt(pool, x.at, [T, (N / T) * H * W, C], p, { spikes, bits }, map);
   return { shape: x.shape, bits, floats: spikes };
+}
+
+/**
+ * The spikes `s` moved down to the arena's memory from `mark` (an `arenaTop` taken before they were made),
+ * everything after them freed: what a chain of blocks keeps from one block to the next.
+ */
+export function spikesDownTo(pool: KernelPool, s: Spikes, mark: number): Spikes {
+  const [N, H, W, C] = s.shape;
+  const parts: { key: 'bits' | 'floats'; at: number; bytes: number }[] = [
+    { key: 'bits', at: s.bits, bytes: N * H * W * Math.ceil(C / 32) * 4 },
+  ];
+  if (s.floats) parts.push({ key: 'floats', at: s.floats, bytes: N * H * W * C * 4 });
+  parts.sort((p, q) => p.at - q.at); // the lower first: each then moves down, onto nothing still to move
+  pool.release(mark);
+  const moved = { shape: s.shape, bits: 0, floats: 0 };
+  for (const { key, at, bytes } of parts) {
+    moved[key] = pool.alloc(bytes);
+    pool.move(moved[key], at, bytes);
+  }
+  return moved;
 }
 
 /** The spikes `s` as a new tensor (they must have floats). */

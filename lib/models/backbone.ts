@@ -16,6 +16,7 @@ import { InputEncoder } from '../snn/encoding';
 import { ForwardContext, Run, makeRun, Module, NamedVariable } from '../snn/module';
 import { unfoldTime } from '../snn/time';
 import { Classifier } from './classifier';
+import { residentBlocks, residentInference, type ResidualParts } from './resident-block';
 import { sameShape } from '../util/shape';
 
 export type Shape3 = [number, number, number];
@@ -54,6 +55,8 @@ export interface SplittableModel {
 export interface BackboneStage {
   readonly name: string;
   readonly module: Module;
+  /** The module as a residual block: consecutive blocks may then run as one engine op (resident-block.ts). */
+  readonly block?: ResidualParts;
 }
 
 export interface BackboneSpec {
@@ -126,8 +129,7 @@ export class SplitBackbone implements SplittableModel {
       if (this.encoder.spiking) run.observer?.activation?.('input', h, true, run);
       run.observer?.splitPoint?.(this.splitPoints[0]); // the stem counts with the first split point
       if (this.stem) h = this.stem.forward(h, run);
-      for (let i = 0; i <= end; i++) h = this.runStage(i, h, run);
-      return h;
+      return this.runStages(0, end, h, run);
     });
   }
 
@@ -145,8 +147,7 @@ export class SplitBackbone implements SplittableModel {
       );
     }
     return tf.tidy(() => {
-      let y = h;
-      for (let i = start; i < this.stages.length; i++) y = this.runStage(i, y, run);
+      const y = this.runStages(start, this.stages.length - 1, h, run);
       run.observer?.splitPoint?.(null);
       return unfoldTime(this.classifier.forward(y, run), run.T); // [T, B, classes]
     });
@@ -169,9 +170,24 @@ export class SplitBackbone implements SplittableModel {
     this.classifier.dispose();
   }
 
-  private runStage(i: number, h: tf.Tensor, run: Run): tf.Tensor {
-    run.observer?.splitPoint?.(this.stages[i].name);
-    return this.stages[i].module.forward(h, run);
+  /** Stages `first`..`last` on `h`; in resident inference, each run of consecutive blocks as one engine op. */
+  private runStages(first: number, last: number, h: tf.Tensor, run: Run): tf.Tensor {
+    const enter = (i: number) => run.observer?.splitPoint?.(this.stages[i].name);
+    for (let i = first; i <= last;) {
+      let end = i;
+      while (residentInference(run) && end <= last && this.stages[end].block) end++;
+      const chain = this.stages.slice(i, end).map((s) => s.block!);
+      const out = chain.length > 1 ? residentBlocks(chain, h, run, (k) => enter(i + k)) : null;
+      if (out) {
+        h = out;
+        i = end;
+      } else {
+        enter(i);
+        h = this.stages[i].module.forward(h, run);
+        i++;
+      }
+    }
+    return h;
   }
 
   private pointName(point: string): string {

@@ -1,9 +1,11 @@
 /**
- * A residual block's inference as one engine op, its activations resident in the engine's memory
- * (lib/engine/resident.ts): the block's input is copied in and bit-packed once (its spike convolutions and the
- * identity read it there), each tdBN's map and the residual addition are applied by the LIF that reads them,
- * an inner LIF writes only bit-packed spikes for the next convolution, and the block's output is copied out
- * once. The same values as the layers run one by one, to the bit (test/engine/resident.test.ts).
+ * Residual blocks' inference as one engine op, their activations resident in the engine's memory
+ * (lib/engine/resident.ts): the first block's input is copied in and bit-packed once (its spike convolutions
+ * and the identity read it there), each tdBN's map and the residual addition are applied by the LIF that reads
+ * them, an inner LIF writes only bit-packed spikes for the next convolution, a block's output spikes stay for
+ * the next block, and the last block's output is copied out once. A backbone runs its consecutive blocks so
+ * (backbone.ts); a block run on its own is a chain of one. The same values as the layers run one by one, to
+ * the bit (test/engine/resident.test.ts).
  *
  * It runs for a pass in inference mode on the engine's kernels whose observer, if any, needs no layer's tensors
  * (an `AccumulateCounter` still counts: the convolutions report as before), and for a block made of spike
@@ -15,6 +17,7 @@ import {
   lifOf,
   residualSum,
   spikeConvAt,
+  spikesDownTo,
   spikesIn,
   spikesOut,
   withChannelMap,
@@ -39,6 +42,12 @@ export interface ResidualParts {
   readonly last: Module;
 }
 
+/**
+ * A chain frees what its blocks allocated, keeping only the last one's output spikes, once it holds more than
+ * this: the move costs about 0.1 ms per MB, and a batch-1 pass never needs it.
+ */
+const CHAIN_BYTES = 64 * 2 ** 20;
+
 /** Whether a pass may run its blocks resident: inference on the engine, no observer of layers' tensors. */
 export function residentInference(run: Run): boolean {
   return !run.training && engineKernelsEnabled() && !run.observer?.activation && !run.observer?.weightLayer;
@@ -53,11 +62,20 @@ function residentLayers(block: ResidualParts): { shortcut: readonly Module[]; br
   return { shortcut, branch: block.branch };
 }
 
-/** `block`'s output for spikes `x` `[T*B, H, W, C]` as one engine op, or null when a part of it cannot run so. */
-export function residentBlock(block: ResidualParts, x: tf.Tensor, run: Run): tf.Tensor | null {
-  const layers = residentLayers(block);
-  if (!layers) return null;
-  const convs = [...layers.shortcut, ...layers.branch].filter((m): m is Conv2d => m instanceof Conv2d);
+/**
+ * The output of consecutive `blocks` for spikes `x` `[T*B, H, W, C]` as one engine op, or null when a part of
+ * one cannot run so: `x` is copied in and packed once, each block hands its output spikes to the next in the
+ * engine's memory, and the last one's are copied out. `enter(i)` is called as block i begins.
+ */
+export function residentBlocks(
+  blocks: readonly ResidualParts[],
+  x: tf.Tensor,
+  run: Run,
+  enter?: (i: number) => void,
+): tf.Tensor | null {
+  const layers = blocks.map(residentLayers);
+  if (layers.some((l) => l === null)) return null;
+  const convs = layers.flatMap((l) => [...l!.shortcut, ...l!.branch]).filter((m): m is Conv2d => m instanceof Conv2d);
   return withArena((pool) => {
     const weights = new Map(convs.map((c) => [c, blockedWeights(pool, c.weight, 0)])); // before anything else
     const layer = (v: Spikes | Current, m: Module): Spikes | Current => {
@@ -74,17 +92,18 @@ export function residentBlock(block: ResidualParts, x: tf.Tensor, run: Run): tf.
       return lifOf(pool, v, run.T, lifKernelParams((m as LIF).params), false);
     };
     checkChannels(convs[0].name, x, convs[0].inChannels);
-    const input = spikesIn(pool, x as tf.Tensor4D, convs[0].name);
-    const identity = layers.shortcut.reduce(layer, input);
-    const branch = layers.branch.reduce(layer, input);
-    if ('bits' in branch) throw new Error(`${block.name}: the branch must end in a norm`);
-    const out = lifOf(
-      pool,
-      residualSum(pool, branch, identity),
-      run.T,
-      lifKernelParams((block.last as LIF).params),
-      true,
-    );
-    return spikesOut(pool, out);
+    const mark = pool.arenaTop;
+    let spikes = spikesIn(pool, x as tf.Tensor4D, convs[0].name);
+    blocks.forEach((block, i) => {
+      enter?.(i);
+      const { shortcut, branch } = layers[i]!;
+      const identity = shortcut.reduce(layer, spikes);
+      const out = branch.reduce(layer, spikes);
+      if ('bits' in out) throw new Error(`${block.name}: the branch must end in a norm`);
+      const sum = residualSum(pool, out, identity);
+      spikes = lifOf(pool, sum, run.T, lifKernelParams((block.last as LIF).params), true);
+      if (pool.arenaTop - mark > CHAIN_BYTES) spikes = spikesDownTo(pool, spikes, mark);
+    });
+    return spikesOut(pool, spikes);
   });
 }

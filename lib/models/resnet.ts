@@ -25,7 +25,7 @@ import { Conv2d } from './conv';
 import { dnnKit, NeuronKit, spikingKit } from './kit';
 import { BackboneOptions, scaledWidth } from './options';
 import { joinResidual, residualAlpha, ResidualKind, shortcutSpikes } from './residual';
-import { residentBlock, residentInference } from './resident-block';
+import { residentBlocks, residentInference, type ResidualParts } from './resident-block';
 
 interface BlockArgs {
   readonly inPlanes: number;
@@ -39,7 +39,7 @@ interface BlockArgs {
 interface BlockType {
   /** Output channels = planes * expansion. */
   readonly expansion: number;
-  new (name: string, args: BlockArgs): Module;
+  new (name: string, args: BlockArgs): ResidualBlock;
 }
 
 /** 1x1 conv with the block's stride + norm (+ LIF for SEW), where the identity would not fit. */
@@ -70,7 +70,7 @@ function shortcut(
  * shortcut (null: the identity), the join and the activation after it. In inference on the engine the whole
  * block runs as one op with its activations resident in the engine's memory (resident-block.ts).
  */
-abstract class ResidualBlock extends Module {
+abstract class ResidualBlock extends Module implements ResidualParts {
   abstract readonly branch: readonly Module[];
   abstract readonly shortcut: Module | null;
   abstract readonly residual: ResidualKind;
@@ -80,7 +80,7 @@ abstract class ResidualBlock extends Module {
   forward(x: tf.Tensor, run: Run): tf.Tensor {
     return tf.tidy(() => {
       if (residentInference(run)) {
-        const out = residentBlock(this, x, run);
+        const out = residentBlocks([this], x, run);
         if (out) return out;
       }
       const identity = this.shortcut ? this.shortcut.forward(x, run) : x;
@@ -203,7 +203,8 @@ function makeLayer(
       planes,
       stride: i === 0 ? stride : 1,
     };
-    stages.push({ name, module: new block(name, args) });
+    const module = new block(name, args);
+    stages.push({ name, module, block: module });
   }
   return stages;
 }
