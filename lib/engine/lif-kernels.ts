@@ -30,19 +30,26 @@ export interface LifOutputs {
 }
 
 /**
- * The LIF over T steps from rest, in the engine's memory, of the input current at `x` `[T, P, C]`, optionally
- * first mapped per channel, x' = a[c] x + d[c] (the `[C]` quads at `a`, `d`; a = 0: x' = x), plus the floats
- * at `plus` `[T, P, C]` (when not 0): an
- * inference-mode tdBN and a residual addition applied on the way in, with the same f32 operations in the same
- * order as the separate ops.
+ * How `lifAt` reads its input current: first mapped per channel, x' = a[c] x + d[c] (the `[C]` quads at `a`,
+ * `d`; a = 0: x' = x), plus the floats at `plus` `[T, P, C]` (when not 0): an inference-mode tdBN and a
+ * residual addition applied on the way in, with the same f32 operations in the same order as the separate
+ * ops. `repeated`: x holds one step's current `[P, C]`, the same at every step.
  */
+export interface LifInput {
+  readonly a: number;
+  readonly d: number;
+  readonly plus: number;
+  readonly repeated?: boolean;
+}
+
+/** The LIF over T steps from rest, in the engine's memory, of the input current at `x` `[T, P, C]`. */
 export function lifAt(
   pool: KernelPool,
   x: number,
   [T, P, C]: readonly [number, number, number],
   p: LifKernelParams,
   out: LifOutputs,
-  { a, d, plus }: { readonly a: number; readonly d: number; readonly plus: number } = { a: 0, d: 0, plus: 0 },
+  { a, d, plus, repeated }: LifInput = { a: 0, d: 0, plus: 0 },
 ): void {
   pool.run('lifForward', [
     x,
@@ -57,6 +64,7 @@ export function lifAt(
     plus,
     out.spikes,
     out.bits,
+    repeated ? 1 : 0,
   ]);
 }
 

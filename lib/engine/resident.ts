@@ -28,18 +28,28 @@ export interface ChannelMap {
   readonly d: number;
 }
 
-/** Real values `[N, H, W, C]` at `at`, to be read through `affine` (when set), plus the floats at `plus` (when set). */
+/**
+ * Real values `[N, H, W, C]` at `at`, to be read through `affine` (when set), plus the floats at `plus` (when
+ * set); when `repeated`, `at` holds one step's values `[N / T, H, W, C]`, the same at every step.
+ */
 export interface Current {
   readonly shape: readonly number[];
   readonly at: number;
   readonly affine?: ChannelMap;
   readonly plus?: number;
+  readonly repeated?: boolean;
 }
 
 /** Binary `x` `[N, H, W, C]` copied in and bit-packed; `name` names the layer that reads it in errors. */
 export function spikesIn(pool: KernelPool, x: tf.Tensor4D, name: string): Spikes {
   const floats = copyIn(pool, x);
   return { shape: x.shape, bits: packAt(pool, floats, x.shape, Math.ceil(x.shape[3] / 32), name), floats };
+}
+
+/** One step's current `x` `[B, H, W, C]` copied in, the same at each of `T` steps: a current `[T*B, H, W, C]`. */
+export function repeatedCurrentIn(pool: KernelPool, x: tf.Tensor4D, T: number): Current {
+  const [B, H, W, C] = x.shape;
+  return { shape: [T * B, H, W, C], at: copyIn(pool, x), repeated: true };
 }
 
 /** The spike convolution of `input` with the blocked weights at `wAt` (spike-conv.ts's `blockedWeights`). */
@@ -50,12 +60,13 @@ export function spikeConvAt(pool: KernelPool, input: Spikes, g: Geometry, wAt: n
 /** `x` read through the per-channel map `a`, `d` (`[C]` each), applied by whoever reads it next. */
 export function withChannelMap(pool: KernelPool, x: Current, a: Float32Array, d: Float32Array): Current {
   const current = x.affine || x.plus ? materialize(pool, x) : x.at;
-  return { shape: x.shape, at: current, affine: { a: quadsIn(pool, a), d: quadsIn(pool, d) } };
+  return { shape: x.shape, at: current, affine: { a: quadsIn(pool, a), d: quadsIn(pool, d) }, repeated: x.repeated };
 }
 
 /** The floats of `x` with its map applied (the channel affine kernel), or as they are. */
 function materialize(pool: KernelPool, x: Current): number {
   if (x.plus !== undefined) throw new Error('resident current: a sum is only read by a LIF');
+  if (x.repeated) throw new Error('resident current: a repeated current is only read by a LIF');
   if (!x.affine) return x.at;
   const [rows, C] = [x.shape[0] * x.shape[1] * x.shape[2], x.shape[3]];
   return channelAffineAt(pool, [x.at, x.at], rows, C, [x.affine.a, quadsIn(pool, new Float32Array(C)), x.affine.d]);
@@ -64,6 +75,7 @@ function materialize(pool: KernelPool, x: Current): number {
 /** `x + y`, as a residual addition: y's values are made real now, the sum is formed by the LIF that reads it. */
 export function residualSum(pool: KernelPool, x: Current, y: Current | Spikes): Current {
   if (x.plus !== undefined) throw new Error('resident current: a residual sum takes one addend');
+  if (x.repeated) throw new Error('resident current: a repeated current is only read by a LIF');
   if (x.shape.join() !== y.shape.join())
     throw new RangeError(`residual sum: shapes [${x.shape.join(', ')}] and [${y.shape.join(', ')}] differ`);
   const plus = 'bits' in y ? y.floats : materialize(pool, y);
@@ -76,7 +88,7 @@ export function lifOf(pool: KernelPool, x: Current, T: number, p: LifKernelParam
   const [N, H, W, C] = x.shape;
   const bits = pool.alloc(N * H * W * Math.ceil(C / 32) * 4);
   const spikes = floats ? pool.alloc(N * H * W * C * 4) : 0;
-  const map = { a: x.affine?.a ?? 0, d: x.affine?.d ?? 0, plus: x.plus ?? 0 };
+  const map = { a: x.affine?.a ?? 0, d: x.affine?.d ?? 0, plus: x.plus ?? 0, repeated: x.repeated };
   lifAt(pool, x.at, [T, (N / T) * H * W, C], p, { spikes, bits }, map);
   return { shape: x.shape, bits, floats: spikes };
 }

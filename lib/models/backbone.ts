@@ -16,7 +16,7 @@ import { InputEncoder } from '../snn/encoding';
 import { ForwardContext, Run, makeRun, Module, NamedVariable } from '../snn/module';
 import { unfoldTime } from '../snn/time';
 import { Classifier } from './classifier';
-import { residentBlocks, residentInference, type ResidualParts } from './resident-block';
+import { residentBlocks, residentInference, residentStem, runsResident, type ResidualParts } from './resident-block';
 import { sameShape } from '../util/shape';
 
 export type Shape3 = [number, number, number];
@@ -125,6 +125,14 @@ export class SplitBackbone implements SplittableModel {
     const run = makeRun(ctx, this.T);
     this.checkInput(x, run);
     return tf.tidy(() => {
+      const chain = this.chainAt(0, end, run);
+      const stem = chain.length > 0 && this.encoder.kind === 'direct' ? residentStem(this.stem) : null;
+      if (stem) {
+        // every step's input is the image: the stem's conv runs once per image, the blocks after it resident
+        run.observer?.splitPoint?.(this.splitPoints[0]);
+        const h = residentBlocks(chain, x, run, (k) => this.enter(k, run), stem)!;
+        return this.runStages(chain.length, end, h, run);
+      }
       let h = this.encoder.encode(x, run.T); // [T*B, H, W, C]
       if (this.encoder.spiking) run.observer?.activation?.('input', h, true, run);
       run.observer?.splitPoint?.(this.splitPoints[0]); // the stem counts with the first split point
@@ -172,22 +180,35 @@ export class SplitBackbone implements SplittableModel {
 
   /** Stages `first`..`last` on `h`; in resident inference, each run of consecutive blocks as one engine op. */
   private runStages(first: number, last: number, h: tf.Tensor, run: Run): tf.Tensor {
-    const enter = (i: number) => run.observer?.splitPoint?.(this.stages[i].name);
     for (let i = first; i <= last;) {
-      let end = i;
-      while (residentInference(run) && end <= last && this.stages[end].block) end++;
-      const chain = this.stages.slice(i, end).map((s) => s.block!);
-      const out = chain.length > 1 ? residentBlocks(chain, h, run, (k) => enter(i + k)) : null;
-      if (out) {
-        h = out;
-        i = end;
+      const chain = this.chainAt(i, last, run);
+      if (chain.length > 1) {
+        h = residentBlocks(chain, h, run, (k) => this.enter(i + k, run))!;
+        i += chain.length;
       } else {
-        enter(i);
+        this.enter(i, run);
         h = this.stages[i].module.forward(h, run);
         i++;
       }
     }
     return h;
+  }
+
+  /** The blocks from stage `first` on, up to `last`, that run resident as one op (none outside resident inference). */
+  private chainAt(first: number, last: number, run: Run): ResidualParts[] {
+    const chain: ResidualParts[] = [];
+    if (!residentInference(run)) return chain;
+    for (let i = first; i <= last; i++) {
+      const block = this.stages[i].block;
+      if (!block || !runsResident(block)) break;
+      chain.push(block);
+    }
+    return chain;
+  }
+
+  /** Observers learn that stage `i`'s layers follow. */
+  private enter(i: number, run: Run): void {
+    run.observer?.splitPoint?.(this.stages[i].name);
   }
 
   private pointName(point: string): string {

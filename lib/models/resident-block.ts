@@ -15,6 +15,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import { engineKernelsEnabled, withArena } from '../engine/engine';
 import {
   lifOf,
+  repeatedCurrentIn,
   residualSum,
   spikeConvAt,
   spikesDownTo,
@@ -62,21 +63,45 @@ function residentLayers(block: ResidualParts): { shortcut: readonly Module[]; br
   return { shortcut, branch: block.branch };
 }
 
+/** Whether `block` can run resident (a standard join; spike convolutions, tdBN and LIF layers only). */
+export function runsResident(block: ResidualParts): boolean {
+  return residentLayers(block) !== null;
+}
+
+/** A stem of a dense conv, a tdBN and a LIF: resident, it reads one step's conv output at every step. */
+export interface ResidentStem {
+  readonly conv: Conv2d;
+  readonly norm: TdBN;
+  readonly lif: LIF;
+}
+
+/** `stem`'s layers if it is a dense conv, a tdBN and a LIF; else null. */
+export function residentStem(stem: Module | null): ResidentStem | null {
+  if (!(stem instanceof Sequential) || stem.layers.length !== 3) return null;
+  const [conv, norm, lif] = stem.layers;
+  if (!(conv instanceof Conv2d) || conv.spikes || !(norm instanceof TdBN) || !(lif instanceof LIF)) return null;
+  return { conv, norm, lif };
+}
+
 /**
- * The output of consecutive `blocks` for spikes `x` `[T*B, H, W, C]` as one engine op, or null when a part of
- * one cannot run so: `x` is copied in and packed once, each block hands its output spikes to the next in the
- * engine's memory, and the last one's are copied out. `enter(i)` is called as block i begins.
+ * The output of consecutive `blocks` as one engine op, or null when a part of one cannot run so. Their input
+ * is spikes `x` `[T*B, H, W, C]`, copied in and packed once; or, with `stem`, images `x` `[B, H, W, C]` that
+ * are every step's input (direct encoding): the stem's conv runs once per image, and its tdBN and LIF read
+ * that current at every step. Each block hands its output spikes to the next in the engine's memory, and the
+ * last one's are copied out. `enter(i)` is called as block i begins.
  */
 export function residentBlocks(
   blocks: readonly ResidualParts[],
   x: tf.Tensor,
   run: Run,
   enter?: (i: number) => void,
+  stem?: ResidentStem,
 ): tf.Tensor | null {
   const layers = blocks.map(residentLayers);
   if (layers.some((l) => l === null)) return null;
+  const current = stem && (stem.conv.forward(x, run) as tf.Tensor4D); // [B, H, W, C], one step's
   const convs = layers.flatMap((l) => [...l!.shortcut, ...l!.branch]).filter((m): m is Conv2d => m instanceof Conv2d);
-  return withArena((pool) => {
+  const out = withArena((pool) => {
     const weights = new Map(convs.map((c) => [c, blockedWeights(pool, c.weight, 0)])); // before anything else
     const layer = (v: Spikes | Current, m: Module): Spikes | Current => {
       if (m instanceof Conv2d) {
@@ -91,9 +116,17 @@ export function residentBlocks(
       }
       return lifOf(pool, v, run.T, lifKernelParams((m as LIF).params), false);
     };
-    checkChannels(convs[0].name, x, convs[0].inChannels);
     const mark = pool.arenaTop;
-    let spikes = spikesIn(pool, x as tf.Tensor4D, convs[0].name);
+    let spikes: Spikes;
+    if (current) {
+      const { a, d } = stem.norm.inferenceMap();
+      const normed = withChannelMap(pool, repeatedCurrentIn(pool, current, run.T), a, d);
+      const identity = blocks[0].shortcut === null; // then the first block adds the stem's spikes as floats
+      spikes = lifOf(pool, normed, run.T, lifKernelParams(stem.lif.params), identity);
+    } else {
+      checkChannels(convs[0].name, x, convs[0].inChannels);
+      spikes = spikesIn(pool, x as tf.Tensor4D, convs[0].name);
+    }
     blocks.forEach((block, i) => {
       enter?.(i);
       const { shortcut, branch } = layers[i]!;
@@ -106,4 +139,6 @@ export function residentBlocks(
     });
     return spikesOut(pool, spikes);
   });
+  current?.dispose();
+  return out;
 }

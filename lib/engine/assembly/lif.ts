@@ -12,17 +12,18 @@ const CHUNK_VALUES = 16384;
 
 /**
  * LIF over T steps from rest of the input current x'[t] = a[c] * x[t] + d[c] + plus[t] (per channel c; without
- * `a`, x' = x), x f32 [T, P, C] (P pixels of C channels a step): the spikes as floats [T, P, C] and/or bit-packed
- * [T*P, wpp] (wpp = ceil(C / 32) words a pixel, bit c of word c >> 5, as spikes.ts packs them). args: x, T, P,
- * C, decay (f32), vth (f32), hard (1) or soft (0) reset, a f32 [C4] or 0, d f32 [C4], plus f32 [T, P, C] or 0,
- * spikes or 0, bits or 0. A chunk is whole pixels, so each writes whole words.
+ * `a`, x' = x), x f32 [T, P, C] (P pixels of C channels a step), or [P, C] read at every step when `repeated`:
+ * the spikes as floats [T, P, C] and/or bit-packed [T*P, wpp] (wpp = ceil(C / 32) words a pixel, bit c of word
+ * c >> 5, as spikes.ts packs them). args: x, T, P, C, decay (f32), vth (f32), hard (1) or soft (0) reset, a f32
+ * [C4] or 0, d f32 [C4], plus f32 [T, P, C] or 0, spikes or 0, bits or 0, repeated (1) or not (0). A chunk is
+ * whole pixels, so each writes whole words.
  */
 export function lifForward(args: usize, tid: i32): void {
   const x = ptr(args, 0), T = arg(args, 1), P = arg(args, 2), C = arg(args, 3), decay = f32x4.splat(argf(args, 4));
   const vth = f32x4.splat(argf(args, 5)), hard = arg(args, 6), a = ptr(args, 7), d = ptr(args, 8), plus = ptr(args, 9);
-  const spikes = ptr(args, 10), bits = ptr(args, 11);
+  const spikes = ptr(args, 10), bits = ptr(args, 11), repeated = arg(args, 12);
   const wpp = (C + 31) >> 5;
-  const step = <usize>P * <usize>C << 2;
+  const step = <usize>P * <usize>C << 2, xStep: usize = repeated ? 0 : step;
   const one = f32x4.splat(1);
   const size = max(1, CHUNK_VALUES / (T * C)); // pixels a chunk
   for (let k = nextChunk(args), count = chunks(P, size); k < count; k = nextChunk(args)) {
@@ -34,9 +35,9 @@ export function lifForward(args: usize, tid: i32): void {
         const laneBits = lanes >= 4 ? 15 : (1 << lanes) - 1;
         const scale = a ? v128.load(a + off) : one, shift = a ? v128.load(d + off) : f32x4.splat(0);
         let u = f32x4.splat(0);
-        let at = (<usize>p * <usize>C << 2) + off;
-        for (let t = 0; t < T; t++, at += step) {
-          let xt = loadLanes(x + at, lanes);
+        let at = (<usize>p * <usize>C << 2) + off, xAt = at;
+        for (let t = 0; t < T; t++, at += step, xAt += xStep) {
+          let xt = loadLanes(x + xAt, lanes);
           if (a) xt = f32x4.add(f32x4.mul(scale, xt), shift);
           if (plus) xt = f32x4.add(xt, loadLanes(plus + at, lanes));
           const h = f32x4.add(f32x4.mul(decay, u), xt);
