@@ -6,7 +6,9 @@ reach of a time budget on this machine for the framework a user would pick inste
 Data: the decoded image cache that spikesplit's loader writes (data/cache/cifar10-jpg-{train,test}-*.images,
 uint8 [N, 32, 32, 3], and .labels, uint8); the first step of `npm run reproduce` decodes the archive into it.
 Recipe: Adam, cosine schedule with linear warm-up, a random crop (pad 4; one offset a batch) and a horizontal
-flip (per image), per-channel normalisation by the training set's mean and deviation.
+flip (per image), per-channel normalisation by the training set's mean and deviation. The crop offsets come from
+numpy's global generator, unseeded, and PyTorch's sums depend on the thread count: two runs differ by about a
+point.
 Run: /usr/bin/python3 accuracy_ref.py --epochs 4 --threads 2 [--model resnet18 --width 0.25 --T 2]
 Prints one JSON line of the configuration, then one per epoch: {"epoch", "train_s", "loss", "test_acc"}."""
 import argparse, glob, json, math, os, sys, time
