@@ -182,7 +182,7 @@ export class SplitBackbone implements SplittableModel {
   private runStages(first: number, last: number, h: tf.Tensor, run: Run): tf.Tensor {
     for (let i = first; i <= last;) {
       const chain = this.chainAt(i, last, run);
-      if (chain.length > 1) {
+      if (chain.length > 0) {
         h = residentBlocks(chain, h, run, (k) => this.enter(i + k, run))!;
         i += chain.length;
       } else {

@@ -31,7 +31,7 @@ export function sendAfterBind(zmq: Record<string, unknown>): void {
     };
     step.then(release, release);
   };
-  function bindThenSend(this: Socket, address: string): Promise<void> {
+  function bindQueueingSends(this: Socket, address: string): Promise<void> {
     const bound = bind.call(this, address);
     enqueue(this, bound);
     return bound;
@@ -46,7 +46,7 @@ export function sendAfterBind(zmq: Record<string, unknown>): void {
   }
   for (const value of Object.values(zmq)) {
     if (typeof value !== 'function' || !(value.prototype instanceof (Base as unknown as typeof Function))) continue;
-    Object.defineProperty(value.prototype, 'bind', { value: bindThenSend, configurable: true });
+    Object.defineProperty(value.prototype, 'bind', { value: bindQueueingSends, configurable: true });
     Object.defineProperty(value.prototype, 'send', { value: sendWhenBound, configurable: true });
   }
 }
